@@ -1,0 +1,358 @@
+"""Handlers for everyone: questions in private and group chats, buttons, inline mode, help.
+
+Each handler reads the update, asks the search service, and sends what bot.render made.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import time
+from pathlib import Path
+
+from telegram import (
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from index import Document, Passage, QueryError, SearchResult
+
+from . import texts
+from .render import PAGE_SIZE, Reply, render_answer, render_context, render_group_answer
+from .render import render_inline, render_passage, render_sources, title_of
+from .state import BotState, bot_state
+
+logger = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+INLINE_PAGE = 10
+INLINE_MAX = 50
+
+
+# --- guards ------------------------------------------------------------------------------
+
+
+async def ignore_own_and_edits(update: Update, context: Context) -> None:
+    """Runs first: drop edits, channel posts and anything the bot itself sent."""
+    if update.edited_message or update.edited_channel_post or update.channel_post:
+        raise ApplicationHandlerStop
+    message = update.message
+    if message is None:
+        return
+    me = context.bot.id
+    if (message.from_user and message.from_user.id == me) or (
+        message.via_bot and message.via_bot.id == me
+    ):
+        raise ApplicationHandlerStop
+
+
+# --- commands ----------------------------------------------------------------------------
+
+
+async def start(update: Update, context: Context) -> None:
+    message = update.effective_message
+    payload = context.args[0] if context.args else ""
+    if payload.startswith("q") and update.effective_chat.type == ChatType.PRIVATE:
+        asked = bot_state(context).queries.get(payload[1:])
+        if asked is None:
+            await message.reply_text(texts.EXPIRED_LINK)
+        else:
+            await answer(update, context, asked.query)
+        return
+    user = update.effective_user
+    await message.reply_text(texts.start_text(user.first_name if user else None, context.bot.username))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    await update.effective_message.reply_text(texts.help_text(context.bot.username))
+
+
+async def sources(update: Update, context: Context) -> None:
+    documents = await bot_state(context).search.documents()
+    for text in render_sources(documents):
+        await update.effective_message.reply_text(text)
+
+
+async def ask(update: Update, context: Context) -> None:
+    """/ask 问题 (also /ask@botname 问题): the question is whatever follows the command."""
+    message = update.effective_message
+    command = message.entities[0] if message.entities else None
+    rest = message.text[command.offset + command.length :] if command else ""
+    question = strip_mentions(rest, context.bot.username)
+    if not question:
+        await message.reply_text(texts.ASK_USAGE, do_quote=is_group(update))
+        return
+    await answer(update, context, question)
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    await update.effective_message.reply_text("没有这个命令。\n\n" + texts.help_text(context.bot.username))
+
+
+# --- questions ---------------------------------------------------------------------------
+
+
+async def private_question(update: Update, context: Context) -> None:
+    await answer(update, context, strip_mentions(update.effective_message.text, context.bot.username))
+
+
+async def group_message(update: Update, context: Context) -> None:
+    """A group message that mentions the bot or replies to it; all other chatter is ignored."""
+    message = update.effective_message
+    username = context.bot.username
+    replied = message.reply_to_message
+    to_bot = bool(replied and replied.from_user and replied.from_user.id == context.bot.id)
+    if not (to_bot or mentions(message, username)):
+        return
+    question = strip_mentions(message.text, username)
+    if not question:
+        await message.reply_text(texts.ASK_USAGE, do_quote=True)
+        return
+    await answer(update, context, question)
+
+
+async def answer(update: Update, context: Context, question: str) -> None:
+    """Search for `question` and reply: a page of hits in private, the top hit in groups."""
+    state = bot_state(context)
+    message = update.effective_message
+    group = is_group(update)
+    started = time.perf_counter()
+    user_id = update.effective_user.id if update.effective_user else 0
+    wait = state.limiter.check(user_id, time.monotonic())
+    if wait:
+        if state.limiter.should_warn(user_id, time.monotonic()):
+            await message.reply_text(texts.rate_limited(wait), do_quote=group)
+        return
+    try:
+        result = await state.search.search(question, top=PAGE_SIZE)
+    except QueryError as error:
+        await message.reply_text(texts.query_error(error.code), do_quote=group)
+        return
+    if not result.hits:
+        await message.reply_text(texts.no_answer(question), do_quote=group)
+        state.search.record_answer(started)
+        return
+    qid = state.queries.add(question)
+    remember_spans(state, qid, result)
+    if group:
+        reply = render_group_answer(result, qid, context.bot.username)
+    else:
+        reply = render_answer(result, qid, 0)
+    await message.reply_text(reply.text, reply_markup=reply.keyboard, do_quote=group)
+    state.search.record_answer(started)
+
+
+def remember_spans(state: BotState, qid: str, result: SearchResult) -> None:
+    asked = state.queries.get(qid)
+    if asked is not None:
+        for hit in result.hits:
+            asked.spans[hit.passage_id] = hit.spans
+
+
+# --- buttons -----------------------------------------------------------------------------
+
+
+async def page_button(update: Update, context: Context) -> None:
+    """p:<qid>:<page> — show another page of results in place (also expands a group answer)."""
+    state = bot_state(context)
+    callback = update.callback_query
+    _, qid, page_text = callback.data.split(":")
+    page = int(page_text)
+    asked = state.queries.get(qid)
+    if asked is None:
+        await callback.answer(texts.EXPIRED, show_alert=True)
+        return
+    try:
+        result = await state.search.search(asked.query, top=PAGE_SIZE, offset=page * PAGE_SIZE)
+    except QueryError:
+        result = None
+    if result is None or not result.hits:
+        await callback.answer("没有更多结果了。")
+        return
+    remember_spans(state, qid, result)
+    reply = render_answer(result, qid, page)
+    await callback.answer()
+    try:
+        await callback.edit_message_text(reply.text, reply_markup=reply.keyboard)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+
+
+async def context_button(update: Update, context: Context) -> None:
+    """c:<passage id> — the passages before and after a hit."""
+    callback = update.callback_query
+    passage_id = int(callback.data.split(":")[1])
+    service = bot_state(context).search
+    passages = await service.context(passage_id, before=1, after=1)
+    focus = next((p for p in passages if p.id == passage_id), None)
+    document = await document_of(context, focus) if focus else None
+    if focus is None or document is None:
+        await callback.answer(texts.PASSAGE_GONE, show_alert=True)
+        return
+    await callback.answer()
+    for reply in render_context(passages, document, passage_id):
+        await send(update, context, reply)
+
+
+async def full_button(update: Update, context: Context) -> None:
+    """f:<qid>:<passage id> — the whole passage, matched words in bold if the query is known."""
+    callback = update.callback_query
+    _, qid, passage_text = callback.data.split(":")
+    passage_id = int(passage_text)
+    state = bot_state(context)
+    passage = await state.search.passage(passage_id)
+    document = await document_of(context, passage) if passage else None
+    if passage is None or document is None:
+        await callback.answer(texts.PASSAGE_GONE, show_alert=True)
+        return
+    asked = state.queries.get(qid)
+    spans = asked.spans.get(passage_id, ()) if asked else ()
+    await callback.answer()
+    for reply in render_passage(passage, document, spans):
+        await send(update, context, reply)
+
+
+async def file_button(update: Update, context: Context) -> None:
+    """d:<document id> — the original file of a speech."""
+    callback = update.callback_query
+    document = await bot_state(context).search.document(int(callback.data.split(":")[1]))
+    path = Path(document.file_path) if document else None
+    if path is None or not path.is_file():
+        await callback.answer(texts.FILE_GONE, show_alert=True)
+        return
+    await callback.answer()
+    await context.bot.send_document(
+        chat_id=update.effective_chat.id,
+        document=path,
+        filename=path.name,
+        caption=html.escape(f"《{title_of(document)}》", quote=False),
+    )
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    await update.callback_query.answer(texts.EXPIRED, show_alert=True)
+
+
+# --- inline mode -------------------------------------------------------------------------
+
+
+async def inline_query(update: Update, context: Context) -> None:
+    """@botname 问题 in any chat: the top hits as articles; an empty query gets a help entry."""
+    query = update.inline_query
+    text = query.query.strip()
+    if not text:
+        await query.answer([help_article(context.bot.username)], cache_time=300)
+        return
+    offset = int(query.offset) if query.offset.isdigit() else 0
+    help_button = InlineQueryResultsButton(text="没有结果？查看用法", start_parameter="help")
+    try:
+        result = await bot_state(context).search.search(text, top=INLINE_PAGE, offset=offset)
+    except QueryError:
+        await query.answer([], cache_time=5, button=help_button)
+        return
+    articles = []
+    for hit in result.hits:
+        article = render_inline(hit)
+        articles.append(
+            InlineQueryResultArticle(
+                id=article.id,
+                title=article.title,
+                description=article.description,
+                input_message_content=InputTextMessageContent(article.message),
+            )
+        )
+    shown = offset + len(result.hits)
+    next_offset = str(shown) if result.hits and shown < min(result.total, INLINE_MAX) else ""
+    await query.answer(
+        articles,
+        cache_time=30,
+        next_offset=next_offset,
+        button=help_button if not articles and offset == 0 else None,
+    )
+
+
+def help_article(bot_username: str | None) -> InlineQueryResultArticle:
+    return InlineQueryResultArticle(
+        id="help",
+        title="输入问题，逐字引用讲话原文",
+        description=f"例如：{texts.EXAMPLE}；可加筛选 地点:岳阳 年份:2021",
+        input_message_content=InputTextMessageContent(texts.help_text(bot_username)),
+    )
+
+
+# --- everything else ---------------------------------------------------------------------
+
+
+async def non_text_hint(update: Update, context: Context) -> None:
+    """Stickers, photos, voice… in private chat: say what the bot understands."""
+    await update.effective_message.reply_text(texts.NON_TEXT_HINT)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log first, then apologise briefly; never show a traceback, never raise."""
+    logger.error("Error while handling %s", describe(update), exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query:
+            await update.callback_query.answer(texts.APOLOGY, show_alert=True)
+        elif update.inline_query:
+            await update.inline_query.answer([], cache_time=5)
+        elif update.effective_message:
+            await update.effective_message.reply_text(texts.APOLOGY)
+    except TelegramError:
+        logger.warning("Could not send the apology for %s", describe(update), exc_info=True)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def is_group(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+def mentions(message: Message, username: str | None) -> bool:
+    if not username:
+        return False
+    wanted = f"@{username}".lower()
+    return any(
+        entity.type == MessageEntity.MENTION and mention.lower() == wanted
+        for entity, mention in message.parse_entities([MessageEntity.MENTION]).items()
+    )
+
+
+def strip_mentions(text: str, username: str | None) -> str:
+    """The question without @botname mentions and surrounding whitespace."""
+    if username:
+        text = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE)
+    return text.strip()
+
+
+async def document_of(context: Context, passage: Passage) -> Document | None:
+    document = passage.document
+    if isinstance(document, Document):
+        return document
+    return await bot_state(context).search.document(int(document))
+
+
+async def send(update: Update, context: Context, reply: Reply) -> None:
+    await context.bot.send_message(
+        chat_id=update.effective_chat.id, text=reply.text, reply_markup=reply.keyboard
+    )
+
+
+def describe(update: object) -> str:
+    if isinstance(update, Update):
+        chat = update.effective_chat
+        return f"update {update.update_id} (chat {chat.id if chat else '-'})"
+    return repr(update)[:200]

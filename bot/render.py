@@ -1,0 +1,327 @@
+"""Pure rendering: search results and passages become Telegram HTML and inline keyboards.
+
+Nothing here talks to Telegram. Every function keeps to the Bot API's limits: at most
+4096 characters of visible text (counted in UTF-16 code units, as Telegram does), at most
+100 entities per message and at most 64 bytes of callback data. Quoted text is escaped
+segment by segment and never altered: stripping the tags and unescaping a rendered quote
+gives back exactly the quote.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from index import Document, DocumentMeta, Hit, Passage, SearchResult
+
+MAX_TEXT = 4096
+MAX_ENTITIES = 100
+MAX_CALLBACK_BYTES = 64
+PAGE_SIZE = 3
+QUESTION_SHOWN = 60  # characters of the question echoed above the answer
+
+Spans = tuple[tuple[int, int], ...]
+
+_TAG = re.compile(r"<[^>]*>")
+_OPENING_TAG = re.compile(r"<[a-z][^>]*>")
+# Where a long text is best cut, in order of preference (the cut goes after the mark).
+_BREAKS = ("\n", "。", "！", "？", "；", "!", "?", ";", "，", "、", ",", " ")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to send: HTML text and an optional inline keyboard."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+# --- measuring ---------------------------------------------------------------------------
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader sees once Telegram has parsed the HTML."""
+    return html.unescape(_TAG.sub("", markup))
+
+
+def entity_count(markup: str) -> int:
+    return len(_OPENING_TAG.findall(markup))
+
+
+def fits(markup: str) -> bool:
+    return utf16_len(visible_text(markup)) <= MAX_TEXT and entity_count(markup) <= MAX_ENTITIES
+
+
+def callback_data(*parts: object) -> str:
+    """Join parts with ':'; refuse anything over Telegram's 64-byte limit."""
+    data = ":".join(str(p) for p in parts)
+    if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
+# --- text primitives ---------------------------------------------------------------------
+
+
+def clean_spans(spans: Iterable[tuple[int, int]], length: int) -> Spans:
+    """Sorted, clipped to [0, length], without empty or overlapping spans."""
+    merged: list[list[int]] = []
+    for start, end in sorted((max(0, s), min(length, e)) for s, e in spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((s, e) for s, e in merged)
+
+
+def highlight(text: str, spans: Iterable[tuple[int, int]], max_bold: int = MAX_ENTITIES) -> str:
+    """Escape `text`, wrapping at most `max_bold` of its spans in <b>."""
+    out: list[str] = []
+    position = 0
+    for index, (start, end) in enumerate(clean_spans(spans, len(text))):
+        if index >= max_bold:
+            break
+        out.append(html.escape(text[position:start], quote=False))
+        out.append(f"<b>{html.escape(text[start:end], quote=False)}</b>")
+        position = end
+    out.append(html.escape(text[position:], quote=False))
+    return "".join(out)
+
+
+def quote_block(text: str, spans: Iterable[tuple[int, int]] = (), max_bold: int = 50) -> str:
+    """A verbatim quote as a Telegram blockquote, matched words in bold."""
+    return f"<blockquote>{highlight(text, spans, max_bold)}</blockquote>"
+
+
+def split_text(text: str, spans: Iterable[tuple[int, int]], limit: int) -> list[tuple[str, Spans]]:
+    """Cut `text` into consecutive pieces of at most `limit` UTF-16 units.
+
+    Cuts fall after a line break or punctuation where possible. The pieces joined give
+    back `text`; each piece comes with the spans that fall inside it, re-based to it.
+    """
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    spans = clean_spans(spans, len(text))
+    pieces: list[tuple[str, Spans]] = []
+    start = 0
+    while start < len(text):
+        end, used = start, 0
+        while end < len(text) and used + utf16_len(text[end]) <= limit:
+            used += utf16_len(text[end])
+            end += 1
+        end = max(end, start + 1)
+        if end < len(text):
+            floor = start + (end - start) * 2 // 3
+            for mark in _BREAKS:
+                cut = text.rfind(mark, floor, end)
+                if cut != -1:
+                    end = cut + 1
+                    break
+        piece_spans = tuple(
+            (max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start
+        )
+        pieces.append((text[start:end], piece_spans))
+        start = end
+    return pieces
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def number_mark(n: int) -> str:
+    """①…⑳ for small numbers, (n) beyond."""
+    return chr(0x2460 + n - 1) if 1 <= n <= 20 else f"({n})"
+
+
+# --- sources -----------------------------------------------------------------------------
+
+
+def title_of(document: Document) -> str:
+    return document.meta.title or document.path.rsplit("/", 1)[-1]
+
+
+def source_line(document: Document, paragraph: int) -> str:
+    """《title》 speaker · place · date · 第N段, escaped; unknown fields are left out."""
+    meta = document.meta
+    head = f"《{title_of(document)}》"
+    rest = [part for part in (meta.speaker, meta.place, meta.date) if part]
+    rest.append(f"第{paragraph}段")
+    line = head + " " + " · ".join(rest)
+    return html.escape(line, quote=False)
+
+
+def meta_lines(meta: DocumentMeta) -> list[str]:
+    unknown = "未识别"
+    return [
+        f"标题：{html.escape(meta.title or unknown)}",
+        f"讲话人：{html.escape(meta.speaker or unknown)}",
+        f"地点：{html.escape(meta.place or unknown)}",
+        f"日期：{html.escape(meta.date or unknown)}",
+    ]
+
+
+# --- answers -----------------------------------------------------------------------------
+
+
+def _hit_block(hit: Hit, label: str, text_budget: int, bold_budget: int) -> str:
+    quote = hit.quote
+    shown, spans = quote.text, quote.spans
+    suffix = ""
+    if utf16_len(shown) > text_budget:
+        shown, spans = split_text(shown, spans, max(1, text_budget - 2))[0]
+        suffix = "……"
+    block = quote_block(shown, spans, max(0, bold_budget)) + suffix
+    return f"{block}\n{label} {source_line(hit.document, hit.paragraph)}"
+
+
+def _hit_blocks(hits: Sequence[Hit], labels: Sequence[str], header: str) -> list[str]:
+    """Quote and source line per hit, sharing the message's length and entity budgets."""
+    count = max(1, len(hits))
+    # Each hit takes a blockquote entity; the rest of the entity budget goes to bold words.
+    bold_budget = (MAX_ENTITIES - entity_count(header)) // count - 1
+    sources = sum(utf16_len(visible_text(source_line(h.document, h.paragraph))) for h in hits)
+    text_budget = (MAX_TEXT - utf16_len(visible_text(header)) - sources - 16 * count) // count
+    return [
+        _hit_block(hit, label, text_budget, bold_budget) for hit, label in zip(hits, labels)
+    ]
+
+
+def pages_of(total: int, page_size: int = PAGE_SIZE) -> int:
+    return max(1, -(-total // page_size))
+
+
+def render_answer(result: SearchResult, qid: str, page: int) -> Reply:
+    """A page of results for a private chat (or an expanded group answer)."""
+    pages = pages_of(result.total)
+    header = html.escape(
+        f"🔎 「{shorten(result.query, QUESTION_SHOWN)}」 共 {result.total} 段"
+        + (f" · 第 {page + 1}/{pages} 页" if pages > 1 else ""),
+        quote=False,
+    )
+    first = page * PAGE_SIZE + 1
+    numbers = range(first, first + len(result.hits))
+    blocks = _hit_blocks(result.hits, [number_mark(n) for n in numbers], header)
+    rows = [
+        [
+            InlineKeyboardButton(f"上下文 {number_mark(first + i)}", callback_data=callback_data("c", hit.passage_id)),
+            InlineKeyboardButton(
+                f"全文 {number_mark(first + i)}", callback_data=callback_data("f", qid, hit.passage_id)
+            ),
+        ]
+        for i, hit in enumerate(result.hits)
+    ]
+    navigation = []
+    if page > 0:
+        navigation.append(InlineKeyboardButton("◀ 上一页", callback_data=callback_data("p", qid, page - 1)))
+    if page + 1 < pages:
+        navigation.append(InlineKeyboardButton("下一页 ▶", callback_data=callback_data("p", qid, page + 1)))
+    if navigation:
+        rows.append(navigation)
+    return Reply("\n\n".join([header, *blocks]), InlineKeyboardMarkup(rows))
+
+
+def render_group_answer(result: SearchResult, qid: str, bot_username: str | None) -> Reply:
+    """The compact group answer: the top hit, a button for more, a link to a private chat."""
+    top = result.hits[:1]
+    header = html.escape(f"🔎 「{shorten(result.query, QUESTION_SHOWN)}」", quote=False)
+    blocks = _hit_blocks(top, [number_mark(1)], header)
+    row = []
+    if result.total > 1:
+        row.append(InlineKeyboardButton(f"更多结果（共 {result.total} 段）", callback_data=callback_data("p", qid, 0)))
+    if bot_username:
+        row.append(InlineKeyboardButton("私聊查看 ↗", url=deep_link(bot_username, f"q{qid}")))
+    return Reply("\n\n".join([header, *blocks]), InlineKeyboardMarkup([row]) if row else None)
+
+
+def deep_link(bot_username: str, payload: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", payload):
+        raise ValueError(f"bad deep-link payload: {payload!r}")
+    return f"https://t.me/{bot_username}?start={payload}"
+
+
+def render_passage(passage: Passage, document: Document, spans: Spans = ()) -> list[Reply]:
+    """The whole passage, split over as many messages as needed, with a file button."""
+    source = source_line(document, passage.paragraph)
+    budget = MAX_TEXT - utf16_len(visible_text(source)) - 32
+    pieces = split_text(passage.text, spans, budget)
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("📄 原文文件", callback_data=callback_data("d", document.id))]]
+    )
+    replies = []
+    for index, (piece, piece_spans) in enumerate(pieces, start=1):
+        part = f"（{index}/{len(pieces)}）" if len(pieces) > 1 else ""
+        text = f"{quote_block(piece, piece_spans, MAX_ENTITIES - 2)}\n{source}{part}"
+        replies.append(Reply(text, keyboard if index == len(pieces) else None))
+    return replies
+
+
+def render_context(passages: Sequence[Passage], document: Document, focus_id: int) -> list[Reply]:
+    """Neighbouring passages in order, the asked-about one marked, split to the limits."""
+    lines: list[str] = [html.escape(f"《{title_of(document)}》 上下文", quote=False)]
+    for passage in passages:
+        mark = "▶ " if passage.id == focus_id else ""
+        label = html.escape(f"{mark}第{passage.paragraph}段", quote=False)
+        budget = MAX_TEXT - 64
+        for piece, _ in split_text(passage.text, (), budget):
+            lines.append(f"{label}\n{quote_block(piece)}")
+    return [Reply(text) for text in pack(lines, separator="\n\n")]
+
+
+def pack(blocks: Sequence[str], separator: str = "\n") -> list[str]:
+    """Group whole blocks into as few messages as the limits allow (each block must fit)."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}{separator}{block}" if current else block
+        if current and not fits(candidate):
+            messages.append(current)
+            candidate = block
+        current = candidate
+    if current:
+        messages.append(current)
+    return messages
+
+
+def render_sources(documents: Sequence[Document]) -> list[str]:
+    passages = sum(d.passages for d in documents)
+    lines = [f"<b>收录讲话 {len(documents)} 篇，共 {passages} 段</b>"]
+    for number, document in enumerate(documents, start=1):
+        meta = document.meta
+        details = " · ".join(p for p in (meta.speaker, meta.place, meta.date) if p)
+        line = f"{number}. 《{title_of(document)}》"
+        if details:
+            line += f" {details}"
+        line += f"（{document.passages} 段）"
+        lines.append(html.escape(line, quote=False))
+    return pack(lines)
+
+
+@dataclass(frozen=True)
+class InlineArticle:
+    id: str
+    title: str
+    description: str
+    message: str  # HTML
+
+
+def render_inline(hit: Hit) -> InlineArticle:
+    """An inline-mode result: choosing it posts the quote with its source line."""
+    meta = hit.document.meta
+    title = shorten(f"《{title_of(hit.document)}》 第{hit.paragraph}段", 100)
+    description = shorten(hit.quote.text, 200)
+    if meta.speaker:
+        description = shorten(f"{meta.speaker}：{hit.quote.text}", 200)
+    message = _hit_blocks([hit], ["—"], "")[0]
+    return InlineArticle(str(hit.passage_id), title, description, message)

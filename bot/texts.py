@@ -1,0 +1,223 @@
+"""What the bot says in words (Chinese), apart from search results: help, hints, refusals, reports.
+
+All functions return Telegram HTML with every interpolated value escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timezone
+
+from index import BuildReport, Document, IndexInfo
+
+from .render import meta_lines, title_of
+
+EXAMPLE = "岳阳2021年目标"
+
+PUBLIC_COMMANDS = (
+    ("ask", "提问：/ask 问题"),
+    ("sources", "查看收录的讲话"),
+    ("help", "用法和筛选语法"),
+    ("start", "开始"),
+)
+ADMIN_COMMANDS = (
+    ("reindex", "重建索引（管理员）"),
+    ("stats", "索引统计（管理员）"),
+)
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=False)
+
+
+def help_text(bot_username: str | None) -> str:
+    at = f"@{bot_username}" if bot_username else "@机器人"
+    return "\n".join(
+        [
+            "<b>讲话原文检索</b>",
+            "直接发给我一个问题，我会逐字引用讲话原文中最相关的段落，"
+            "并注明出处：《标题》 讲话人 · 地点 · 日期 · 第几段。",
+            "",
+            "<b>怎么问</b>",
+            f"• 用几个关键词，例如：{_e(EXAMPLE)}",
+            "• 简体、繁体都可以",
+            "• 结果下方的按钮：下一页、上下文（前后段落）、全文（整段或原文文件）",
+            "",
+            "<b>筛选</b>（写在问题里，冒号可以是全角或半角）",
+            "• 地点:岳阳　• 年份:2021",
+            "• 讲话人:王一鸥　• 标题:政府工作报告",
+            "例如：<code>经济 目标 地点:岳阳 年份:2021</code>",
+            "",
+            "<b>在群组里</b>：发送 /ask 问题，或 " + _e(at) + " 问题，或直接回复我的消息。",
+            "<b>在任意聊天中</b>：输入 " + _e(at) + " 问题，选一条引用发送。",
+            "",
+            "/sources 查看收录的讲话",
+        ]
+    )
+
+
+def start_text(first_name: str | None, bot_username: str | None) -> str:
+    greeting = f"你好，{_e(first_name)}！" if first_name else "你好！"
+    return greeting + "\n\n" + help_text(bot_username)
+
+
+ASK_USAGE = f"请在 /ask 后面写上问题，例如：/ask {_e(EXAMPLE)}"
+NON_TEXT_HINT = f"我只能回答文字问题。请用文字发送，例如：{_e(EXAMPLE)}\n发送 /help 查看用法。"
+APOLOGY = "抱歉，处理这条消息时出了点问题，请稍后再试。"
+INDEX_MISSING = "索引暂时不可用，请稍后再试。"
+EXPIRED = "这次搜索已过期，请重新提问。"
+EXPIRED_LINK = "这个链接已过期，请直接把问题发给我。"
+NOT_ADMIN = "抱歉，这个命令只有管理员可以使用。"
+UPLOAD_NOT_ADMIN = "抱歉，只有管理员可以上传讲话稿。请直接用文字提问。"
+REINDEX_BUSY = "索引正在重建中，请等它完成后再试。"
+UPLOAD_BUSY = "索引正在重建中，请稍后再上传。文件没有保存。"
+PASSAGE_GONE = "这一段已不在当前索引中，请重新提问。"
+FILE_GONE = "原文文件已不在资料库中。"
+
+
+def rate_limited(seconds: float) -> str:
+    return f"提问太频繁了，请 {max(1, round(seconds))} 秒后再试。"
+
+
+def query_error(code: str) -> str:
+    if code == "too_long":
+        return "问题太长了，请精简到几个关键词（500 字以内）再问。"
+    if code == "no_terms":
+        return (
+            "这条消息里没有可以检索的词（只有标点、符号或常用虚词）。"
+            f"请换几个关键词，例如：{_e(EXAMPLE)}"
+        )
+    return f"请告诉我要查什么，例如：{_e(EXAMPLE)}\n发送 /help 查看用法。"
+
+
+def no_answer(query: str) -> str:
+    shown = query if len(query) <= 60 else query[:59] + "…"
+    return "\n".join(
+        [
+            f"没有找到与「{_e(shown)}」相关的段落。可以试试：",
+            "• 用更少、更关键的词，例如：岳阳 目标",
+            "• 换成繁体或简体再问一次",
+            "• 去掉或改用筛选条件，例如：年份:2021、地点:岳阳",
+            "发送 /sources 查看收录了哪些讲话。",
+        ]
+    )
+
+
+def human_bytes(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def human_age(built_at: str, now: datetime | None = None) -> str:
+    try:
+        built = datetime.fromisoformat(built_at.replace("Z", "+00:00"))
+    except ValueError:
+        return "未知"
+    if built.tzinfo is None:
+        built = built.replace(tzinfo=timezone.utc)
+    seconds = ((now or datetime.now(timezone.utc)) - built).total_seconds()
+    if seconds < 60:
+        return "刚刚"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} 分钟前"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} 小时前"
+    return f"{int(seconds // 86400)} 天前"
+
+
+def stats(info: IndexInfo, answered: int, median_ms: float | None, now: datetime | None = None) -> str:
+    median = f"{median_ms:.0f} 毫秒" if median_ms is not None else "暂无"
+    return "\n".join(
+        [
+            "<b>索引统计</b>",
+            f"讲话：{info.documents} 篇",
+            f"段落：{info.passages} 段",
+            f"索引大小：{human_bytes(info.db_bytes)}",
+            f"构建时间：{_e(info.built_at)}（{human_age(info.built_at, now)}）",
+            f"已回答问题：{answered}",
+            f"回答时间中位数：{median}",
+        ]
+    )
+
+
+STAGES = {
+    "scan": "扫描文件",
+    "scanning": "扫描文件",
+    "read": "读取文件",
+    "reading": "读取文件",
+    "parse": "解析文件",
+    "parsing": "解析文件",
+    "tokenize": "分词",
+    "tokenizing": "分词",
+    "index": "建立索引",
+    "indexing": "建立索引",
+    "write": "写入数据库",
+    "writing": "写入数据库",
+    "done": "完成",
+}
+
+
+def progress(stage: str, done: int, total: int, elapsed: float) -> str:
+    label = STAGES.get(stage.lower(), stage)
+    amount = f"{done}/{total}" if total else str(done)
+    return f"⏳ 正在重建索引……\n阶段：{_e(label)}　进度：{amount}\n已用时 {elapsed:.0f} 秒"
+
+
+def build_report(report: BuildReport, max_skipped: int = 10) -> str:
+    lines = [
+        f"✅ 索引重建完成，用时 {report.seconds:.1f} 秒",
+        f"讲话 {report.documents} 篇，段落 {report.passages} 段",
+        f"新增 {len(report.added)} · 修改 {len(report.changed)} · "
+        f"删除 {len(report.removed)} · 未变 {report.unchanged}",
+    ]
+    for label, paths in (("新增", report.added), ("修改", report.changed), ("删除", report.removed)):
+        if paths and len(paths) <= max_skipped:
+            lines.append(f"{label}：" + "、".join(_e(p) for p in paths))
+    if report.skipped:
+        lines.append(f"跳过 {len(report.skipped)} 个文件：")
+        for skipped in report.skipped[:max_skipped]:
+            lines.append(f"• {_e(skipped.path)}：{_e(skipped.reason)}")
+        if len(report.skipped) > max_skipped:
+            lines.append(f"……另有 {len(report.skipped) - max_skipped} 个")
+    else:
+        lines.append("没有跳过的文件。")
+    return "\n".join(lines)
+
+
+def build_failed(reason: str) -> str:
+    return f"❌ 重建索引失败：{_e(reason)}\n旧索引继续使用。"
+
+
+def unsupported_upload(suffix: str, supported: tuple[str, ...]) -> str:
+    shown = suffix or "（无扩展名）"
+    return f"不支持 {_e(shown)} 文件。可以上传：{_e(' '.join(sorted(supported)))}。文件没有保存。"
+
+
+def unreadable_upload(reason: str) -> str:
+    return f"无法读取这个文件：{_e(reason)}\n文件没有保存，资料库没有改动。"
+
+
+def upload_too_big(limit_mb: int) -> str:
+    return f"文件太大了（机器人最多能下载 {limit_mb} MB）。文件没有保存。"
+
+
+def duplicate_upload(existing: str) -> str:
+    return f"资料库里已经有内容完全相同的文件：{_e(existing)}，没有重复保存。"
+
+
+def upload_indexed(document: Document, saved_as: str, renamed_from: str | None) -> str:
+    lines = [f"✅ 已收录：《{_e(title_of(document))}》"]
+    lines += meta_lines(document.meta)
+    lines.append(f"段落：{document.passages} 段")
+    lines.append(f"文件：{_e(saved_as)}")
+    if renamed_from:
+        lines.append(f"（已有同名文件 {_e(renamed_from)}，没有覆盖，另存为上面的文件名）")
+    return "\n".join(lines)
+
+
+def upload_skipped(saved_as: str, reason: str) -> str:
+    return f"索引没有收录这个文件：{_e(reason)}\n已撤回上传的 {_e(saved_as)}，资料库没有改动。"
