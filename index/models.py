@@ -103,3 +103,20 @@ class BuildReport:
     unchanged: int
     skipped: tuple[SkippedFile, ...]
     seconds: float
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: int
+    document: Document
+    paragraph: int
+    text: str
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    db_path: str
+    documents: int
+    passages: int
+    db_bytes: int
+    built_at: str  # ISO-8601, UTC

@@ -1,0 +1,124 @@
+"""Tokenization: normalised text -> index terms, the same way for passages and queries.
+
+jieba runs through an explicit `jieba.Tokenizer` instance in search mode, so a long
+word also yields the dictionary words inside it (岳阳市 -> 岳阳, 岳阳市).  The user
+dictionary holds the synonym phrases, the places and speakers of the collection and the
+set phrases it quotes (“三高四新”, “六稳”, “1336”).  Synonyms collapse to one canonical
+term; a small stop list drops function words but keeps the words political text is
+about (加强, 坚持, 全面, 安全, 今年).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .normalize import normalize
+
+# Bump when tokenization changes in a way that makes stored tokens stale.
+ANALYZER_VERSION = "1"
+
+SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
+
+STOP_WORDS = frozenset(
+    """
+    的 地 得 了 着 过 和 与 及 以及 或 或者 并 并且 而 而且 但 但是 又 也 还 都 就 才 则 即
+    在 于 对 对于 把 被 将 从 向 由 以 为 为了 因 因为 所以 因此 如果 虽然 通过 按照 根据
+    是 有 没有 这 那 这个 那个 这些 那些 这样 那样 这种 其 其中 之 之一 各 各项 每 某
+    我 我们 你 你们 他 他们 它 它们 大家 自己 咱们 本 该
+    要 能 会 可 可以 应 应当 应该 必须 需要 让 使 使得 给 等 等等 上 下 中 里 内 外 前 后
+    个 些 一 一个 一些 一是 二是 三是 四是 五是 六是 年 月 日 号 来 去 说 做 好 更 最 很 再
+    如何 怎么 怎样 什么 哪些 多少 吗 呢 吧 啊 呀 哪 谁 的话 方面 问题 情况 工作 进行
+    x xx xxx a an the of and or to in on for is are
+    """.split()
+)
+
+_TOKEN_OK = re.compile(r"[0-9a-z\u3400-\u9fff]")
+_QUOTED_PHRASE = re.compile(r"[“\"「]([0-9a-z\u3400-\u9fff+]{2,8})[”\"」]")
+_RELATIVE_YEARS = {"今年": 0, "本年": 0, "明年": 1, "去年": -1, "上年": -1}
+
+
+@lru_cache(maxsize=1)
+def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, str]:
+    """Map every synonym (normalised) to its group's canonical term."""
+    mapping: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        words = [normalize(w) for w in line.split("#", 1)[0].split()]
+        for word in words:
+            mapping[word] = words[0]
+    return mapping
+
+
+def learned_phrases(normalised_text: str) -> set[str]:
+    """Short set phrases the text puts in quotation marks: “三高四新”, “六稳”, “1336”."""
+    return {p for p in _QUOTED_PHRASE.findall(normalised_text) if not p.isdigit() or len(p) >= 3}
+
+
+def dictionary_version(user_words: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    digest.update(ANALYZER_VERSION.encode())
+    digest.update(SYNONYMS_FILE.read_bytes())
+    for word in sorted(set(user_words)):
+        digest.update(word.encode() + b"\n")
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    term: str  # canonical index term
+    surfaces: tuple[str, ...]  # normalised strings to highlight in text
+
+
+class Analyzer:
+    """A jieba tokenizer with this collection's dictionary; build once per process."""
+
+    def __init__(self, user_words: Iterable[str] = ()):
+        import jieba
+
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        self.synonyms = load_synonyms()
+        self.user_words = frozenset(normalize(w) for w in user_words if w and w.strip())
+        self._surfaces: dict[str, set[str]] = {}
+        for word, canonical in self.synonyms.items():
+            self._surfaces.setdefault(canonical, {canonical}).add(word)
+        for word in sorted(self.user_words | set(self.synonyms)):
+            if len(word) >= 2 and " " not in word:
+                self._jieba.add_word(word, freq=20000)
+
+    def _raw_tokens(self, normalised: str) -> list[str]:
+        out = []
+        for token in self._jieba.cut_for_search(normalised, HMM=True):
+            token = token.strip()
+            if not token or token in STOP_WORDS or not _TOKEN_OK.search(token):
+                continue
+            out.append(self.synonyms.get(token, token))
+        return out
+
+    def tokens(self, normalised: str, year: str = "") -> list[str]:
+        """Index terms of a passage; "今年" in a document of `year` also yields that year."""
+        tokens = self._raw_tokens(normalised)
+        if year.isdigit():
+            for word, delta in _RELATIVE_YEARS.items():
+                if word in normalised:
+                    tokens.extend([str(int(year) + delta)] * normalised.count(word))
+        return tokens
+
+    def query_terms(self, normalised_query: str) -> list[QueryTerm]:
+        """Terms of a query, in order, with repeats (BM25 counts a repeated term twice)."""
+        return [
+            QueryTerm(term, tuple(sorted(self._surfaces.get(term, {term}), key=len, reverse=True)))
+            for term in self._raw_tokens(normalised_query)
+        ]
+
+    def field_tokens(self, *values: str) -> set[str]:
+        """Terms of metadata fields (title, speaker, place, year ...)."""
+        terms: set[str] = set()
+        for value in values:
+            if value:
+                terms.update(self._raw_tokens(normalize(value)))
+        return terms

@@ -1,0 +1,203 @@
+"""Turn a scraped document's raw text into clean paragraphs and bounded passages.
+
+Everything here removes or joins; nothing rewrites the words that remain, so a passage
+is always a verbatim piece of the source (minus web chrome and pinyin glosses).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalize import normalize
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_CMS_MARKER = re.compile(r"<!--[^\n]*?-->|<!--|-->")
+
+# A pinyin gloss left by a converter right after the character it spells: 創(chuàng)新.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_GLOSS = re.compile(
+    rf"(?<=[\u3400-\u9fff])\((?=[a-z{_TONED}ü]*[{_TONED}])[a-z{_TONED}ü]{{1,7}}\)"
+)
+
+_CHROME_PREFIXES = (
+    "当前位置", "您的位置", "您现在的位置", "首页>", "首页 >", "来源:", "免责声明", "版权",
+    "copyright", "©", "相关热词", "热点文章", "内容阅读", "【字体", "(责任编辑", "【e-mail",
+    "主办单位", "承办单位", "上一篇", "下一篇", "打印本页", "关闭窗口", "分享到", "扫一扫",
+    "点击:", "浏览次数", "【打印", "【关闭", "责任编辑:", "编辑:", "【我要纠错",
+)
+_CHROME_CONTAINS = ("icp备", "icp证", "版权所有", "all rights reserved", "免责声明", "www.gov.cn")
+_CHROME_EXACT = {"public domain", "false", "true", "正文", "打印", "关闭", "返回顶部", "【e-mail推荐"}
+# The Wikisource licence template: everything from here on is footer.
+_FOOTER_STARTS = ("本作品是中华人民共和国的", "本作品在全世界", "注:中文维基文库社群认为")
+_CRUMB = re.compile(r"^[^。，,!！?？]{0,80}(?:>|»|>>)[^。，,!！?？]{0,80}(?:>|»)")
+_SHORT_META = re.compile(r"(来源|发布时间|日期|点击|作者)[:：]")
+
+SENTENCE_END = "。！？!?…"
+_LINE_END = SENTENCE_END + "；;：:”」』\"'）)】"
+_JOINING_END = "；;，,、"
+_CONTINUES = tuple("。，,、；;：:）)”」』%．.！!？?")
+HEADING = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百]+[，,、是条章节部分]|[一二三四五六七八九十]+[、.．]"
+    r"|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]是)"
+)
+
+PASSAGE_TARGET = 300
+PASSAGE_MAX = 450
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: int  # 1-based, in the cleaned document
+    text: str
+
+
+@dataclass(frozen=True)
+class PassageText:
+    paragraph: int
+    part: int  # 0-based piece of a split paragraph
+    text: str
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove converter glosses such as 創(chuàng)新 -> 創新, leaving real parentheses alone."""
+    return _PINYIN_GLOSS.sub("", text)
+
+
+def _is_chrome(norm: str) -> bool:
+    compact = norm.replace(" ", "")
+    if not compact or all(not ch.isalnum() for ch in compact):
+        return True
+    if compact in _CHROME_EXACT or norm.strip() in _CHROME_EXACT:
+        return True
+    if compact.startswith(_CHROME_PREFIXES) or any(c in compact for c in _CHROME_CONTAINS):
+        return True
+    if _CRUMB.match(norm):
+        return True
+    # "发布时间:2021-06-20 来源: 读后感 点击:" and the like: short lines of page metadata.
+    return len(compact) <= 80 and len(_SHORT_META.findall(compact)) >= 2
+
+
+def raw_lines(text: str) -> list[str]:
+    """Lines with glosses, HTML comments, invisible characters and footer removed.
+
+    Blank lines are kept as "" because they separate paragraphs.  Chrome lines are
+    replaced by "" too, so line numbers still match `text` for metadata extraction.
+    """
+    text = _INVISIBLE.sub("", _HTML_COMMENT.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n")))
+    lines: list[str] = []
+    for line in text.split("\n"):
+        line = strip_pinyin(_CMS_MARKER.sub("", line)).strip(" \t\u3000\u00a0")
+        norm = normalize(line)
+        if norm.replace(" ", "").startswith(_FOOTER_STARTS):
+            break
+        lines.append("" if line and _is_chrome(norm) else line)
+    return lines
+
+
+def _ends_open(line: str) -> bool:
+    return not line.endswith(tuple(_LINE_END))
+
+
+def _should_join(prev: str, line: str, punctuated: bool) -> bool:
+    if HEADING.match(line):
+        return False
+    if line.startswith(_CONTINUES):
+        return True
+    if HEADING.match(prev) and len(prev) <= 40:
+        return False
+    if prev.endswith(tuple(_JOINING_END)):
+        return True
+    if not _ends_open(prev):
+        return False
+    if len(prev) <= 12 or len(line) <= 12:
+        return True
+    # A long line without a closing mark, in a text that otherwise closes its lines,
+    # is a sentence broken in two.
+    return punctuated
+
+
+def _is_punctuated(lines: list[str]) -> bool:
+    long_lines = [ln for ln in lines if len(ln) > 30]
+    if not long_lines:
+        return False
+    closed = sum(1 for ln in long_lines if not _ends_open(ln))
+    return closed * 2 >= len(long_lines)
+
+
+def paragraphs(lines: list[str]) -> list[Paragraph]:
+    """Merge broken lines into paragraphs and drop exact duplicates.
+
+    A blank line always ends a paragraph; consecutive lines are joined when the first
+    one plainly does not end (a list item closed by ；, a sentence cut before its
+    punctuation, a fragment of a few characters such as "PM" / "2.5" / "）浓度").
+    """
+    punctuated = _is_punctuated(lines)
+    merged: list[str] = []
+    previous_blank = True
+    for line in lines:
+        if not line:
+            previous_blank = True
+            continue
+        if merged and not previous_blank and _should_join(merged[-1], line, punctuated):
+            merged[-1] += line
+        else:
+            merged.append(line)
+        previous_blank = False
+    seen: set[str] = set()
+    result: list[Paragraph] = []
+    for text in merged:
+        key = re.sub(r"\s+", "", text)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(Paragraph(len(result) + 1, text))
+    return result
+
+
+_SENTENCE = re.compile(rf"[^{SENTENCE_END}；;]*[{SENTENCE_END}；;]+[”」』\"'）)]*|[^{SENTENCE_END}；;]+$")
+_CLAUSE = re.compile(r"[^，,、]*[，,、]+|[^，,、]+$")
+
+
+def sentences(text: str) -> list[str]:
+    """Split at sentence ends, keeping the punctuation; the pieces join back to `text`."""
+    return [s for s in _SENTENCE.findall(text) if s]
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    if len(text) <= limit:
+        return [text]
+    out: list[str] = []
+    for sentence in sentences(text):
+        if len(sentence) <= limit:
+            out.append(sentence)
+            continue
+        for clause in _CLAUSE.findall(sentence):
+            out.extend(clause[i : i + limit] for i in range(0, len(clause), limit))
+    return out
+
+
+def split_passages(paragraph: Paragraph, target: int = PASSAGE_TARGET, limit: int = PASSAGE_MAX) -> list[PassageText]:
+    """Split a long paragraph at sentence ends into passages of at most `limit` characters."""
+    text = paragraph.text
+    if len(text) <= limit:
+        return [PassageText(paragraph.number, 0, text)]
+    chunks: list[str] = []
+    current = ""
+    for piece in _pieces(text, limit):
+        if current and len(current) + len(piece) > target:
+            chunks.append(current)
+            current = ""
+        current += piece
+    if current:
+        # Avoid a tiny tail: give it to the previous chunk when that stays within limit.
+        if chunks and len(current) < target // 4 and len(chunks[-1]) + len(current) <= limit:
+            chunks[-1] += current
+        else:
+            chunks.append(current)
+    return [PassageText(paragraph.number, i, chunk) for i, chunk in enumerate(chunks)]
+
+
+def passages(paras: list[Paragraph]) -> list[PassageText]:
+    return [p for para in paras for p in split_passages(para)]

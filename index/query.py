@@ -1,0 +1,49 @@
+"""Query text -> free words and explicit filters; the one place queries are validated."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .errors import QueryError
+from .normalize import normalize
+
+MAX_QUERY_CHARS = 1000
+
+# Filter keys as users type them, mapped to DocumentMeta fields.
+FILTER_KEYS = {
+    "地点": "place", "地区": "place", "place": "place",
+    "年份": "year", "年": "year", "year": "year",
+    "讲话人": "speaker", "讲话者": "speaker", "作者": "speaker", "speaker": "speaker",
+    "标题": "title", "title": "title",
+    "类型": "kind", "kind": "kind",
+}
+FILTER_HELP = "地点:岳阳  年份:2021  讲话人:王一鸥  标题:政府工作报告  类型:讲话"
+_FILTER = re.compile(r"(?<!\S)(" + "|".join(sorted(map(re.escape, FILTER_KEYS), key=len, reverse=True)) + r")[:：]\s*(\S+)")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str  # the words to search, normalised
+    filters: dict[str, str] = field(default_factory=dict)  # DocumentMeta field -> normalised value
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """Split filters from words; raise QueryError for a query that cannot be searched."""
+    if raw is None or not raw.strip():
+        raise QueryError("empty", "the query is empty")
+    if len(raw) > MAX_QUERY_CHARS:
+        raise QueryError("too_long", f"the query has {len(raw)} characters; at most {MAX_QUERY_CHARS} are searched")
+    text = normalize(_printable(raw))
+    filters: dict[str, str] = {}
+    for key, value in _FILTER.findall(text):
+        filters[FILTER_KEYS[key]] = value.strip()
+        if FILTER_KEYS[key] == "year":
+            filters["year"] = value.strip().rstrip("年")
+    words = _FILTER.sub(" ", text).strip()
+    return ParsedQuery(words, filters)

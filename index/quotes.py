@@ -1,0 +1,102 @@
+"""Matched-term spans and short quotes, cut from the passage's own text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .cleaning import sentences
+from .models import Quote
+from .normalize import normalize_aligned, original_span
+
+QUOTE_LIMIT = 200
+ELLIPSIS = "…"
+_ASCII_WORD = re.compile(r"[0-9a-z]")
+
+
+def _bounded(norm: str, start: int, end: int) -> bool:
+    """Latin/digit terms must not be part of a longer Latin/digit run (8 in 2018)."""
+    if not _ASCII_WORD.match(norm[start]):
+        return True
+    before = start > 0 and bool(_ASCII_WORD.match(norm[start - 1]))
+    after = end < len(norm) and bool(_ASCII_WORD.match(norm[end]))
+    return not (before or after)
+
+
+def find_spans(text: str, terms: Sequence[tuple[Sequence[str], float]]) -> list[tuple[int, int, int]]:
+    """Non-overlapping (start, end, term index) matches of the terms' surface forms in `text`.
+
+    `terms` holds, per query term, its normalised surface forms and its weight; matching
+    happens on the normalised text and spans are mapped back to `text`.
+    """
+    norm, offsets = normalize_aligned(text)
+    taken = [False] * len(norm)
+    found: list[tuple[int, int, int]] = []
+    candidates = sorted(
+        ((surface, index) for index, (surfaces, _) in enumerate(terms) for surface in surfaces if surface),
+        key=lambda item: -len(item[0]),
+    )
+    for surface, index in candidates:
+        start = norm.find(surface)
+        while start != -1:
+            end = start + len(surface)
+            if not any(taken[start:end]) and _bounded(norm, start, end):
+                taken[start:end] = [True] * (end - start)
+                found.append((*original_span(offsets, start, end), index))
+            start = norm.find(surface, start + 1)
+    return sorted(found)
+
+
+def make_quote(text: str, spans: Sequence[tuple[int, int, int]], weights: Sequence[float], limit: int = QUOTE_LIMIT) -> Quote:
+    """The best-matching sentence(s) of `text`, at most about `limit` characters.
+
+    Sentences are scored by the summed weight of the distinct terms they contain; the
+    best one is widened with its neighbours while it fits, or, when it alone is too
+    long, cut to the window with the most weight, with "…" where the cut falls.
+    """
+    bounds = []
+    position = 0
+    for sentence in sentences(text) or [text]:
+        bounds.append((position, position + len(sentence)))
+        position += len(sentence)
+
+    def weight(lo: int, hi: int) -> float:
+        return sum(weights[i] for i in {i for s, e, i in spans if s >= lo and e <= hi})
+
+    best = max(range(len(bounds)), key=lambda k: (weight(*bounds[k]), -k))
+    lo, hi = bounds[best]
+    if hi - lo > limit:
+        anchors = [s for s, e, _ in spans if s >= lo and e <= hi] or [lo]
+        windows = [(max(lo, min(a - 20, hi - limit)),) for a in anchors]
+        start = max(windows, key=lambda w: (weight(w[0], w[0] + limit), -w[0]))[0]
+        lo, hi = start, start + limit
+    else:
+        before, after = best - 1, best + 1
+        while True:
+            grown = False
+            if after < len(bounds) and bounds[after][1] - lo <= limit:
+                hi = bounds[after][1]
+                after += 1
+                grown = True
+            if before >= 0 and hi - bounds[before][0] <= limit:
+                lo = bounds[before][0]
+                before -= 1
+                grown = True
+            if not grown:
+                break
+    return _cut(text, lo, hi, spans, bounds)
+
+
+def _cut(text: str, lo: int, hi: int, spans, bounds) -> Quote:
+    starts = {s for s, _ in bounds}
+    ends = {e for _, e in bounds}
+    raw = text[lo:hi]
+    stripped_left = len(raw) - len(raw.lstrip())
+    body = raw.strip()
+    lo += stripped_left
+    hi = lo + len(body)
+    prefix = ELLIPSIS if lo > 0 and lo - stripped_left not in starts else ""
+    suffix = ELLIPSIS if hi < len(text) and (hi + (len(raw) - len(raw.rstrip()))) not in ends else ""
+    shift = len(prefix) - lo
+    quote_spans = tuple((s + shift, e + shift) for s, e, _ in spans if s >= lo and e <= hi)
+    return Quote(prefix + body + suffix, quote_spans)

@@ -1,0 +1,108 @@
+"""BM25 exactly as `rank_bm25.BM25Okapi` defines it, precomputed into posting lists.
+
+A term's contribution to a passage's score depends only on its frequency there, the
+passage's length and the term's IDF, all known when the index is built.  So the build
+stores, for every term, the passages that contain it and their contributions, and a
+query is a sum over a few posting lists instead of a pass over every passage.
+`tests/test_ranking.py` checks the result against `BM25Okapi.get_scores`.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+K1 = 1.5
+B = 0.75
+EPSILON = 0.25
+
+
+@dataclass(frozen=True)
+class Postings:
+    term: str
+    ids: np.ndarray  # int32 passage ids, ascending
+    weights: np.ndarray  # float64 BM25 contribution of one occurrence of the term in the query
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    passages: int
+    avgdl: float
+    average_idf: float
+
+
+def okapi_idf(document_frequencies: dict[str, int], corpus_size: int) -> tuple[dict[str, float], float]:
+    """IDF per term with BM25Okapi's epsilon floor for negative values, and the mean IDF."""
+    idf: dict[str, float] = {}
+    idf_sum = 0.0
+    negative: list[str] = []
+    for term, freq in document_frequencies.items():
+        value = math.log(corpus_size - freq + 0.5) - math.log(freq + 0.5)
+        idf[term] = value
+        idf_sum += value
+        if value < 0:
+            negative.append(term)
+    average = idf_sum / len(idf) if idf else 0.0
+    for term in negative:
+        idf[term] = EPSILON * average
+    return idf, average
+
+
+def build_postings(token_lists: Iterable[Sequence[str]]) -> tuple[list[Postings], dict[str, float], CorpusStats]:
+    """Posting lists for every term of `token_lists` (passage i has id i)."""
+    vocabulary: dict[str, int] = {}
+    pair_terms = array("i")
+    pair_passages = array("i")
+    pair_tfs = array("i")
+    lengths = array("l")
+    for pid, tokens in enumerate(token_lists):
+        lengths.append(len(tokens))
+        for term, tf in Counter(tokens).items():
+            term_id = vocabulary.setdefault(term, len(vocabulary))
+            pair_terms.append(term_id)
+            pair_passages.append(pid)
+            pair_tfs.append(tf)
+    n = len(lengths)
+    dl = np.frombuffer(lengths, dtype=np.int64).astype(np.float64) if n else np.zeros(0)
+    avgdl = float(dl.sum()) / n if n else 0.0
+    terms_arr = np.frombuffer(pair_terms, dtype=np.int32) if pair_terms else np.zeros(0, np.int32)
+    order = np.argsort(terms_arr, kind="stable")  # keeps passage ids ascending per term
+    sorted_terms = terms_arr[order]
+    passages_arr = (np.frombuffer(pair_passages, dtype=np.int32) if pair_passages else np.zeros(0, np.int32))[order]
+    tfs_arr = (np.frombuffer(pair_tfs, dtype=np.int32) if pair_tfs else np.zeros(0, np.int32))[order].astype(np.float64)
+    bounds = np.searchsorted(sorted_terms, np.arange(len(vocabulary) + 1))
+    names = list(vocabulary)
+    df = np.diff(bounds)
+    idf, average_idf = okapi_idf(dict(zip(names, df.tolist())), n)
+    norm = K1 * (1 - B + B * dl / avgdl) if avgdl else np.full(n, K1 * (1 - B))
+    postings = []
+    for term_id, term in enumerate(names):
+        lo, hi = bounds[term_id], bounds[term_id + 1]
+        ids = passages_arr[lo:hi]
+        tf = tfs_arr[lo:hi]
+        weights = idf[term] * (tf * (K1 + 1) / (tf + norm[ids]))
+        postings.append(Postings(term, ids, weights))
+    return postings, idf, CorpusStats(n, avgdl, average_idf)
+
+
+def accumulate(scores: np.ndarray, postings: Iterable[Postings | None]) -> None:
+    """Add each posting list's contributions to `scores` in place (one list per query term)."""
+    for plist in postings:
+        if plist is not None and len(plist.ids):
+            scores[plist.ids] += plist.weights
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest positive scores, best first; ties keep index order."""
+    candidates = np.flatnonzero(scores > 0)
+    if len(candidates) > k:
+        part = np.argpartition(-scores[candidates], k - 1)[:k]
+        threshold = scores[candidates[part]].min()
+        candidates = candidates[scores[candidates] >= threshold]
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order][:k]

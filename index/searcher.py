@@ -1,0 +1,245 @@
+"""Answer queries from a built index: ranked passages with quotes and sources."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from .analysis import Analyzer, QueryTerm
+from .errors import QueryError
+from .models import Document, DocumentMeta, Hit, IndexInfo, Passage, SearchResult
+from .normalize import normalize, warm_up
+from .query import ParsedQuery, parse_query
+from .quotes import find_spans, make_quote
+from .ranking import K1, Postings, top_k
+from .store import open_readonly, read_meta
+
+# A metadata match scores like the most one occurrence of a term can (k1 + 1) * idf.
+FIELD_WEIGHT = K1 + 1
+MAX_EXPANSIONS = 30
+POSTINGS_CACHE_BYTES = 256 * 1024 * 1024
+
+
+class Searcher:
+    """A loaded index.  Thread-safe; open once per process and share it."""
+
+    def __init__(self, db, path: Path):
+        self.path = path
+        self._db = db
+        self._lock = threading.Lock()
+        meta = read_meta(db)
+        self._meta = meta
+        self.passage_count = int(meta["passages"])
+        self.documents_by_id: dict[int, Document] = {}
+        firsts, counts = [], []
+        self._field_docs: dict[str, list[int]] = {}
+        for row in db.query("select * from documents order by id"):
+            document = Document(
+                id=row["id"], path=row["path"], source=row["source"],
+                meta=DocumentMeta(**{k: row[k] or "" for k in DocumentMeta.__dataclass_fields__}),
+                passages=row["passages"], sha256=row["sha256"],
+            )
+            self.documents_by_id[document.id] = document
+            firsts.append(row["first_passage"])
+            counts.append(row["passages"])
+            for term in json.loads(row["field_terms"]):
+                self._field_docs.setdefault(term, []).append(document.id)
+        self._doc_first = np.asarray(firsts, dtype=np.int64)
+        self._doc_count = np.asarray(counts, dtype=np.int64)
+        self._passage_doc = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+        self.analyzer = Analyzer(json.loads(meta.get("user_words", "[]")))
+        self._max_idf = math.log((self.passage_count + 0.5) / 0.5) if self.passage_count else 1.0
+        self._cache: OrderedDict[str, Postings | None] = OrderedDict()
+        self._cache_bytes = 0
+        self._vocabulary: str | None = None
+        self._idf_cache: dict[str, float] = {}
+
+    @classmethod
+    def open(cls, path: Path | str) -> Searcher:
+        """Load the index at `path` (jieba and OpenCC included); raises IndexUnavailable."""
+        path = Path(path)
+        db = open_readonly(path)
+        warm_up()
+        return cls(db, path)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.conn.close()
+
+    # -- postings ---------------------------------------------------------------
+    def _postings(self, term: str) -> Postings | None:
+        with self._lock:
+            if term in self._cache:
+                self._cache.move_to_end(term)
+                return self._cache[term]
+            row = self._db.execute("select ids, weights, idf from postings where term = ?", [term]).fetchone()
+        plist = None
+        if row is not None:
+            plist = Postings(term, np.frombuffer(row[0], dtype=np.int32), np.frombuffer(row[1], dtype=np.float64))
+            self._idf_cache[term] = row[2]
+        with self._lock:
+            self._cache[term] = plist
+            self._cache_bytes += 12 * len(plist.ids) if plist is not None else 0
+            while self._cache_bytes > POSTINGS_CACHE_BYTES and len(self._cache) > 1:
+                _, old = self._cache.popitem(last=False)
+                self._cache_bytes -= 12 * len(old.ids) if old is not None else 0
+        return plist
+
+    def _idf(self, term: str) -> float:
+        if term not in self._idf_cache:
+            self._postings(term)
+        return self._idf_cache.get(term, self._max_idf)
+
+    def _expansions(self, term: str) -> list[str]:
+        """Indexed terms that contain `term`, most specific first: 岳阳 -> 岳阳市委."""
+        if self._vocabulary is None:
+            with self._lock:
+                terms = [row[0] for row in self._db.execute("select term from postings")]
+            self._vocabulary = "\n" + "\n".join(terms) + "\n"
+        vocab = self._vocabulary
+        found: list[str] = []
+        position = vocab.find(term)
+        while position != -1 and len(found) < MAX_EXPANSIONS:
+            start = vocab.rfind("\n", 0, position) + 1
+            end = vocab.find("\n", position)
+            found.append(vocab[start:end])
+            position = vocab.find(term, end)
+        return found
+
+    def _term_postings(self, term: str) -> tuple[np.ndarray, np.ndarray, float]:
+        """(passage ids, BM25 contributions, highlight weight) of one query term.
+
+        A term the index does not know matches the longer indexed words that contain it,
+        each passage counted once, by its best such word.
+        """
+        plist = self._postings(term)
+        if plist is not None:
+            return plist.ids, plist.weights, self._idf(term)
+        found = [p for p in map(self._postings, self._expansions(term)) if p is not None]
+        if not found:
+            return np.zeros(0, np.int32), np.zeros(0), 0.0
+        ids = np.concatenate([p.ids for p in found])
+        weights = np.concatenate([p.weights for p in found])
+        order = np.lexsort((-weights, ids))
+        ids, weights = ids[order], weights[order]
+        first = np.ones(len(ids), dtype=bool)
+        first[1:] = ids[1:] != ids[:-1]
+        return ids[first], weights[first], max(self._idf(p.term) for p in found)
+
+    # -- search -----------------------------------------------------------------
+    def _field_matches(self, terms: list[QueryTerm]) -> dict[str, np.ndarray]:
+        """For each query term found in documents' metadata, a mask of those documents."""
+        masks = {}
+        for term in {t.term for t in terms}:
+            docs = self._field_docs.get(term)
+            if docs:
+                mask = np.zeros(len(self._doc_count), dtype=bool)
+                mask[docs] = True
+                masks[term] = mask
+        return masks
+
+    def _filter_mask(self, parsed: ParsedQuery) -> np.ndarray | None:
+        if not parsed.filters:
+            return None
+        mask = np.ones(len(self._doc_count), dtype=bool)
+        for key, value in parsed.filters.items():
+            for doc_id, document in self.documents_by_id.items():
+                if mask[doc_id] and value not in normalize(getattr(document.meta, key)):
+                    mask[doc_id] = False
+        return mask
+
+    def search(self, query: str, top: int = 10, offset: int = 0) -> SearchResult:
+        """Rank passages for `query`; raises QueryError when there is nothing to search.
+
+        The score is BM25 over the passage text, except that a query term found in a
+        document's metadata (place, speaker, year, title words) scores for every passage
+        of that document, at the most one occurrence in a passage could score: a passage
+        of the speech the user named outranks an equally good passage elsewhere.
+        """
+        started = time.perf_counter()
+        parsed = parse_query(query)
+        terms = self.analyzer.query_terms(parsed.text)
+        if not terms and not parsed.filters:
+            raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
+        scores = np.zeros(self.passage_count)
+        field_masks = self._field_matches(terms)
+        doc_boost = np.zeros(len(self._doc_count))
+        weights = []
+        for term in terms:
+            ids, contributions, weight = self._term_postings(term.term)
+            weights.append(weight)
+            mask = field_masks.get(term.term)
+            if mask is not None:
+                outside = ~mask[self._passage_doc[ids]]
+                ids, contributions = ids[outside], contributions[outside]
+                doc_boost[mask] += FIELD_WEIGHT * (weight or self._max_idf)
+            scores[ids] += contributions
+        if field_masks:
+            scores += doc_boost[self._passage_doc]
+        allowed = self._filter_mask(parsed)
+        if allowed is not None:
+            if not terms:  # filters alone: every passage of the matching documents, in order
+                scores[:] = 1.0
+            scores[~allowed[self._passage_doc]] = 0.0
+        ids = top_k(scores, offset + top)[offset:]
+        hits = self._hits(ids, scores, terms, weights, offset)
+        return SearchResult(
+            query=query, took_ms=(time.perf_counter() - started) * 1000, hits=tuple(hits),
+            total=int(np.count_nonzero(scores > 0)), terms=tuple(t.term for t in terms), filters=dict(parsed.filters),
+        )
+
+    def _rows(self, ids) -> dict[int, tuple]:
+        ids = [int(i) for i in ids]
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        with self._lock:
+            rows = self._db.execute(f"select id, doc_id, paragraph, text from passages where id in ({marks})", ids).fetchall()
+        return {row[0]: row for row in rows}
+
+    def _hits(self, ids, scores, terms: list[QueryTerm], weights: list[float], offset: int) -> list[Hit]:
+        rows = self._rows(ids)
+        surfaces = [(t.surfaces, w) for t, w in zip(terms, weights)]
+        hits = []
+        for rank, pid in enumerate(ids, offset + 1):
+            _, doc_id, paragraph, text = rows[int(pid)]
+            spans = find_spans(text, surfaces)
+            hits.append(Hit(
+                rank=rank, score=float(scores[pid]), passage_id=int(pid), document=self.documents_by_id[doc_id],
+                paragraph=paragraph, text=text, quote=make_quote(text, spans, weights),
+                spans=tuple((s, e) for s, e, _ in spans),
+            ))
+        return hits
+
+    # -- browsing ---------------------------------------------------------------
+    def passage(self, passage_id: int) -> Passage | None:
+        row = self._rows([passage_id]).get(passage_id)
+        if row is None:
+            return None
+        return Passage(row[0], self.documents_by_id[row[1]], row[2], row[3])
+
+    def context(self, passage_id: int, before: int = 1, after: int = 1) -> list[Passage]:
+        """The passage with its neighbours in the same document, in reading order."""
+        if not 0 <= passage_id < self.passage_count:
+            return []
+        doc_id = int(self._passage_doc[passage_id])
+        first = int(self._doc_first[doc_id])
+        last = first + int(self._doc_count[doc_id]) - 1
+        ids = range(max(first, passage_id - before), min(last, passage_id + after) + 1)
+        rows = self._rows(ids)
+        return [Passage(i, self.documents_by_id[rows[i][1]], rows[i][2], rows[i][3]) for i in ids]
+
+    def documents(self) -> list[Document]:
+        return list(self.documents_by_id.values())
+
+    def info(self) -> IndexInfo:
+        return IndexInfo(
+            db_path=str(self.path), documents=len(self.documents_by_id), passages=self.passage_count,
+            db_bytes=self.path.stat().st_size if self.path.exists() else 0, built_at=self._meta.get("built_at", ""),
+        )

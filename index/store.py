@@ -1,0 +1,87 @@
+"""The index file: one SQLite database written through sqlite-utils.
+
+Tables: `documents`, `passages` (original and normalised text, tokens), `postings`
+(per-term passage ids and BM25 contributions as packed arrays) and `meta` (build time,
+source hashes, dictionary version, corpus statistics).  A build writes a new file next to
+the old one and renames it over the old one, so readers never see a half-built index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import IndexUnavailable
+
+SCHEMA_VERSION = "1"
+TOKEN_SEPARATOR = "\t"
+REBUILD_HINT = "rebuild it with: python -m index build"
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["documents"].create(
+        {
+            "id": int, "source": str, "path": str, "sha256": str, "title": str, "speaker": str,
+            "place": str, "date": str, "year": str, "kind": str, "source_url": str,
+            "first_passage": int, "passages": int, "field_terms": str, "dictionary": str,
+        },
+        pk="id",
+    )
+    db["passages"].create(
+        {"id": int, "doc_id": int, "paragraph": int, "part": int, "text": str, "norm": str, "tokens": str},
+        pk="id",
+    )
+    db["postings"].create({"term": str, "df": int, "idf": float, "ids": bytes, "weights": bytes}, pk="term")
+
+
+def create_indexes(db: sqlite_utils.Database) -> None:
+    db["documents"].create_index(["source", "path"], unique=True)
+    db["passages"].create_index(["doc_id", "paragraph", "part"])
+
+
+def write_meta(db: sqlite_utils.Database, values: dict) -> None:
+    db["meta"].insert_all(
+        ({"key": k, "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)} for k, v in values.items()),
+        replace=True,
+    )
+
+
+def read_meta(db: sqlite_utils.Database) -> dict[str, str]:
+    return {row["key"]: row["value"] for row in db["meta"].rows}
+
+
+def open_readonly(path: Path) -> sqlite_utils.Database:
+    """Open an index for reading, or raise IndexUnavailable saying how to rebuild it."""
+    if not path.is_file():
+        raise IndexUnavailable(f"no index at {path}; {REBUILD_HINT}")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        db = sqlite_utils.Database(conn)
+        meta = read_meta(db)
+    except sqlite3.DatabaseError as exc:
+        raise IndexUnavailable(f"the index at {path} is unreadable ({exc}); {REBUILD_HINT}") from exc
+    if meta.get("schema_version") != SCHEMA_VERSION or meta.get("complete") != "1":
+        conn.close()
+        raise IndexUnavailable(f"the index at {path} is incomplete or from another version; {REBUILD_HINT}")
+    return db
+
+
+def temporary_path(final: Path) -> Path:
+    return final.with_name(f".{final.name}.building-{os.getpid()}")
+
+
+def publish(temporary: Path, final: Path) -> None:
+    """Atomically put a finished index in place of the old one."""
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, final)
+    directory = os.open(final.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
