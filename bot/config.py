@@ -47,8 +47,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "TELEGRAM_API_URL",
         "https://api.telegram.org",
-        "Root of the Bot API server; /bot<token> and /file/bot<token> are appended "
-        "(use e.g. http://127.0.0.1:8081 for a local Bot API server).",
+        "Root of the Bot API server; `/bot<token>` and `/file/bot<token>` are appended "
+        "(e.g. `http://127.0.0.1:8081` for a local Bot API server).",
     ),
     Setting(
         "SPEECHES_DB",
@@ -76,7 +76,7 @@ SETTINGS: tuple[Setting, ...] = (
         "BOT_WEBHOOK_URL",
         "",
         "Public HTTPS URL for webhook mode; unset means long polling. "
-        "Needs python-telegram-bot[webhooks].",
+        "Needs `python-telegram-bot[webhooks]`.",
         example="https://bot.example.org/telegram",
     ),
     Setting("BOT_WEBHOOK_LISTEN", "0.0.0.0", "Address the webhook server listens on."),
@@ -84,7 +84,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "BOT_WEBHOOK_SECRET",
         "",
-        "Secret token Telegram sends with each webhook request (1-256 of A-Z a-z 0-9 _ -).",
+        "Secret token Telegram sends with each webhook request (1-256 of `A-Z a-z 0-9 _ -`).",
     ),
     Setting("BOT_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
 )
