@@ -334,7 +334,7 @@ def mentions(message: Message, username: str | None) -> bool:
 def strip_mentions(text: str, username: str | None) -> str:
     """The question without @botname mentions and surrounding whitespace."""
     if username:
-        text = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE)
+        text = re.sub(rf"@{re.escape(username)}(?![A-Za-z0-9_])", " ", text, flags=re.IGNORECASE)
     return text.strip()
 
 
