@@ -90,14 +90,26 @@ class Analyzer:
             if len(word) >= 2 and " " not in word:
                 self._jieba.add_word(word, freq=20000)
 
-    def _raw_tokens(self, normalised: str) -> list[str]:
-        out = []
-        for token in self._jieba.cut_for_search(normalised, HMM=True):
-            token = token.strip()
-            if not token or token in STOP_WORDS or not _TOKEN_OK.search(token):
+    def _words(self, normalised: str):
+        """jieba's search mode, except that a synonym phrase stays one word."""
+        freq = self._jieba.FREQ
+        for word in self._jieba.cut(normalised, HMM=True):
+            if word in self.synonyms:
+                yield self.synonyms[word]
                 continue
-            out.append(self.synonyms.get(token, token))
-        return out
+            for n in (2, 3):
+                if len(word) > n:
+                    for i in range(len(word) - n + 1):
+                        gram = word[i : i + n]
+                        if freq.get(gram):
+                            yield self.synonyms.get(gram, gram)
+            yield word
+
+    def _raw_tokens(self, normalised: str) -> list[str]:
+        return [
+            token for token in map(str.strip, self._words(normalised))
+            if token and token not in STOP_WORDS and _TOKEN_OK.search(token)
+        ]
 
     def tokens(self, normalised: str, year: str = "") -> list[str]:
         """Index terms of a passage; "今年" in a document of `year` also yields that year."""

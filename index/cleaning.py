@@ -18,7 +18,7 @@ _CMS_MARKER = re.compile(r"<!--[^\n]*?-->|<!--|-->")
 # A pinyin gloss left by a converter right after the character it spells: 創(chuàng)新.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN_GLOSS = re.compile(
-    rf"(?<=[\u3400-\u9fff])\((?=[a-z{_TONED}ü]*[{_TONED}])[a-z{_TONED}ü]{{1,7}}\)"
+    rf"(?<=[^\s(（])\((?=[a-z{_TONED}ü]*[{_TONED}])[a-z{_TONED}ü]{{1,7}}\)"
 )
 
 _CHROME_PREFIXES = (
@@ -109,6 +109,8 @@ def _should_join(prev: str, line: str, punctuated: bool) -> bool:
         return False
     if prev.endswith(tuple(_JOINING_END)):
         return True
+    if prev.endswith((":", "：")) and line.endswith((";", "；")):
+        return True  # a list introduced by a colon
     if not _ends_open(prev):
         return False
     if len(prev) <= 12 or len(line) <= 12:

@@ -21,7 +21,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 Search = Callable[[str], Sequence[tuple[str, str]]]
@@ -114,7 +114,7 @@ class Metrics:
     hit_at_1: float
     hit_at_5: float
     mrr_at_10: float
-    results: tuple[QuestionResult, ...] = ()
+    results: tuple[QuestionResult, ...] = field(default=(), repr=False)
 
     @property
     def ranks(self) -> dict[str, int | None]:

@@ -31,6 +31,11 @@ import pathlib
 import re
 import zipfile
 
+import docx  # python-docx
+from pypdf import PdfReader
+from pypdf.errors import DependencyError
+from selectolax.lexbor import LexborHTMLParser  # the Modest backend (selectolax.parser) is gone in selectolax 1.0
+
 __all__ = ["SUPPORTED_SUFFIXES", "MAX_FILE_SIZE", "UnreadableSource", "read_source", "read_bytes"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".html", ".htm", ".pdf")
@@ -89,11 +94,10 @@ def read_bytes(data: bytes, suffix: str) -> str:
     """Same as :func:`read_source`, for a file held in memory; ``suffix`` is e.g. ".docx" (or "docx")."""
     suffix = _normalise_suffix(suffix)
     _check_suffix(suffix)
-    if not isinstance(data, bytes):
-        try:
-            data = bytes(data)
-        except Exception:  # noqa: BLE001 - any non-bytes-like input is bad input
-            raise UnreadableSource("not a byte string") from None
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    elif not isinstance(data, bytes):
+        raise UnreadableSource("not a byte string")
     _check_size(len(data))
     if not data:
         raise UnreadableSource("empty file")
@@ -235,6 +239,10 @@ def _strict_big5(data: bytes) -> str | None:
     return None
 
 
+def _strict_declared(data: bytes, declared: str) -> str | None:
+    return _strict_big5(data) if declared == "big5" else _strict(data, declared)
+
+
 def _decode_text(data: bytes, declared: str | None = None) -> str:
     """Decode text bytes (see the module docstring); raises UnreadableSource."""
     bom = _bom_encoding(data)
@@ -255,8 +263,10 @@ def _decode_text(data: bytes, declared: str | None = None) -> str:
             return utf8
         # Only 2-byte sequences (Latin, Greek, Cyrillic, ...): a very short GB18030/Big5
         # text can look like this, e.g. GB18030 "系" is the UTF-8 for "ϵ".
-        if declared and declared != "utf-8":
-            text = _strict(data, declared)
+        if declared == "utf-8":
+            return utf8
+        if declared:
+            text = _strict_declared(data, declared)
             if text is not None:
                 return text
         legacy = _best_legacy(data)
@@ -265,7 +275,7 @@ def _decode_text(data: bytes, declared: str | None = None) -> str:
         return utf8
 
     if declared and declared != "utf-8":
-        text = _strict(data, declared)
+        text = _strict_declared(data, declared)
         if text is not None:
             return text
 
@@ -313,7 +323,9 @@ def _tolerant(data: bytes, encoding: str) -> str | None:
 
 
 def _best_tolerant(data: bytes, declared: str | None) -> str | None:
-    best: tuple[int, float, str] | None = None
+    """The decoding with the fewest (and few enough) invalid bytes; ties go to the more Chinese-looking."""
+    best: tuple[int, float] | None = None
+    best_text: str | None = None
     encodings = [declared] if declared and declared not in _TRIED else []
     encodings += ["utf-8", "gb18030", *_BIG5_FAMILY]
     for encoding in encodings:
@@ -326,11 +338,10 @@ def _best_tolerant(data: bytes, declared: str | None) -> str | None:
             continue
         score = _chinese_score(text)
         if encoding not in ("utf-8", declared) and score < 0.0:
-            continue
-        key = (errors, -score, text)
-        if best is None or key[:2] < best[:2]:
-            best = key
-    return None if best is None else best[2]
+            continue  # GB18030/Big5 "decoding" of something else
+        if best is None or (errors, -score) < best:
+            best, best_text = (errors, -score), text
+    return best_text
 
 
 # --- "does this look like Chinese?" ------------------------------------------------
@@ -453,13 +464,12 @@ def _chinese_score(text: str) -> float:
             continue
         score = _char_score(c, frequent, common, known)
         # Context: pinyin letters sit inside Latin words ("fā"), ideographs do not ("f角").
-        before = text[i - 1] if i > 0 else ""
-        after = text[i + 1] if i < last else ""
-        if before.isascii() and before.isalpha() or after.isascii() and after.isalpha():
-            if c in _PINYIN:
-                score = 2.0
-            elif score > 0.0 and "\u4e00" <= c <= "\u9fff" and before.isalpha() and after.isalpha():
-                score = -1.0
+        latin_before = i > 0 and text[i - 1].isascii() and text[i - 1].isalpha()
+        latin_after = i < last and text[i + 1].isascii() and text[i + 1].isalpha()
+        if c in _PINYIN and (latin_before or latin_after):
+            score = 2.0
+        elif latin_before and latin_after and "\u4e00" <= c <= "\u9fff":
+            score = -1.0
         total += score
         n += 1
         if n >= _SCORE_SAMPLE:
@@ -534,12 +544,12 @@ def _declared_charset(data: bytes) -> str | None:
 
 
 def _read_html(data: bytes) -> str:
-    from selectolax.lexbor import LexborHTMLParser  # the Modest backend was removed in selectolax 1.0
-
     if not data.strip():
         raise UnreadableSource("empty file")
     markup = _decode_text(data, _declared_charset(data))
     markup = markup.replace("\x00", "")
+    if not markup.strip():
+        raise UnreadableSource("empty file")
     try:
         tree = LexborHTMLParser(markup)
     except Exception as exc:  # noqa: BLE001
@@ -662,8 +672,6 @@ _DOCX_SKIP_INLINE = frozenset(
 
 
 def _read_docx(data: bytes) -> str:
-    import docx  # python-docx
-
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise UnreadableSource("corrupt docx: this is a legacy Word .doc file, not .docx")
     try:
@@ -752,9 +760,6 @@ def _docx_paragraph_text(p) -> str:
 
 
 def _read_pdf(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError
-
     if b"%PDF-" not in data[:1024]:
         raise UnreadableSource("corrupt pdf: no PDF header")
     try:

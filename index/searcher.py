@@ -160,7 +160,10 @@ class Searcher:
         The score is BM25 over the passage text, except that a query term found in a
         document's metadata (place, speaker, year, title words) scores for every passage
         of that document, at the most one occurrence in a passage could score: a passage
-        of the speech the user named outranks an equally good passage elsewhere.
+        of the speech the user named outranks an equally good passage elsewhere.  Such a
+        term's own occurrences in that document's passages then count no more, except
+        for years.  Last, as in Lucene's classic scoring, the sum is scaled by the share of
+        distinct query terms the passage (or its document's metadata) matches.
         """
         started = time.perf_counter()
         parsed = parse_query(query)
@@ -170,18 +173,37 @@ class Searcher:
         scores = np.zeros(self.passage_count)
         field_masks = self._field_matches(terms)
         doc_boost = np.zeros(len(self._doc_count))
+        doc_matched = np.zeros(len(self._doc_count), dtype=np.int32)
+        matched = np.zeros(self.passage_count, dtype=np.int32)
         weights = []
+        seen: set[str] = set()
         for term in terms:
             ids, contributions, weight = self._term_postings(term.term)
             weights.append(weight)
+            first_time = term.term not in seen
+            seen.add(term.term)
             mask = field_masks.get(term.term)
-            if mask is not None:
-                outside = ~mask[self._passage_doc[ids]]
-                ids, contributions = ids[outside], contributions[outside]
-                doc_boost[mask] += FIELD_WEIGHT * (weight or self._max_idf)
-            scores[ids] += contributions
+            if mask is None:
+                if first_time:
+                    matched[ids] += 1
+                scores[ids] += contributions
+                continue
+            doc_boost[mask] += FIELD_WEIGHT * (weight or self._max_idf)
+            outside = ~mask[self._passage_doc[ids]]
+            if first_time:
+                doc_matched[mask] += 1
+                matched[ids[outside]] += 1
+            # Inside a speech by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to
+            # the point than one that does not; a passage naming the year still is.
+            if term.term.isdigit():
+                scores[ids] += contributions
+            else:
+                scores[ids[outside]] += contributions[outside]
         if field_masks:
             scores += doc_boost[self._passage_doc]
+            matched += doc_matched[self._passage_doc]
+        if seen:
+            scores *= matched / len(seen)
         allowed = self._filter_mask(parsed)
         if allowed is not None:
             if not terms:  # filters alone: every passage of the matching documents, in order

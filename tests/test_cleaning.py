@@ -1,0 +1,108 @@
+"""Cleaning keeps quotes exact: messy lines from the seeds in, exact paragraphs out."""
+
+from pathlib import Path
+
+from index import cleaning
+from index.cleaning import Paragraph, paragraphs, raw_lines, split_passages, strip_pinyin
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def clean(text: str) -> list[str]:
+    return [p.text for p in paragraphs(raw_lines(text))]
+
+
+def test_pinyin_glosses_are_removed_but_real_parentheses_stay():
+    assert strip_pinyin("再創(chuàng)新輝煌,發(fā)展") == "再創新輝煌,發展"
+    assert strip_pinyin("縣(市、區(qū))委書記") == "縣(市、區)委書記"
+    assert strip_pinyin("全体(扩大) 会议") == "全体(扩大) 会议"
+    assert strip_pinyin("细颗粒物(PM2.5)") == "细颗粒物(PM2.5)"
+    assert strip_pinyin("世界贸易组织(wto)") == "世界贸易组织(wto)"
+
+
+def test_web_chrome_is_dropped():
+    text = "\n".join([
+        "内容阅读",
+        "当前位置: 首页 > 史志书廊 > 岳阳年鉴 > 正文",
+        "<!--repaste.body.begin-->",
+        "發(fā)布時間:2021-06-20 來源: 讀后感 點擊:",
+        "市委市政府決定,召開今天的總結會議。",
+        "来源:网络整理 免责声明:本文仅限学习分享,如产生版权问题,请联系我们及时删除。",
+        "Copyright © 2017 www.hnzy.gov.cn 湖南政研网 湘ICP备18001534号 版权所有",
+        "相關熱詞搜索:解放思想 建功 新時代",
+        "【字体：大 中 小】",
+        "<!--",
+        "   ",
+        "-->",
+    ])
+    assert clean(text) == ["市委市政府決定,召開今天的總結會議。"]
+
+
+def test_wikisource_footer_is_cut():
+    text = "现在，我代表国务院，向大会报告政府工作。\n\n本作品是中华人民共和国的\n法律\n、\n法规\nPublic domain\nfalse"
+    assert clean(text) == ["现在，我代表国务院，向大会报告政府工作。"]
+
+
+def test_list_items_broken_at_semicolons_are_merged():
+    lines = [
+        "五要推進和諧穩定大提升。突出“端口管理”:",
+        "有一定合理訴求的解決到位,不合理訴求部分解釋到位;",
+        "訴求不合理且惡意上訪的,堅決打擊處置到位。",
+        "六要推進黨的建設大提升。管黨治黨是最大政績。",
+    ]
+    assert clean("\n".join(lines)) == [
+        lines[0] + lines[1] + lines[2],
+        lines[3],
+    ]
+
+
+def test_wikisource_fragments_are_rejoined():
+    text = "今年重点地区细颗粒物（PM\n2.5\n）浓度继续下降。\n\n会议听取了李克强总理所作的\n政府工作报告\n。会议充分肯定过去一年的工作。"
+    assert clean(text) == ["今年重点地区细颗粒物（PM2.5）浓度继续下降。", "会议听取了李克强总理所作的政府工作报告。会议充分肯定过去一年的工作。"]
+
+
+def test_headings_stay_separate_and_blank_lines_end_paragraphs():
+    text = "一、总结,我们要客观\n今年以来,全区上下紧盯“六稳”“六保”工作任务。\n(一)经济发展险中有进。上半年实现GDP增长X%。"
+    assert clean(text) == [
+        "一、总结,我们要客观",
+        "今年以来,全区上下紧盯“六稳”“六保”工作任务。",
+        "(一)经济发展险中有进。上半年实现GDP增长X%。",
+    ]
+    # Without punctuation (seed 000) each blank-line separated line is its own paragraph.
+    assert clean("2020年工作克难奋进交出了大战大考的优异答卷\n\n刚刚过去的2020是极不平凡的一年") == [
+        "2020年工作克难奋进交出了大战大考的优异答卷",
+        "刚刚过去的2020是极不平凡的一年",
+    ]
+
+
+def test_exact_duplicate_paragraphs_are_dropped():
+    body = "各位代表：\n\n一、一心一意进行治理整顿。\n\n"
+    assert clean(body * 6) == ["各位代表：", "一、一心一意进行治理整顿。"]
+
+
+def test_long_paragraphs_split_at_sentence_ends_and_join_back_exactly():
+    sentence = "坚持以人民为中心的发展思想，持续加大民生投入，全力办好民生实事。"
+    text = sentence * 40
+    pieces = split_passages(Paragraph(7, text))
+    assert len(pieces) > 1
+    assert "".join(p.text for p in pieces) == text
+    assert all(len(p.text) <= cleaning.PASSAGE_MAX for p in pieces)
+    assert all(p.text.endswith("。") for p in pieces)
+    assert {p.paragraph for p in pieces} == {7}
+    # No punctuation at all still gives bounded passages.
+    unpunctuated = "推动高质量发展" * 200
+    pieces = split_passages(Paragraph(1, unpunctuated))
+    assert "".join(p.text for p in pieces) == unpunctuated
+    assert all(len(p.text) <= cleaning.PASSAGE_MAX for p in pieces)
+
+
+def test_seed_with_traditional_text_and_glosses_cleans_to_verbatim_paragraphs():
+    raw = (SEEDS / "002_0bb6f145e860c0a7.txt").read_text(encoding="utf-8")
+    paras = clean(raw)
+    joined = "\n".join(paras)
+    assert "(chuàng)" not in joined and "(fā)" not in joined
+    assert "再創新輝煌" in joined
+    assert not any("相關熱詞" in p or "熱點文章" in p or "點擊" in p for p in paras)
+    # Every cleaned paragraph is verbatim source text once glosses are gone.
+    source = strip_pinyin(raw).replace("\n", "")
+    assert all(p in source for p in paras)

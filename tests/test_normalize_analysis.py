@@ -1,0 +1,62 @@
+"""One normalisation and one tokenizer for index and query."""
+
+import pytest
+
+from index.analysis import STOP_WORDS, Analyzer, learned_phrases
+from index.normalize import normalize, normalize_aligned, original_span
+
+
+def test_traditional_width_case_and_chinese_years_fold_to_one_form():
+    assert normalize("創新驅動發展") == "创新驱动发展"
+    assert normalize("１９８９年ＧＤＰ增長１５６７７億元") == "1989年gdp增长15677亿元"
+    assert normalize("二〇二一年新年贺词") == "2021年新年贺词"
+    assert normalize("縣(市、區)委書記") == "县(市、区)委书记"
+
+
+def test_normalisation_keeps_offsets_aligned():
+    text = "應勇強調，ＧＤＰ增長"
+    assert len(normalize(text)) == len(text)
+    norm, offsets = normalize_aligned("㈠完成ＧＤＰ")
+    assert norm == "(一)完成gdp"
+    start = norm.index("gdp")
+    assert original_span(offsets, start, start + 3) == (3, 6)
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return Analyzer(["三高四新", "走找想促", "王一鸥", "岳阳"])
+
+
+def test_search_mode_yields_inner_words(analyzer):
+    tokens = analyzer.tokens(normalize("中共岳阳市委书记王一鸥"))
+    assert "岳阳" in tokens and "王一鸥" in tokens
+
+
+def test_user_dictionary_keeps_set_phrases_whole(analyzer):
+    assert "三高四新" in analyzer.tokens(normalize("推动“三高四新”战略落地落细"))
+    assert "走找想促" in analyzer.tokens(normalize("深化推進“走找想促”"))
+
+
+def test_synonyms_share_one_term(analyzer):
+    gdp = {t.term for t in analyzer.query_terms("gdp")}
+    assert gdp <= set(analyzer.tokens("国内生产总值增长5%左右"))
+    assert gdp <= set(analyzer.tokens("地区生产总值增长8%左右"))
+    congress = {t.term for t in analyzer.query_terms("十九大")}
+    assert congress <= set(analyzer.tokens("中国共产党第十九次全国代表大会"))
+
+
+def test_stop_list_drops_function_words_but_keeps_political_words(analyzer):
+    for word in ("加强", "坚持", "全面", "安全", "今年"):
+        assert word not in STOP_WORDS
+        assert word in analyzer.tokens(word)
+    assert analyzer.tokens("的 了 和 我们") == []
+
+
+def test_relative_years_resolve_to_the_document_year(analyzer):
+    tokens = analyzer.tokens("今年发展主要预期目标是", year="2023")
+    assert "今年" in tokens and "2023" in tokens
+    assert "2024" in analyzer.tokens("明年经济工作", year="2023")
+
+
+def test_learned_phrases_come_from_quotation_marks():
+    assert learned_phrases("紧盯“六稳”“六保”，市委“1336”工作总思路，“三高四新”") == {"六稳", "六保", "1336", "三高四新"}
