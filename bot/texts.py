@@ -180,7 +180,7 @@ def build_report(report: BuildReport, max_skipped: int = 10) -> str:
     if report.skipped:
         lines.append(f"跳过 {len(report.skipped)} 个文件：")
         for skipped in report.skipped[:max_skipped]:
-            lines.append(f"• {_e(skipped.path)}：{_e(skipped.reason)}")
+            lines.append(f"• {_e(skipped.path)}：{reason(skipped.reason)}")
         if len(report.skipped) > max_skipped:
             lines.append(f"……另有 {len(report.skipped) - max_skipped} 个")
     else:
@@ -197,8 +197,36 @@ def unsupported_upload(suffix: str, supported: tuple[str, ...]) -> str:
     return f"不支持 {_e(shown)} 文件。可以上传：{_e(' '.join(sorted(supported)))}。文件没有保存。"
 
 
-def unreadable_upload(reason: str) -> str:
-    return f"无法读取这个文件：{_e(reason)}\n文件没有保存，资料库没有改动。"
+# Why the search core could not read a file (its reasons are English), said in Chinese.
+REASONS = (
+    ("empty file", "文件是空的"),
+    ("binary file", "这是二进制文件，不是文字"),
+    ("undecodable text", "无法识别文字编码"),
+    ("unsupported file type", "不支持的文件类型"),
+    ("file too large", "文件太大"),
+    ("corrupt docx: this is a legacy", "这是旧版 Word .doc 文件，请另存为 .docx"),
+    ("corrupt docx", "docx 文件已损坏"),
+    ("corrupt pdf", "pdf 文件已损坏"),
+    ("corrupt html", "html 文件已损坏"),
+    ("encrypted pdf", "pdf 文件已加密"),
+    ("pdf has no text layer", "pdf 里没有文字层（可能是扫描件）"),
+    ("pdf has no pages", "pdf 没有页面"),
+    ("html has no text", "html 里没有文字"),
+    ("docx has no text", "docx 里没有文字"),
+    ("document too deeply nested", "文档结构嵌套过深"),
+)
+
+
+def reason(text: str) -> str:
+    """A reader's English reason in Chinese, the original kept in brackets for the admin."""
+    for prefix, chinese in REASONS:
+        if text.startswith(prefix):
+            return f"{chinese}（{_e(text)}）"
+    return _e(text)
+
+
+def unreadable_upload(why: str) -> str:
+    return f"无法读取这个文件：{reason(why)}\n文件没有保存，资料库没有改动。"
 
 
 def upload_too_big(limit_mb: int) -> str:
@@ -219,5 +247,5 @@ def upload_indexed(document: Document, saved_as: str, renamed_from: str | None) 
     return "\n".join(lines)
 
 
-def upload_skipped(saved_as: str, reason: str) -> str:
-    return f"索引没有收录这个文件：{_e(reason)}\n已撤回上传的 {_e(saved_as)}，资料库没有改动。"
+def upload_skipped(saved_as: str, why: str) -> str:
+    return f"索引没有收录这个文件：{reason(why)}\n已撤回上传的 {_e(saved_as)}，资料库没有改动。"
