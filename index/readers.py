@@ -227,7 +227,7 @@ _BIG5_FAMILY = ("big5", "cp950", "big5hkscs")
 def _strict(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):
         return None
 
 
@@ -331,7 +331,7 @@ def _best_tolerant(data: bytes, declared: str | None) -> str | None:
     for encoding in encodings:
         try:
             text = data.decode(encoding, errors="replace")
-        except LookupError:
+        except (UnicodeError, LookupError):
             continue
         errors = text.count("\ufffd")
         if errors > _tolerable_errors(len(text)):
@@ -503,7 +503,7 @@ _CHARSET_ALIASES = {
     # WHATWG: all of these labels mean the GBK/GB18030 decoder.
     **dict.fromkeys(
         ("gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "chinese", "csgb2312", "csiso58gb231280",
-         "iso-ir-58", "cp936", "ms936", "windows-936", "gb18030", "euc-cn", "hz-gb-2312"),
+         "iso-ir-58", "cp936", "ms936", "windows-936", "gb18030", "euc-cn"),
         "gb18030",
     ),
     **dict.fromkeys(("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5", "cp950", "x-big5"), "big5"),
@@ -538,9 +538,12 @@ def _declared_charset(data: bytes) -> str | None:
     if label in _CHARSET_ALIASES:
         return _CHARSET_ALIASES[label]
     try:
-        return codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in ("undefined", "utf-7"):
+        return None
+    return info.name
 
 
 def _read_html(data: bytes) -> str:
