@@ -1,0 +1,136 @@
+"""Building and storing the index: real files, real SQLite, atomic replacement."""
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from index import BuildError, IndexUnavailable, Searcher, build_index
+from index import builder as builder_module
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture
+def collection(tmp_path):
+    folder = tmp_path / "speeches"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def test_build_stores_documents_passages_postings_and_build_metadata(collection, tmp_path):
+    db_path = tmp_path / "index.sqlite"
+    report = build_index([collection], db_path)
+    assert report.documents == 5 and report.passages > 100
+    assert sorted(report.added) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert report.skipped == ()
+    db = sqlite_utils.Database(db_path)
+    assert {"documents", "passages", "postings", "meta"} <= set(db.table_names())
+    meta = {r["key"]: r["value"] for r in db["meta"].rows}
+    assert meta["complete"] == "1" and meta["built_at"] and meta["dictionary_version"]
+    assert "000_a2d7d4499d0d62ff.txt" in meta["source_hashes"]
+    yueyang = next(db["documents"].rows_where("path = ?", ["000_a2d7d4499d0d62ff.txt"]))
+    assert (yueyang["speaker"], yueyang["place"], yueyang["year"]) == ("王一鸥", "岳阳", "2021")
+    row = next(db["passages"].rows_where("text like ?", ["%市委考虑2021年经济发展预期目标%"]))
+    assert row["norm"] and "\t" in row["tokens"] and row["paragraph"] >= 1
+    # Quotes come from the cleaned source in its own script.
+    trad = next(db["passages"].rows_where("text like ?", ["%再創新輝煌%"]))
+    assert "(chuàng)" not in trad["text"] and "创新" in trad["norm"]
+
+
+def test_metadata_is_extracted_from_text_when_there_is_no_csv(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "speech.txt").write_text(
+        "在全市经济工作会议上的讲话\n日期:2022-01-06\n中共岳阳市委书记  王一鸥\n\n同志们，今年全市经济运行稳中向好。\n\n(作者为湘潭市委书记)\n",
+        encoding="utf-8",
+    )
+    build_index([folder], tmp_path / "i.sqlite")
+    doc = Searcher.open(tmp_path / "i.sqlite").documents()[0]
+    assert doc.meta.title == "在全市经济工作会议上的讲话"
+    assert (doc.meta.speaker, doc.meta.place, doc.meta.date, doc.meta.year) == ("王一鸥", "岳阳", "2022-01-06", "2022")
+
+
+def test_unreadable_files_are_skipped_with_a_reason_and_the_build_goes_on(collection, tmp_path):
+    (collection / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    (collection / "empty.txt").write_bytes(b"")
+    (collection / "broken.docx").write_bytes(b"not a zip at all")
+    (collection / "notes.xyz").write_text("hello", encoding="utf-8")
+    report = build_index([collection], tmp_path / "i.sqlite")
+    reasons = {Path(s.path).name: s.reason for s in report.skipped}
+    assert set(reasons) == {"binary.txt", "empty.txt", "broken.docx", "notes.xyz"}
+    assert "binary" in reasons["binary.txt"] and "empty" in reasons["empty.txt"]
+    assert report.documents == 5
+
+
+def test_rebuild_reuses_unchanged_documents_and_reports_changes(collection, tmp_path, monkeypatch):
+    db_path = tmp_path / "i.sqlite"
+    build_index([collection], db_path)
+    tokenized = []
+    original = builder_module._tokenize
+    monkeypatch.setattr(builder_module, "_tokenize", lambda docs, *a: (tokenized.extend(d.path for d in docs), original(docs, *a))[1])
+
+    (collection / "new.txt").write_text("在全县工作会议上的讲话\n\n今年要坚持稳中求进，全面加强安全生产。\n", encoding="utf-8")
+    path = collection / "003_152f4d5d7c5355aa.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n湘潭将全力推进“智造湘潭”建设。\n", encoding="utf-8")
+    report = build_index([collection], db_path)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (
+        ("new.txt",), ("003_152f4d5d7c5355aa.txt",), (), 4)
+    # Unchanged documents are not tokenized again (none contains the new phrase 智造湘潭).
+    assert sorted(tokenized) == ["003_152f4d5d7c5355aa.txt", "new.txt"]
+    assert Searcher.open(db_path).search("智造湘潭").hits[0].document.path == "003_152f4d5d7c5355aa.txt"
+
+    tokenized.clear()
+    (collection / "new.txt").unlink()
+    report = build_index([collection], db_path)
+    assert (report.added, report.changed, report.removed) == ((), (), ("new.txt",))
+    assert tokenized == []
+    assert all(d.path != "new.txt" for d in Searcher.open(db_path).documents())
+
+
+def test_a_failed_build_leaves_the_old_index_working(collection, tmp_path, monkeypatch):
+    db_path = tmp_path / "i.sqlite"
+    build_index([collection], db_path)
+    before = Searcher.open(db_path).search("岳阳2021年目标").hits[0].text
+
+    def explode(*args, **kwargs):
+        raise KeyboardInterrupt  # as if the admin pressed Ctrl-C half way
+
+    (collection / "new.txt").write_text("新的讲话。今年要坚持稳中求进。", encoding="utf-8")
+    monkeypatch.setattr(builder_module, "build_postings", explode)
+    with pytest.raises(KeyboardInterrupt):
+        build_index([collection], db_path)
+    assert not list(tmp_path.glob(".i.sqlite.building-*"))
+    assert Searcher.open(db_path).search("岳阳2021年目标").hits[0].text == before
+
+
+def test_a_reader_keeps_its_index_while_a_rebuild_replaces_the_file(collection, tmp_path):
+    db_path = tmp_path / "i.sqlite"
+    build_index([collection], db_path)
+    old = Searcher.open(db_path)
+    (collection / "004_e082826ebc31ba23.txt").unlink()
+    build_index([collection], db_path)
+    # The old reader still answers from the file it opened; a new one sees the new index.
+    assert old.search("應勇 縣域經濟").hits[0].document.path == "004_e082826ebc31ba23.txt"
+    new = Searcher.open(db_path).search("應勇 縣域經濟").hits
+    assert all(hit.document.path != "004_e082826ebc31ba23.txt" for hit in new)
+
+
+def test_missing_or_corrupt_index_says_how_to_rebuild(tmp_path):
+    with pytest.raises(IndexUnavailable, match="python -m index build"):
+        Searcher.open(tmp_path / "missing.sqlite")
+    corrupt = tmp_path / "corrupt.sqlite"
+    corrupt.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
+    with pytest.raises(IndexUnavailable, match="python -m index build"):
+        Searcher.open(corrupt)
+    half = tmp_path / "half.sqlite"
+    sqlite3.connect(half).execute("create table meta (key text primary key, value text)").connection.commit()
+    with pytest.raises(IndexUnavailable, match="python -m index build"):
+        Searcher.open(half)
+
+
+def test_missing_source_folder_is_a_build_error(tmp_path):
+    with pytest.raises(BuildError, match="not found"):
+        build_index([tmp_path / "nowhere"], tmp_path / "i.sqlite")
