@@ -30,12 +30,12 @@ logger = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 
 
-async def is_admin(update: Update, context: Context) -> bool:
+async def is_admin(update: Update, context: Context, refusal: str = texts.NOT_ADMIN) -> bool:
     """True for configured admins; everyone else is told so, and nothing else happens."""
     user = update.effective_user
     if bot_state(context).settings.is_admin(user.id if user else None):
         return True
-    await update.effective_message.reply_text(texts.NOT_ADMIN)
+    await update.effective_message.reply_text(refusal)
     return False
 
 
@@ -132,7 +132,7 @@ async def stats(update: Update, context: Context) -> None:
 
 async def upload(update: Update, context: Context) -> None:
     """A document sent by an admin in private chat joins the collection and the index."""
-    if not await is_admin(update, context):
+    if not await is_admin(update, context, texts.UPLOAD_NOT_ADMIN):
         return
     state = bot_state(context)
     message = update.effective_message

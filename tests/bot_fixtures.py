@@ -103,6 +103,12 @@ class Harness:
         self.server.send_text(chat, user, text, reply_to=reply_to)
         return (await self.server.wait_for_bot_messages(chat["id"], before + 1))[before]
 
+    async def say_document(self, chat: dict, user: dict, filename: str, content: bytes) -> dict:
+        """Send a file and return the bot's next new message in the chat."""
+        before = len(self.messages(chat))
+        self.server.send_user_document(chat, user, filename, content)
+        return (await self.server.wait_for_bot_messages(chat["id"], before + 1, timeout=20))[before]
+
     async def press(self, chat: dict, user: dict, message: dict, data: str) -> dict:
         """Press a button; return the answer to the callback query once it came."""
         query_id = self.server.press_button(chat, user, message, data)
