@@ -20,7 +20,7 @@ from pathlib import Path
 from .normalize import normalize
 
 # Bump when tokenization changes in a way that makes stored tokens stale.
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 
@@ -32,14 +32,14 @@ STOP_WORDS = frozenset(
     我 我们 你 你们 他 他们 它 它们 大家 自己 咱们 本 该
     要 能 会 可 可以 应 应当 应该 必须 需要 让 使 使得 给 等 等等 上 下 中 里 内 外 前 后
     个 些 一 一个 一些 一是 二是 三是 四是 五是 六是 年 月 日 号 来 去 说 做 好 更 最 很 再
-    如何 怎么 怎样 什么 哪些 多少 吗 呢 吧 啊 呀 哪 谁 的话 方面 问题 情况 工作 进行
+    如何 怎么 怎样 什么 哪些 多少 吗 呢 吧 啊 呀 哪 谁 的话 方面 情况 进行
     x xx xxx a an the of and or to in on for is are
     """.split()
 )
 
 _TOKEN_OK = re.compile(r"[0-9a-z\u3400-\u9fff]")
 _QUOTED_PHRASE = re.compile(r"[“\"「]([0-9a-z\u3400-\u9fff+]{2,8})[”\"」]")
-_RELATIVE_YEARS = {"今年": 0, "本年": 0, "明年": 1, "去年": -1, "上年": -1}
+_RELATIVE_YEARS = ("今年", "本年")
 
 
 @lru_cache(maxsize=1)
@@ -112,12 +112,15 @@ class Analyzer:
         ]
 
     def tokens(self, normalised: str, year: str = "") -> list[str]:
-        """Index terms of a passage; "今年" in a document of `year` also yields that year."""
+        """Index terms of a passage; "今年" in a document of `year` also yields that year.
+
+        (明年 and 去年 are left alone: "2024年中央经济工作会议" names the year a meeting
+        was held, and 明年 in the 2023 meeting would wrongly match it.)
+        """
         tokens = self._raw_tokens(normalised)
         if year.isdigit():
-            for word, delta in _RELATIVE_YEARS.items():
-                if word in normalised:
-                    tokens.extend([str(int(year) + delta)] * normalised.count(word))
+            for word in _RELATIVE_YEARS:
+                tokens.extend([year] * normalised.count(word))
         return tokens
 
     def query_terms(self, normalised_query: str) -> list[QueryTerm]:

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from multiprocessing import get_context
 from pathlib import Path
 
+import numpy as np
 import sqlite_utils
 
 from . import cleaning
@@ -151,8 +152,10 @@ def _tokenize(docs: list[_Doc], analyzer: Analyzer, progress: Progress) -> None:
         position += len(doc.norms)
 
 
-def _field_values(meta: DocumentMeta) -> tuple[str, ...]:
-    return (meta.title, meta.speaker, meta.place, meta.year, meta.kind)
+def _field_terms(analyzer: Analyzer, meta: DocumentMeta) -> str:
+    """The terms of a document's metadata, as a JSON list."""
+    terms = analyzer.field_tokens(meta.title, meta.speaker, meta.place, meta.year, meta.kind)
+    return json.dumps(sorted(terms), ensure_ascii=False)
 
 
 @contextlib.contextmanager
@@ -291,7 +294,7 @@ def _write(path: Path, docs: list[_Doc], analyzer: Analyzer, version: str, user_
         doc_rows.append({
             "id": doc_id, "source": doc.source, "path": doc.path, "sha256": doc.sha256,
             **doc.meta.__dict__, "first_passage": first, "passages": len(doc.texts),
-            "field_terms": json.dumps(sorted(analyzer.field_tokens(*_field_values(doc.meta))), ensure_ascii=False),
+            "field_terms": _field_terms(analyzer, doc.meta),
             "dictionary": doc.dictionary,
         })
         for i, text in enumerate(doc.texts):
@@ -312,6 +315,8 @@ def _write(path: Path, docs: list[_Doc], analyzer: Analyzer, version: str, user_
               "ids": p.ids.tobytes(), "weights": p.weights.tobytes()} for p in postings),
             batch_size=5000,
         )
+        db["arrays"].insert({"name": "passage_chars", "data": np.fromiter(
+            (len(row["text"]) for row in passage_rows), dtype=np.int32, count=len(passage_rows)).tobytes()})
         create_indexes(db)
         write_meta(db, {
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -13,8 +13,10 @@ import functools
 import re
 import unicodedata
 
-_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
+# Years are written 二〇二一, 二○二一 (a white circle) or 二0一0 as well.
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+_YEAR_CHARS = "0-9〇○零一二三四五六七八九"
+_CN_YEAR = re.compile(rf"(?<![{_YEAR_CHARS}])(?=[{_YEAR_CHARS}]{{4}}年)(?![0-9]{{4}})[{_YEAR_CHARS}]{{4}}")
 
 
 @functools.lru_cache(maxsize=1)

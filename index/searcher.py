@@ -22,6 +22,9 @@ from .store import open_readonly, read_meta
 
 # A metadata match scores like the most one occurrence of a term can (k1 + 1) * idf.
 FIELD_WEIGHT = K1 + 1
+# Passages shorter than this many characters (headings, date lines) are scaled down in
+# proportion: users want a quotable sentence, and BM25 alone favours short lines.
+SHORT_PASSAGE = 60
 MAX_EXPANSIONS = 30
 POSTINGS_CACHE_BYTES = 256 * 1024 * 1024
 
@@ -53,6 +56,8 @@ class Searcher:
         self._doc_first = np.asarray(firsts, dtype=np.int64)
         self._doc_count = np.asarray(counts, dtype=np.int64)
         self._passage_doc = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+        chars = db.execute("select data from arrays where name = 'passage_chars'").fetchone()[0]
+        self._passage_prior = np.minimum(1.0, np.frombuffer(chars, dtype=np.int32) / SHORT_PASSAGE)
         self.analyzer = Analyzer(json.loads(meta.get("user_words", "[]")))
         self._max_idf = math.log((self.passage_count + 0.5) / 0.5) if self.passage_count else 1.0
         self._cache: OrderedDict[str, Postings | None] = OrderedDict()
@@ -133,7 +138,7 @@ class Searcher:
         return ids[first], weights[first], max(self._idf(p.term) for p in found)
 
     # -- search -----------------------------------------------------------------
-    def _field_matches(self, terms: list[QueryTerm]) -> dict[str, np.ndarray]:
+    def _field_masks(self, terms: list[QueryTerm]) -> dict[str, np.ndarray]:
         """For each query term found in documents' metadata, a mask of those documents."""
         masks = {}
         for term in {t.term for t in terms}:
@@ -161,9 +166,10 @@ class Searcher:
         document's metadata (place, speaker, year, title words) scores for every passage
         of that document, at the most one occurrence in a passage could score: a passage
         of the speech the user named outranks an equally good passage elsewhere.  Such a
-        term's own occurrences in that document's passages then count no more, except
-        for years.  Last, as in Lucene's classic scoring, the sum is scaled by the share of
-        distinct query terms the passage (or its document's metadata) matches.
+        term's own occurrences in that speech's passages then count no more, except for
+        years.  Last, as in Lucene's classic scoring, the sum is scaled by the share of
+        distinct query terms the passage (or its document's metadata) matches, and very
+        short passages are scaled down.
         """
         started = time.perf_counter()
         parsed = parse_query(query)
@@ -171,7 +177,7 @@ class Searcher:
         if not terms and not parsed.filters:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
         scores = np.zeros(self.passage_count)
-        field_masks = self._field_matches(terms)
+        field_masks = self._field_masks(terms)
         doc_boost = np.zeros(len(self._doc_count))
         doc_matched = np.zeros(len(self._doc_count), dtype=np.int32)
         matched = np.zeros(self.passage_count, dtype=np.int32)
@@ -189,21 +195,22 @@ class Searcher:
                 scores[ids] += contributions
                 continue
             doc_boost[mask] += FIELD_WEIGHT * (weight or self._max_idf)
-            outside = ~mask[self._passage_doc[ids]]
             if first_time:
                 doc_matched[mask] += 1
-                matched[ids[outside]] += 1
-            # Inside a speech by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to
-            # the point than one that does not; a passage naming the year still is.
+                matched[ids[~mask[self._passage_doc[ids]]]] += 1
             if term.term.isdigit():
                 scores[ids] += contributions
             else:
+                # Inside a speech by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to
+                # the point than one that does not; a passage naming the year still is.
+                outside = ~mask[self._passage_doc[ids]]
                 scores[ids[outside]] += contributions[outside]
         if field_masks:
             scores += doc_boost[self._passage_doc]
             matched += doc_matched[self._passage_doc]
         if seen:
             scores *= matched / len(seen)
+            scores *= self._passage_prior
         allowed = self._filter_mask(parsed)
         if allowed is not None:
             if not terms:  # filters alone: every passage of the matching documents, in order

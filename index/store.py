@@ -37,6 +37,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         pk="id",
     )
     db["postings"].create({"term": str, "df": int, "idf": float, "ids": bytes, "weights": bytes}, pk="term")
+    db["arrays"].create({"name": str, "data": bytes}, pk="name")  # per-passage numbers, packed
 
 
 def create_indexes(db: sqlite_utils.Database) -> None:
