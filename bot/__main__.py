@@ -21,7 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--env-example", action="store_true", help="print .env.example and exit")
     parser.add_argument(
-        "--settings-markdown", action="store_true", help="print the README table of settings and exit"
+        "--settings-markdown",
+        action="store_true",
+        help="print the README table of settings and exit",
     )
     args = parser.parse_args(argv)
     if args.env_example:

@@ -20,7 +20,14 @@ from telegram.constants import FileSizeLimit
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from index import SUPPORTED_SUFFIXES, BuildReport, Searcher, UnreadableSource, build_index, read_bytes
+from index import (
+    SUPPORTED_SUFFIXES,
+    BuildReport,
+    Searcher,
+    UnreadableSource,
+    build_index,
+    read_bytes,
+)
 
 from . import texts
 from .state import BotState, bot_state
@@ -124,7 +131,9 @@ async def stats(update: Update, context: Context) -> None:
         return
     service = bot_state(context).search
     info = await service.info()
-    await update.effective_message.reply_text(texts.stats(info, service.answered, service.median_ms))
+    await update.effective_message.reply_text(
+        texts.stats(info, service.answered, service.median_ms)
+    )
 
 
 # --- uploads -----------------------------------------------------------------------------
@@ -166,10 +175,14 @@ async def upload(update: Update, context: Context) -> None:
         await index_upload(state, message, folder, safe_filename(name, suffix), data)
 
 
-async def index_upload(state: BotState, message: Message, folder: Path, name: str, data: bytes) -> None:
+async def index_upload(
+    state: BotState, message: Message, folder: Path, name: str, data: bytes
+) -> None:
     path = await asyncio.to_thread(save_new, folder, name, data)
     relative = path.relative_to(folder).as_posix()
-    status = await message.reply_text(f"已保存为 {html.escape(relative, quote=False)}，正在建立索引……")
+    status = await message.reply_text(
+        f"已保存为 {html.escape(relative, quote=False)}，正在建立索引……"
+    )
     try:
         report = await rebuild(state)
     except Exception as error:
@@ -212,9 +225,10 @@ def save_new(folder: Path, name: str, data: bytes) -> Path:
 
 
 def find_same_content(folder: Path, data: bytes) -> Path | None:
+    """A file of the collection with exactly these bytes, if there is one."""
     digest = hashlib.sha256(data).digest()
     for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-        if path.is_file() and path.stat().st_size == len(data):
-            if hashlib.sha256(path.read_bytes()).digest() == digest:
-                return path
+        same_size = path.is_file() and path.stat().st_size == len(data)
+        if same_size and hashlib.sha256(path.read_bytes()).digest() == digest:
+            return path
     return None

@@ -5,7 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -117,7 +123,9 @@ async def post_shutdown(application: Application) -> None:
 def open_index(settings: Settings) -> Searcher:
     """Open the index; on a first run with no database yet, build it from the collection."""
     if not settings.db_path.exists() and settings.source_dir.is_dir():
-        logger.info("No index at %s yet: building it from %s", settings.db_path, settings.source_dir)
+        logger.info(
+            "No index at %s yet: building it from %s", settings.db_path, settings.source_dir
+        )
         settings.db_path.parent.mkdir(parents=True, exist_ok=True)
         build_index(sources=[settings.source_dir], db_path=settings.db_path)
     return Searcher.open(settings.db_path)

@@ -26,8 +26,17 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from index import Document, Passage, QueryError, SearchResult
 
 from . import texts
-from .render import PAGE_SIZE, Reply, render_answer, render_context, render_group_answer
-from .render import render_inline, render_passage, render_sources, title_of
+from .render import (
+    PAGE_SIZE,
+    Reply,
+    render_answer,
+    render_context,
+    render_group_answer,
+    render_inline,
+    render_passage,
+    render_sources,
+    title_of,
+)
 from .state import BotState, bot_state
 
 logger = logging.getLogger(__name__)
@@ -68,7 +77,9 @@ async def start(update: Update, context: Context) -> None:
             await answer(update, context, asked.query)
         return
     user = update.effective_user
-    await message.reply_text(texts.start_text(user.first_name if user else None, context.bot.username))
+    await message.reply_text(
+        texts.start_text(user.first_name if user else None, context.bot.username)
+    )
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -94,14 +105,18 @@ async def ask(update: Update, context: Context) -> None:
 
 
 async def unknown_command(update: Update, context: Context) -> None:
-    await update.effective_message.reply_text("没有这个命令。\n\n" + texts.help_text(context.bot.username))
+    await update.effective_message.reply_text(
+        "没有这个命令。\n\n" + texts.help_text(context.bot.username)
+    )
 
 
 # --- questions ---------------------------------------------------------------------------
 
 
 async def private_question(update: Update, context: Context) -> None:
-    await answer(update, context, strip_mentions(update.effective_message.text, context.bot.username))
+    await answer(
+        update, context, strip_mentions(update.effective_message.text, context.bot.username)
+    )
 
 
 async def group_message(update: Update, context: Context) -> None:

@@ -194,7 +194,8 @@ def _hit_blocks(hits: Sequence[Hit], labels: Sequence[str], header: str) -> list
     sources = sum(utf16_len(visible_text(source_line(h.document, h.paragraph))) for h in hits)
     text_budget = (MAX_TEXT - utf16_len(visible_text(header)) - sources - 16 * count) // count
     return [
-        _hit_block(hit, label, text_budget, bold_budget) for hit, label in zip(hits, labels)
+        _hit_block(hit, label, text_budget, bold_budget)
+        for hit, label in zip(hits, labels, strict=True)
     ]
 
 
@@ -215,18 +216,25 @@ def render_answer(result: SearchResult, qid: str, page: int) -> Reply:
     blocks = _hit_blocks(result.hits, [number_mark(n) for n in numbers], header)
     rows = [
         [
-            InlineKeyboardButton(f"上下文 {number_mark(first + i)}", callback_data=callback_data("c", hit.passage_id)),
             InlineKeyboardButton(
-                f"全文 {number_mark(first + i)}", callback_data=callback_data("f", qid, hit.passage_id)
+                f"上下文 {number_mark(first + i)}", callback_data=callback_data("c", hit.passage_id)
+            ),
+            InlineKeyboardButton(
+                f"全文 {number_mark(first + i)}",
+                callback_data=callback_data("f", qid, hit.passage_id),
             ),
         ]
         for i, hit in enumerate(result.hits)
     ]
     navigation = []
     if page > 0:
-        navigation.append(InlineKeyboardButton("◀ 上一页", callback_data=callback_data("p", qid, page - 1)))
+        navigation.append(
+            InlineKeyboardButton("◀ 上一页", callback_data=callback_data("p", qid, page - 1))
+        )
     if page + 1 < pages:
-        navigation.append(InlineKeyboardButton("下一页 ▶", callback_data=callback_data("p", qid, page + 1)))
+        navigation.append(
+            InlineKeyboardButton("下一页 ▶", callback_data=callback_data("p", qid, page + 1))
+        )
     if navigation:
         rows.append(navigation)
     return Reply("\n\n".join([header, *blocks]), InlineKeyboardMarkup(rows))
@@ -239,7 +247,11 @@ def render_group_answer(result: SearchResult, qid: str, bot_username: str | None
     blocks = _hit_blocks(top, [number_mark(1)], header)
     row = []
     if result.total > 1:
-        row.append(InlineKeyboardButton(f"更多结果（共 {result.total} 段）", callback_data=callback_data("p", qid, 0)))
+        row.append(
+            InlineKeyboardButton(
+                f"更多结果（共 {result.total} 段）", callback_data=callback_data("p", qid, 0)
+            )
+        )
     if bot_username:
         row.append(InlineKeyboardButton("私聊查看 ↗", url=deep_link(bot_username, f"q{qid}")))
     return Reply("\n\n".join([header, *blocks]), InlineKeyboardMarkup([row]) if row else None)

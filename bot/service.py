@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TypeVar
 
-from index import Document, IndexInfo, Passage, SearchResult, Searcher
+from index import Document, IndexInfo, Passage, Searcher, SearchResult
 
 T = TypeVar("T")
 

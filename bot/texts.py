@@ -129,7 +129,9 @@ def human_age(built_at: str, now: datetime | None = None) -> str:
     return f"{int(seconds // 86400)} 天前"
 
 
-def stats(info: IndexInfo, answered: int, median_ms: float | None, now: datetime | None = None) -> str:
+def stats(
+    info: IndexInfo, answered: int, median_ms: float | None, now: datetime | None = None
+) -> str:
     median = f"{median_ms:.0f} 毫秒" if median_ms is not None else "暂无"
     return "\n".join(
         [
@@ -174,7 +176,11 @@ def build_report(report: BuildReport, max_skipped: int = 10) -> str:
         f"新增 {len(report.added)} · 修改 {len(report.changed)} · "
         f"删除 {len(report.removed)} · 未变 {report.unchanged}",
     ]
-    for label, paths in (("新增", report.added), ("修改", report.changed), ("删除", report.removed)):
+    for label, paths in (
+        ("新增", report.added),
+        ("修改", report.changed),
+        ("删除", report.removed),
+    ):
         if paths and len(paths) <= max_skipped:
             lines.append(f"{label}：" + "、".join(_e(p) for p in paths))
     if report.skipped:

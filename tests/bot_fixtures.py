@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-
 from botapi.server import BotAPIServer
+
 from bot.app import build_application
 from bot.config import Settings
 from bot.render import visible_text
@@ -52,7 +52,9 @@ def make_collection(root: Path) -> Collection:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +176,20 @@ def bold_words(message: dict) -> list[str]:
 
 
 __all__ = [
-    "ADMIN_ID", "BOT_ID", "BOT_USERNAME", "Collection", "Harness", "TOKEN", "bold_words", "bot",
-    "buttons", "collection", "make_collection", "no_unknown_calls", "running_bot", "snapshot",
-    "text_of", "visible_text",
+    "ADMIN_ID",
+    "BOT_ID",
+    "BOT_USERNAME",
+    "TOKEN",
+    "Collection",
+    "Harness",
+    "bold_words",
+    "bot",
+    "buttons",
+    "collection",
+    "make_collection",
+    "no_unknown_calls",
+    "running_bot",
+    "snapshot",
+    "text_of",
+    "visible_text",
 ]

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import SETTINGS, ConfigError, Settings, env_example, settings_markdown, validate_token
+from bot.config import (
+    SETTINGS,
+    ConfigError,
+    Settings,
+    env_example,
+    settings_markdown,
+    validate_token,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
@@ -73,8 +80,14 @@ def test_good_tokens(token):
 
 @pytest.mark.parametrize(
     "token",
-    ["abc", "123456", "123456:short", ":AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0",
-     "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDs aw0", "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PAL/saw0"],
+    [
+        "abc",
+        "123456",
+        "123456:short",
+        ":AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0",
+        "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDs aw0",
+        "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PAL/saw0",
+    ],
 )
 def test_malformed_token_is_one_clear_line_without_the_token(token):
     with pytest.raises(ConfigError) as caught:
@@ -111,7 +124,9 @@ def test_bad_settings_are_named(name, value, fragment):
 
 
 def test_rate_limit_zero_disables():
-    assert Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_RATE_LIMIT": "0"}).rate_limit[0] == 0
+    assert (
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_RATE_LIMIT": "0"}).rate_limit[0] == 0
+    )
 
 
 def test_readme_and_env_example_come_from_the_settings_table():
@@ -143,7 +158,12 @@ def test_env_example_is_a_valid_configuration(monkeypatch):
 def test_python_m_bot_without_a_good_token_stops_with_one_line(env, expected):
     environ = {"PATH": "/usr/bin:/bin", **env}
     run = subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "bot"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert run.returncode == 2
     assert run.stdout == ""

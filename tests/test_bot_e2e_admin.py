@@ -1,4 +1,4 @@
-"""End to end, admins and limits: /reindex while others ask, uploads, /stats, refusals, rate limit."""
+"""End to end, admins and limits: /reindex while others ask, uploads, /stats, rate limit."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import asyncio
 import re
 
 import pytest
-
-from bot.state import RateLimiter
 from bot_fixtures import (  # noqa: F401  (bot, collection and no_unknown_calls are fixtures)
     ADMIN_ID,
     bot,
@@ -16,6 +14,8 @@ from bot_fixtures import (  # noqa: F401  (bot, collection and no_unknown_calls 
     snapshot,
     text_of,
 )
+
+from bot.state import RateLimiter
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(60)]
 
@@ -70,7 +70,7 @@ async def test_non_admins_are_refused_and_nothing_happens(bot, user):
 async def test_reindex_in_background_while_others_keep_asking(bot, admin, user):
     boss, boss_chat = admin
     carol, chat = user
-    old_searcher = bot.state.search._searcher  # noqa: SLF001
+    old_searcher = bot.state.search._searcher
     # a speech placed straight into the collection folder joins on /reindex
     (bot.settings.source_dir / "zz_new.txt").write_text(NEW_SPEECH, encoding="utf-8")
     status = await bot.say(boss_chat, boss, "/reindex")
@@ -97,7 +97,7 @@ async def test_reindex_in_background_while_others_keep_asking(bot, admin, user):
     assert len(bot.messages(boss_chat)) == 2  # one status message, edited; one refusal
 
     # swapped without a restart: the new speech is found, the old searcher is closed
-    assert bot.state.search._searcher is not old_searcher  # noqa: SLF001
+    assert bot.state.search._searcher is not old_searcher
     reply = await bot.say(chat, carol, "量子计算产业园")
     assert "量子计算产业园" in text_of(reply) and "张明远" in text_of(reply)
     assert not bot.state.indexing.locked()

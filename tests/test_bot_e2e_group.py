@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from bot_fixtures import (  # noqa: F401  (bot, collection and no_unknown_calls are fixtures)
     BOT_ID,
     BOT_USERNAME,
@@ -91,7 +90,12 @@ async def test_the_bot_never_answers_its_own_messages(bot, members):
     group, _ = members
     bot.server.privacy_mode = False
     try:
-        me = {"id": BOT_ID, "is_bot": True, "first_name": "Quote Test Bot", "username": BOT_USERNAME}
+        me = {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Quote Test Bot",
+            "username": BOT_USERNAME,
+        }
         own = [
             bot.server.send_text(group, me, f"/ask@{BOT_USERNAME} 岳阳2021年目标"),
             bot.server.send_text(group, me, f"@{BOT_USERNAME} 岳阳"),
@@ -154,7 +158,7 @@ async def test_inline_query_offers_top_hits_as_articles(bot, members):
 async def test_inline_next_page_and_empty_query(bot, members):
     _, bob = members
     query_id = bot.server.inline_query(bob, "岳阳2021年目标")
-    bot.server._inline_queries[query_id]["offset"] = "10"  # noqa: SLF001  (the server lacks a knob)
+    bot.server._inline_queries[query_id]["offset"] = "10"
     first = await bot.server.wait_for(lambda: bot.server.inline_answers().get(query_id))
     assert first["results"]
     help_answer = await inline(bot, bob, "")

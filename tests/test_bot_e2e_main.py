@@ -8,8 +8,6 @@ import signal
 import sys
 
 import pytest
-
-from botapi.server import BotAPIServer
 from bot_fixtures import (  # noqa: F401  (collection is a fixture)
     ADMIN_ID,
     BOT_ID,
@@ -19,6 +17,7 @@ from bot_fixtures import (  # noqa: F401  (collection is a fixture)
     collection,
     text_of,
 )
+from botapi.server import BotAPIServer
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -1,11 +1,10 @@
-"""End to end, private chat: the real python-telegram-bot stack over HTTP against the fake server."""
+"""End to end, private chat: the real python-telegram-bot stack over HTTP, fake server."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from bot_fixtures import (  # noqa: F401  (bot, collection and no_unknown_calls are fixtures)
     ADMIN_ID,
     BOT_USERNAME,

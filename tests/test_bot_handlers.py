@@ -48,7 +48,14 @@ def test_public_commands_are_explained_in_help():
     help_text = visible_text(texts.help_text("quote_test_bot"))
     for name in ("ask", "sources"):
         assert f"/{name}" in help_text
-    for fragment in ("地点:岳阳", "年份:2021", "讲话人:王一鸥", "标题:", "@quote_test_bot 问题", "岳阳2021年目标"):
+    for fragment in (
+        "地点:岳阳",
+        "年份:2021",
+        "讲话人:王一鸥",
+        "标题:",
+        "@quote_test_bot 问题",
+        "岳阳2021年目标",
+    ):
         assert fragment in help_text
 
 
@@ -70,7 +77,7 @@ def test_settings_and_state_live_in_bot_data(application, tmp_path):
     assert state.settings.db_path == tmp_path / "db.sqlite"
     assert state.service is None  # loaded in post_init, not at build time
     with pytest.raises(RuntimeError):
-        state.search
+        _ = state.search
 
 
 # --- mentions ----------------------------------------------------------------------------
@@ -81,8 +88,14 @@ def message_with(text: str) -> Message:
         MessageEntity(MessageEntity.MENTION, m.start(), m.end() - m.start())
         for m in re.finditer(r"@\w+", text)
     ]
-    return Message(1, date=None, chat=Chat(-1, "group"), text=text, entities=entities,
-                   from_user=User(5, "U", False))
+    return Message(
+        1,
+        date=None,
+        chat=Chat(-1, "group"),
+        text=text,
+        entities=entities,
+        from_user=User(5, "U", False),
+    )
 
 
 @pytest.mark.parametrize(

@@ -106,7 +106,9 @@ def test_bold_is_capped_without_changing_text():
 
 
 def test_source_line_lists_known_fields_and_paragraph():
-    assert source_line(DOC, 12) == "《在市委经济工作会议上的讲话》 王一鸥 · 岳阳 · 2021-01-16 · 第12段"
+    assert (
+        source_line(DOC, 12) == "《在市委经济工作会议上的讲话》 王一鸥 · 岳阳 · 2021-01-16 · 第12段"
+    )
     unknown = Document(1, "dir/讲话<1>.txt", "/s", DocumentMeta(), 3, "x")
     assert source_line(unknown, 2) == "《讲话&lt;1&gt;.txt》 第2段"
 
@@ -195,7 +197,9 @@ def test_whole_passage_is_split_into_messages_within_limits():
     for reply in replies:
         assert utf16_len(visible_text(reply.text)) <= MAX_TEXT
         assert entity_count(reply.text) <= MAX_ENTITIES
-    quoted = "".join(strip(q) for r in replies for q in re.findall(r"<blockquote>.*?</blockquote>", r.text, re.S))
+    quoted = "".join(
+        strip(q) for r in replies for q in re.findall(r"<blockquote>.*?</blockquote>", r.text, re.S)
+    )
     assert quoted == text
     assert replies[-1].keyboard.inline_keyboard[0][0].callback_data == "d:7"
     assert all(r.keyboard is None for r in replies[:-1])
@@ -219,9 +223,10 @@ def test_sources_are_split_into_messages():
 def test_inline_article_posts_quote_and_source():
     article = render_inline(hit("地区生产总值增长8%左右", [(6, 8)], passage_id=42))
     assert article.id == "42"
-    assert "《在市委经济工作会议上的讲话》 第12段" == article.title
+    assert article.title == "《在市委经济工作会议上的讲话》 第12段"
     assert visible_text(article.message) == (
-        "地区生产总值增长8%左右\n— 《在市委经济工作会议上的讲话》 王一鸥 · 岳阳 · 2021-01-16 · 第12段"
+        "地区生产总值增长8%左右\n"
+        "— 《在市委经济工作会议上的讲话》 王一鸥 · 岳阳 · 2021-01-16 · 第12段"
     )
 
 
