@@ -95,9 +95,9 @@ def add_handlers(application: Application) -> None:
             MessageHandler(private & filters.Document.ALL, admin.upload),
             MessageHandler(private & NON_TEXT, handlers.non_text_hint),
             CallbackQueryHandler(handlers.page_button, pattern=r"^p:[\w-]+:\d{1,4}$"),
-            CallbackQueryHandler(handlers.context_button, pattern=r"^c:\d+$"),
-            CallbackQueryHandler(handlers.full_button, pattern=r"^f:[\w-]+:\d+$"),
-            CallbackQueryHandler(handlers.file_button, pattern=r"^d:\d+$"),
+            CallbackQueryHandler(handlers.context_button, pattern=r"^c:[0-9a-f]{4}:\d+$"),
+            CallbackQueryHandler(handlers.full_button, pattern=r"^f:[\w-]+:[0-9a-f]{4}:\d+$"),
+            CallbackQueryHandler(handlers.file_button, pattern=r"^d:[0-9a-f]{4}:\d+$"),
             CallbackQueryHandler(handlers.stale_button),
             InlineQueryHandler(handlers.inline_query),
         ]

@@ -160,7 +160,7 @@ async def answer(update: Update, context: Context, question: str) -> None:
     if group:
         reply = render_group_answer(result, qid, context.bot.username)
     else:
-        reply = render_answer(result, qid, 0)
+        reply = render_answer(result, qid, 0, state.search.tag)
     await message.reply_text(reply.text, reply_markup=reply.keyboard, do_quote=group)
     state.search.record_answer(started)
 
@@ -193,7 +193,7 @@ async def page_button(update: Update, context: Context) -> None:
         await callback.answer("没有更多结果了。")
         return
     remember_spans(state, qid, result)
-    reply = render_answer(result, qid, page)
+    reply = render_answer(result, qid, page, state.search.tag)
     await callback.answer()
     try:
         await callback.edit_message_text(reply.text, reply_markup=reply.keyboard)
@@ -203,10 +203,14 @@ async def page_button(update: Update, context: Context) -> None:
 
 
 async def context_button(update: Update, context: Context) -> None:
-    """c:<passage id> — the passages before and after a hit."""
+    """c:<index tag>:<passage id> — the passages before and after a hit."""
     callback = update.callback_query
-    passage_id = int(callback.data.split(":")[1])
+    _, tag, passage_text = callback.data.split(":")
+    passage_id = int(passage_text)
     service = bot_state(context).search
+    if tag != service.tag:
+        await callback.answer(texts.INDEX_CHANGED, show_alert=True)
+        return
     passages = await service.context(passage_id, before=1, after=1)
     focus = next((p for p in passages if p.id == passage_id), None)
     document = await document_of(context, focus) if focus else None
@@ -219,11 +223,14 @@ async def context_button(update: Update, context: Context) -> None:
 
 
 async def full_button(update: Update, context: Context) -> None:
-    """f:<qid>:<passage id> — the whole passage, matched words in bold if the query is known."""
+    """f:<qid>:<index tag>:<passage id> — the whole passage, matched words in bold."""
     callback = update.callback_query
-    _, qid, passage_text = callback.data.split(":")
+    _, qid, tag, passage_text = callback.data.split(":")
     passage_id = int(passage_text)
     state = bot_state(context)
+    if tag != state.search.tag:
+        await callback.answer(texts.INDEX_CHANGED, show_alert=True)
+        return
     passage = await state.search.passage(passage_id)
     document = await document_of(context, passage) if passage else None
     if passage is None or document is None:
@@ -232,14 +239,19 @@ async def full_button(update: Update, context: Context) -> None:
     asked = state.queries.get(qid)
     spans = asked.spans.get(passage_id, ()) if asked else ()
     await callback.answer()
-    for reply in render_passage(passage, document, spans):
+    for reply in render_passage(passage, document, state.search.tag, spans):
         await send(update, context, reply)
 
 
 async def file_button(update: Update, context: Context) -> None:
-    """d:<document id> — the original file of a speech."""
+    """d:<index tag>:<document id> — the original file of a speech."""
     callback = update.callback_query
-    document = await bot_state(context).search.document(int(callback.data.split(":")[1]))
+    _, tag, document_text = callback.data.split(":")
+    service = bot_state(context).search
+    if tag != service.tag:
+        await callback.answer(texts.INDEX_CHANGED, show_alert=True)
+        return
+    document = await service.document(int(document_text))
     path = Path(document.file_path) if document else None
     if path is None or not path.is_file():
         await callback.answer(texts.FILE_GONE, show_alert=True)

@@ -203,8 +203,12 @@ def pages_of(total: int, page_size: int = PAGE_SIZE) -> int:
     return max(1, -(-total // page_size))
 
 
-def render_answer(result: SearchResult, qid: str, page: int) -> Reply:
-    """A page of results for a private chat (or an expanded group answer)."""
+def render_answer(result: SearchResult, qid: str, page: int, index_tag: str) -> Reply:
+    """A page of results for a private chat (or an expanded group answer).
+
+    Buttons: p:<qid>:<page> pages, c:<index_tag>:<passage id> shows the context,
+    f:<qid>:<index_tag>:<passage id> the whole passage.
+    """
     pages = pages_of(result.total)
     header = html.escape(
         f"🔎 「{shorten(result.query, QUESTION_SHOWN)}」 共 {result.total} 段"
@@ -217,11 +221,12 @@ def render_answer(result: SearchResult, qid: str, page: int) -> Reply:
     rows = [
         [
             InlineKeyboardButton(
-                f"上下文 {number_mark(first + i)}", callback_data=callback_data("c", hit.passage_id)
+                f"上下文 {number_mark(first + i)}",
+                callback_data=callback_data("c", index_tag, hit.passage_id),
             ),
             InlineKeyboardButton(
                 f"全文 {number_mark(first + i)}",
-                callback_data=callback_data("f", qid, hit.passage_id),
+                callback_data=callback_data("f", qid, index_tag, hit.passage_id),
             ),
         ]
         for i, hit in enumerate(result.hits)
@@ -263,13 +268,24 @@ def deep_link(bot_username: str, payload: str) -> str:
     return f"https://t.me/{bot_username}?start={payload}"
 
 
-def render_passage(passage: Passage, document: Document, spans: Spans = ()) -> list[Reply]:
-    """The whole passage, split over as many messages as needed, with a file button."""
+def render_passage(
+    passage: Passage, document: Document, index_tag: str, spans: Spans = ()
+) -> list[Reply]:
+    """The whole passage, split over as many messages as needed, with a file button.
+
+    The button is d:<index_tag>:<document id>.
+    """
     source = source_line(document, passage.paragraph)
     budget = MAX_TEXT - utf16_len(visible_text(source)) - 32
     pieces = split_text(passage.text, spans, budget)
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("📄 原文文件", callback_data=callback_data("d", document.id))]]
+        [
+            [
+                InlineKeyboardButton(
+                    "📄 原文文件", callback_data=callback_data("d", index_tag, document.id)
+                )
+            ]
+        ]
     )
     replies = []
     for index, (piece, piece_spans) in enumerate(pieces, start=1):

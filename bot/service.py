@@ -8,6 +8,7 @@ All bookkeeping happens on the event loop thread; only Searcher calls run in thr
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import statistics
 import time
 from collections import deque
@@ -22,6 +23,7 @@ T = TypeVar("T")
 class SearchService:
     def __init__(self, searcher: Searcher) -> None:
         self._searcher = searcher
+        self.tag = index_tag(searcher)
         self._users: dict[int, int] = {}  # id(searcher) -> calls running on it
         self._retired: dict[int, Searcher] = {}
         self._answer_ms: deque[float] = deque(maxlen=1000)
@@ -62,6 +64,7 @@ class SearchService:
     def swap(self, searcher: Searcher) -> None:
         """Answer from `searcher` from now on; close the old one when its last call ends."""
         old, self._searcher = self._searcher, searcher
+        self.tag = index_tag(searcher)
         if id(old) in self._users:
             self._retired[id(old)] = old
         else:
@@ -83,3 +86,14 @@ class SearchService:
     @property
     def median_ms(self) -> float | None:
         return statistics.median(self._answer_ms) if self._answer_ms else None
+
+
+def index_tag(searcher: Searcher) -> str:
+    """Four hex digits naming one build of the index.
+
+    Buttons that name a passage or document by id carry it: ids are only meaningful in
+    the build that gave them out, and a button from before a rebuild must not show
+    another passage.
+    """
+    info = searcher.info()
+    return hashlib.blake2s(f"{info.db_path}|{info.built_at}".encode()).hexdigest()[:4]

@@ -72,6 +72,7 @@ UPLOAD_NOT_ADMIN = "抱歉，只有管理员可以上传讲话稿。请直接用
 REINDEX_BUSY = "索引正在重建中，请等它完成后再试。"
 UPLOAD_BUSY = "索引正在重建中，请稍后再上传。文件没有保存。"
 PASSAGE_GONE = "这一段已不在当前索引中，请重新提问。"
+INDEX_CHANGED = "索引已经更新，这个按钮失效了，请重新提问。"
 FILE_GONE = "原文文件已不在资料库中。"
 
 

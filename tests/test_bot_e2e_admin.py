@@ -9,6 +9,7 @@ import pytest
 from bot_fixtures import (  # noqa: F401  (bot, collection and no_unknown_calls are fixtures)
     ADMIN_ID,
     bot,
+    buttons,
     collection,
     no_unknown_calls,
     snapshot,
@@ -71,6 +72,7 @@ async def test_reindex_in_background_while_others_keep_asking(bot, admin, user):
     boss, boss_chat = admin
     carol, chat = user
     old_searcher = bot.state.search._searcher
+    before = await bot.say(chat, carol, "岳阳2021年目标")
     # a speech placed straight into the collection folder joins on /reindex
     (bot.settings.source_dir / "zz_new.txt").write_text(NEW_SPEECH, encoding="utf-8")
     status = await bot.say(boss_chat, boss, "/reindex")
@@ -101,6 +103,12 @@ async def test_reindex_in_background_while_others_keep_asking(bot, admin, user):
     reply = await bot.say(chat, carol, "量子计算产业园")
     assert "量子计算产业园" in text_of(reply) and "张明远" in text_of(reply)
     assert not bot.state.indexing.locked()
+    # buttons naming passages of the old index are refused, not misread in the new one
+    stale = await bot.press(chat, carol, before, buttons(before)["上下文 ①"])
+    assert "索引已经更新" in stale["text"]
+    # paging goes on: it keeps the question, not passage ids
+    await bot.press(chat, carol, before, buttons(before)["下一页 ▶"])
+    await bot.server.wait_for(lambda: "第 2/" in text_of(bot.messages(chat)[0]))
 
 
 async def test_upload_adds_a_speech_that_questions_then_find(bot, admin):

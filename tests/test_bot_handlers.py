@@ -66,9 +66,10 @@ def test_every_button_the_renderer_makes_has_a_handler(application):
         for h in handlers
         if isinstance(h, CallbackQueryHandler) and h.pattern is not None
     ]
-    for data in ("p:abcd-_EF:0", "p:abcdEFGH:12", "c:0", "c:33", "f:abcdEFGH:33", "d:0"):
+    valid = ("p:abcd-_EF:0", "p:abcdEFGH:12", "c:beef:0", "f:abcdEFGH:0a1b:33", "d:beef:0")
+    for data in valid:
         assert sum(bool(p.match(data)) for p in patterns) == 1, data
-    for data in ("p:abcdEFGH:-1", "c:x", "zzz"):
+    for data in ("p:abcdEFGH:-1", "c:33", "c:beef:x", "d:0", "zzz"):
         assert not any(p.match(data) for p in patterns), data
 
 

@@ -114,7 +114,7 @@ def test_source_line_lists_known_fields_and_paragraph():
 
 
 def test_question_is_escaped_in_answers():
-    reply = render_answer(result([hit("增长8%")], query="<b>目标</b> & 'x'"), "abcdEFGH", 0)
+    reply = render_answer(result([hit("增长8%")], query="<b>目标</b> & 'x'"), "abcdEFGH", 0, "beef")
     assert "&lt;b&gt;目标&lt;/b&gt; &amp; 'x'" in reply.text
     assert "<b>目标</b>" not in reply.text
 
@@ -124,21 +124,21 @@ def test_question_is_escaped_in_answers():
 
 def test_private_answer_shows_three_quotes_sources_and_buttons():
     hits = [hit(f"第{i}段的内容，增长8%", [(6, 8)], rank=i, passage_id=100 + i) for i in (1, 2, 3)]
-    reply = render_answer(result(hits, total=7), "abcdEFGH", 0)
+    reply = render_answer(result(hits, total=7), "abcdEFGH", 0, "beef")
     shown = visible_text(reply.text)
     for h in hits:
         assert h.quote.text in shown
     assert shown.count("王一鸥 · 岳阳 · 2021-01-16 · 第12段") == 3
     assert "共 7 段" in shown and "第 1/3 页" in shown
     data = all_callback_data(reply.keyboard)
-    assert "p:abcdEFGH:1" in data and "c:101" in data and "f:abcdEFGH:103" in data
+    assert "p:abcdEFGH:1" in data and "c:beef:101" in data and "f:abcdEFGH:beef:103" in data
     assert not any(d.startswith("p:abcdEFGH:-") for d in data)
     labels = [b.text for row in reply.keyboard.inline_keyboard for b in row]
     assert "上下文 ①" in labels and "全文 ③" in labels and "下一页 ▶" in labels
 
 
 def test_last_page_has_previous_but_no_next():
-    reply = render_answer(result([hit("增长")], total=7), "abcdEFGH", 2)
+    reply = render_answer(result([hit("增长")], total=7), "abcdEFGH", 2, "beef")
     data = all_callback_data(reply.keyboard)
     assert "p:abcdEFGH:1" in data and "p:abcdEFGH:3" not in data
     assert "⑦" in reply.text  # numbering continues across pages
@@ -157,7 +157,7 @@ def test_long_quotes_and_many_matches_stay_within_limits():
     text = "增长<&>" * 2000
     spans = [(i, i + 2) for i in range(0, len(text), 5)]
     hits = [hit(text, spans, passage_id=i) for i in range(3)]
-    reply = render_answer(result(hits, query="增" * 600), "abcdEFGH", 0)
+    reply = render_answer(result(hits, query="增" * 600), "abcdEFGH", 0, "beef")
     assert utf16_len(visible_text(reply.text)) <= MAX_TEXT
     assert entity_count(reply.text) <= MAX_ENTITIES
     for quoted in re.findall(r"<blockquote>(.*?)</blockquote>", reply.text, re.S):
@@ -192,7 +192,7 @@ def test_whole_passage_is_split_into_messages_within_limits():
     text = ("经济社会发展取得了良好成效，" * 40 + "\n") * 12
     spans = [(i, i + 2) for i in range(0, len(text), 7)]
     passage = Passage(id=5, document=DOC, paragraph=3, text=text)
-    replies = render_passage(passage, DOC, tuple(spans))
+    replies = render_passage(passage, DOC, "beef", tuple(spans))
     assert len(replies) > 1
     for reply in replies:
         assert utf16_len(visible_text(reply.text)) <= MAX_TEXT
@@ -201,7 +201,7 @@ def test_whole_passage_is_split_into_messages_within_limits():
         strip(q) for r in replies for q in re.findall(r"<blockquote>.*?</blockquote>", r.text, re.S)
     )
     assert quoted == text
-    assert replies[-1].keyboard.inline_keyboard[0][0].callback_data == "d:7"
+    assert replies[-1].keyboard.inline_keyboard[0][0].callback_data == "d:beef:7"
     assert all(r.keyboard is None for r in replies[:-1])
 
 
@@ -241,5 +241,5 @@ def test_callback_data_is_refused_over_64_bytes():
 
 def test_all_generated_callback_data_fit():
     hits = [hit("x", passage_id=2**62 + i) for i in range(3)]
-    reply = render_answer(result(hits, total=10**6), "abcdEFGH", 9999)
+    reply = render_answer(result(hits, total=10**6), "abcdEFGH", 9999, "beef")
     assert all(len(d.encode()) <= MAX_CALLBACK_BYTES for d in all_callback_data(reply.keyboard))
