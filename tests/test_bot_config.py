@@ -171,3 +171,56 @@ def test_python_m_bot_without_a_good_token_stops_with_one_line(env, expected):
     assert len(lines) == 1, run.stderr
     assert expected in lines[0]
     assert 'python -m index search "岳阳2021年目标"' in lines[0]
+
+
+class RecordingApplication:
+    def __init__(self):
+        self.calls = []
+
+    def run_polling(self, **kwargs):
+        self.calls.append(("polling", kwargs))
+
+    def run_webhook(self, **kwargs):
+        self.calls.append(("webhook", kwargs))
+
+
+@pytest.mark.parametrize(
+    "extra, mode",
+    [
+        ({}, "polling"),
+        (
+            {
+                "BOT_WEBHOOK_URL": "https://bot.example.org/telegram/hook",
+                "BOT_WEBHOOK_PORT": "8080",
+                "BOT_WEBHOOK_SECRET": "s3cret",
+            },
+            "webhook",
+        ),
+    ],
+)
+def test_main_runs_long_polling_or_a_webhook(monkeypatch, extra, mode):
+    import bot.__main__ as entry
+
+    application = RecordingApplication()
+    monkeypatch.setattr(entry, "build_application", lambda settings: application)
+    monkeypatch.setattr(entry.logging, "basicConfig", lambda **kwargs: None)
+    for name, value in {"TELEGRAM_BOT_TOKEN": TOKEN, **extra}.items():
+        monkeypatch.setenv(name, value)
+    assert entry.main([]) == 0
+    ((called, kwargs),) = application.calls
+    assert called == mode
+    assert kwargs["allowed_updates"]  # every update type, inline queries and buttons included
+    if mode == "webhook":
+        assert kwargs["webhook_url"] == "https://bot.example.org/telegram/hook"
+        assert kwargs["url_path"] == "telegram/hook"
+        assert (kwargs["listen"], kwargs["port"]) == ("0.0.0.0", 8080)
+        assert kwargs["secret_token"] == "s3cret"
+
+
+def test_main_prints_the_docs(capsys):
+    import bot.__main__ as entry
+
+    assert entry.main(["--env-example"]) == 0
+    assert capsys.readouterr().out == env_example()
+    assert entry.main(["--settings-markdown"]) == 0
+    assert capsys.readouterr().out == settings_markdown()
