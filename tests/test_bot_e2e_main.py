@@ -55,3 +55,30 @@ async def test_python_m_bot_answers_over_long_polling_and_stops_cleanly(collecti
     assert "Traceback" not in stderr.decode()
     assert TOKEN.split(":")[1] not in stderr.decode()  # the token is never logged
     assert server.unknown_calls == []
+
+
+async def test_python_m_bot_with_a_broken_index_stops_with_one_line(tmp_path):
+    server = BotAPIServer(token=TOKEN, bot_id=BOT_ID, bot_username=BOT_USERNAME)
+    await server.start()
+    broken = tmp_path / "speeches.sqlite"
+    broken.write_bytes(b"this is not a database" * 100)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": server.base_url,
+        "SPEECHES_DB": str(broken),
+        "SPEECHES_DIR": str(tmp_path / "speeches"),
+    }
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        await server.stop()
+    errors = [line for line in stderr.decode().splitlines() if line.startswith("error:")]
+    assert process.returncode == 1, stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    assert len(errors) == 1 and "python -m index build" in errors[0], stderr.decode()
