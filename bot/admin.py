@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import html
 import logging
 import re
 import time
@@ -58,7 +57,7 @@ async def reindex(update: Update, context: Context) -> None:
         return
     await state.indexing.acquire()  # an unlocked lock is taken without yielding: no race
     try:
-        status = await update.effective_message.reply_text("⏳ 正在重建索引……")
+        status = await update.effective_message.reply_text(texts.REINDEX_STARTED)
     except BaseException:
         state.indexing.release()
         raise
@@ -108,6 +107,8 @@ async def rebuild(state: BotState, progress: Progress | None = None) -> BuildRep
     report = await asyncio.to_thread(
         build_index, sources=[settings.source_dir], db_path=settings.db_path, progress=progress
     )
+    if progress is not None:
+        progress("loading", 0, 0)
     searcher = await asyncio.to_thread(Searcher.open, settings.db_path)
     state.search.swap(searcher)
     return report
@@ -180,9 +181,7 @@ async def index_upload(
 ) -> None:
     path = await asyncio.to_thread(save_new, folder, name, data)
     relative = path.relative_to(folder).as_posix()
-    status = await message.reply_text(
-        f"已保存为 {html.escape(relative, quote=False)}，正在建立索引……"
-    )
+    status = await message.reply_text(texts.upload_saved(relative))
     try:
         report = await rebuild(state)
     except Exception as error:

@@ -69,6 +69,7 @@ EXPIRED = "这次搜索已过期，请重新提问。"
 EXPIRED_LINK = "这个链接已过期，请直接把问题发给我。"
 NOT_ADMIN = "抱歉，这个命令只有管理员可以使用。"
 UPLOAD_NOT_ADMIN = "抱歉，只有管理员可以上传讲话稿。请直接用文字提问。"
+REINDEX_STARTED = "⏳ 正在重建索引……"
 REINDEX_BUSY = "索引正在重建中，请等它完成后再试。"
 UPLOAD_BUSY = "索引正在重建中，请稍后再上传。文件没有保存。"
 PASSAGE_GONE = "这一段已不在当前索引中，请重新提问。"
@@ -161,13 +162,17 @@ STAGES = {
     "write": "写入数据库",
     "writing": "写入数据库",
     "done": "完成",
+    "loading": "加载新索引",
 }
 
 
 def progress(stage: str, done: int, total: int, elapsed: float) -> str:
-    label = STAGES.get(stage.lower(), stage)
-    amount = f"{done}/{total}" if total else str(done)
-    return f"⏳ 正在重建索引……\n阶段：{_e(label)}　进度：{amount}\n已用时 {elapsed:.0f} 秒"
+    label = f"阶段：{_e(STAGES.get(stage.lower(), stage))}"
+    if total:
+        label += f"　进度：{done}/{total}"
+    elif done:
+        label += f"　进度：{done}"
+    return f"{REINDEX_STARTED}\n{label}\n已用时 {elapsed:.0f} 秒"
 
 
 def build_report(report: BuildReport, max_skipped: int = 10) -> str:
@@ -242,6 +247,10 @@ def upload_too_big(limit_mb: int) -> str:
 
 def duplicate_upload(existing: str) -> str:
     return f"资料库里已经有内容完全相同的文件：{_e(existing)}，没有重复保存。"
+
+
+def upload_saved(saved_as: str) -> str:
+    return f"已保存为 {_e(saved_as)}，正在建立索引……"
 
 
 def upload_indexed(document: Document, saved_as: str, renamed_from: str | None) -> str:

@@ -210,3 +210,28 @@ def test_human_sizes_and_ages():
     assert texts.human_age("2026-01-02T11:00:00+00:00", now) == "1 小时前"
     assert texts.human_age("2026-01-01T11:00:00Z", now) == "1 天前"
     assert texts.human_age("garbage", now) == "未知"
+
+
+def test_progress_and_build_report_texts():
+    from index import BuildReport, SkippedFile
+
+    assert texts.progress("tokenizing", 5, 177, 2.4) == (
+        "⏳ 正在重建索引……\n阶段：分词　进度：5/177\n已用时 2 秒"
+    )
+    assert texts.progress("loading", 0, 0, 3) == "⏳ 正在重建索引……\n阶段：加载新索引\n已用时 3 秒"
+    assert "阶段：new&lt;stage&gt;" in texts.progress("new<stage>", 1, 0, 0)
+    report = BuildReport(
+        db_path="/x.sqlite", documents=6, passages=200, added=("a.txt",), changed=(),
+        removed=("b.txt",), unchanged=4,
+        skipped=tuple(SkippedFile(f"bad{i}.txt", "binary file") for i in range(12)),
+        seconds=1.25,
+    )  # fmt: skip
+    text = texts.build_report(report)
+    assert "用时 1.2 秒" in text or "用时 1.3 秒" in text
+    assert "讲话 6 篇，段落 200 段" in text
+    assert "新增 1 · 修改 0 · 删除 1 · 未变 4" in text
+    assert "新增：a.txt" in text and "删除：b.txt" in text
+    assert (
+        "跳过 12 个文件：" in text and "• bad0.txt：这是二进制文件，不是文字（binary file）" in text
+    )
+    assert "……另有 2 个" in text
