@@ -40,7 +40,7 @@ from .store import (
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
-PARALLEL_THRESHOLD = 3000  # passages; below this a worker pool costs more than it saves
+PARALLEL_THRESHOLD = 3000  # files or passages; below this a worker pool costs more than it saves
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
@@ -124,28 +124,15 @@ def _load_previous(db_path: Path) -> tuple[dict[tuple[str, str], _Doc], set[str]
 _worker_analyzer: Analyzer | None = None
 
 
-def _tokenize_batch(batch: list[tuple[str, str]]) -> list[list[str]]:
-    return [_worker_analyzer.tokens(norm, year) for norm, year in batch]
+def _tokenize_one(job: tuple[str, str]) -> list[str]:
+    return _worker_analyzer.tokens(*job)
 
 
 def _tokenize(docs: list[_Doc], analyzer: Analyzer, progress: Progress) -> None:
     global _worker_analyzer
+    _worker_analyzer = analyzer
     jobs = [(norm, doc.meta.year) for doc in docs for norm in doc.norms]
-    total = len(jobs)
-    results: list[list[str]] = []
-    progress("tokenizing", 0, total)
-    if total < PARALLEL_THRESHOLD or WORKERS < 2:
-        for start in range(0, total, 500):
-            results.extend(analyzer.tokens(n, y) for n, y in jobs[start : start + 500])
-            progress("tokenizing", len(results), total)
-    else:
-        size = max(200, total // (WORKERS * 20))
-        batches = [jobs[i : i + size] for i in range(0, total, size)]
-        _worker_analyzer = analyzer
-        with ProcessPoolExecutor(WORKERS, mp_context=get_context("fork")) as pool:
-            for tokens in pool.map(_tokenize_batch, batches):
-                results.extend(tokens)
-                progress("tokenizing", len(results), total)
+    results = _parallel_map(_tokenize_one, jobs, "tokenizing", progress, weight=len(jobs))
     position = 0
     for doc in docs:
         doc.tokens = results[position : position + len(doc.norms)]
@@ -226,42 +213,65 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
     )
 
 
+def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> _Doc | SkippedFile:
+    source, rel, sha, path, known = job
+    try:
+        text = read_source(Path(path))
+    except UnreadableSource as exc:
+        return SkippedFile(path, str(exc))
+    doc = parse_document(source, rel, sha, text, known)
+    return doc if doc.texts else SkippedFile(path, "no text left after cleaning")
+
+
 def _read_sources(sources: list[Path], previous: dict, progress: Progress):
+    """Documents in source order (reused ones from `previous`), skipped files, and the fresh ones."""
     files = [(source, path) for source in sources for path in _discover(source)]
-    docs: list[_Doc] = []
-    fresh: list[_Doc] = []
-    skipped: list[SkippedFile] = []
-    for number, (source, path) in enumerate(files, 1):
-        if number % 200 == 0 or number == len(files):
-            progress("reading", number, len(files))
+    slots: list[_Doc | SkippedFile | None] = []
+    jobs: list[tuple[int, tuple]] = []
+    for source, path in files:
         rel = path.relative_to(source).as_posix()
-        shown = str(path)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            skipped.append(SkippedFile(shown, f"unsupported file type {path.suffix or '(none)'}"))
+            slots.append(SkippedFile(str(path), f"unsupported file type {path.suffix or '(none)'}"))
             continue
         known = _csv_rows(source).get(rel)
         try:
             data = path.read_bytes()
         except OSError as exc:
-            skipped.append(SkippedFile(shown, f"cannot read file: {exc.strerror or exc}"))
+            slots.append(SkippedFile(str(path), f"cannot read file: {exc.strerror or exc}"))
             continue
         sha = _content_hash(data, known)
         old = previous.get((str(source), rel))
         if old is not None and old.sha256 == sha:
-            docs.append(old)
-            continue
-        try:
-            text = read_source(path)
-        except UnreadableSource as exc:
-            skipped.append(SkippedFile(shown, str(exc)))
-            continue
-        doc = parse_document(str(source), rel, sha, text, known)
-        if not doc.texts:
-            skipped.append(SkippedFile(shown, "no text left after cleaning"))
-            continue
-        docs.append(doc)
-        fresh.append(doc)
+            slots.append(old)
+        else:
+            jobs.append((len(slots), (str(source), rel, sha, str(path), known)))
+            slots.append(None)
+    parsed = _parallel_map(_parse_file, [job for _, job in jobs], "reading", progress, weight=len(jobs))
+    for (slot, _), result in zip(jobs, parsed):
+        slots[slot] = result
+    docs = [s for s in slots if isinstance(s, _Doc)]
+    fresh = [r for r in parsed if isinstance(r, _Doc)]
+    skipped = [s for s in slots if isinstance(s, SkippedFile)]
     return docs, skipped, fresh
+
+
+def _parallel_map(function, items: list, stage: str, progress: Progress, weight: int) -> list:
+    """`map(function, items)` in order, over both cores when `weight` makes it worth it."""
+    total = len(items)
+    progress(stage, 0, total)
+    results: list = []
+    if weight < PARALLEL_THRESHOLD or WORKERS < 2:
+        for start in range(0, total, 200):
+            results.extend(map(function, items[start : start + 200]))
+            progress(stage, len(results), total)
+        return results
+    chunk = max(1, total // (WORKERS * 40))
+    with ProcessPoolExecutor(WORKERS, mp_context=get_context("fork")) as pool:
+        for number, result in enumerate(pool.map(function, items, chunksize=chunk), 1):
+            results.append(result)
+            if number % chunk == 0 or number == total:
+                progress(stage, number, total)
+    return results
 
 
 _csv_cache: dict[Path, tuple[float, dict[str, DocumentMeta]]] = {}

@@ -27,7 +27,7 @@ def _opencc():
 
 
 @functools.lru_cache(maxsize=1)
-def _fold_tables() -> tuple[dict[int, str], frozenset[str]]:
+def _fold_tables() -> tuple[dict[int, str], re.Pattern]:
     """Per-character NFKC + casefold: a 1:1 translate table and the set of expanding chars."""
     one_to_one: dict[int, str] = {}
     expanding: set[str] = set()
@@ -42,7 +42,7 @@ def _fold_tables() -> tuple[dict[int, str], frozenset[str]]:
             one_to_one[cp] = folded
         else:
             expanding.add(ch)
-    return one_to_one, frozenset(expanding)
+    return one_to_one, re.compile("[" + "".join(map(re.escape, sorted(expanding))) + "]")
 
 
 def _t2s(text: str) -> str:
@@ -72,12 +72,12 @@ def normalize_aligned(text: str) -> tuple[str, list[int] | None]:
     """
     one_to_one, expanding = _fold_tables()
     simplified = _t2s(text).translate(one_to_one)
-    if not any(ch in expanding for ch in simplified):
+    if expanding.search(simplified) is None:
         return _chinese_years(simplified), None
     pieces: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(simplified):
-        folded = unicodedata.normalize("NFKC", ch).casefold() if ch in expanding else ch
+        folded = unicodedata.normalize("NFKC", ch).casefold() if expanding.match(ch) else ch
         pieces.append(folded)
         offsets.extend([i] * len(folded))
     offsets.append(len(text))
