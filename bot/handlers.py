@@ -106,7 +106,7 @@ async def ask(update: Update, context: Context) -> None:
 
 async def unknown_command(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(
-        "没有这个命令。\n\n" + texts.help_text(context.bot.username)
+        texts.UNKNOWN_COMMAND + "\n\n" + texts.help_text(context.bot.username)
     )
 
 
@@ -190,7 +190,7 @@ async def page_button(update: Update, context: Context) -> None:
     except QueryError:
         result = None
     if result is None or not result.hits:
-        await callback.answer("没有更多结果了。")
+        await callback.answer(texts.NO_MORE_RESULTS)
         return
     remember_spans(state, qid, result)
     reply = render_answer(result, qid, page, state.search.tag)
@@ -280,7 +280,7 @@ async def inline_query(update: Update, context: Context) -> None:
         await query.answer([help_article(context.bot.username)], cache_time=300)
         return
     offset = int(query.offset) if query.offset.isdigit() else 0
-    help_button = InlineQueryResultsButton(text="没有结果？查看用法", start_parameter="help")
+    help_button = InlineQueryResultsButton(text=texts.INLINE_HELP_BUTTON, start_parameter="help")
     try:
         result = await bot_state(context).search.search(text, top=INLINE_PAGE, offset=offset)
     except QueryError:
@@ -310,8 +310,8 @@ async def inline_query(update: Update, context: Context) -> None:
 def help_article(bot_username: str | None) -> InlineQueryResultArticle:
     return InlineQueryResultArticle(
         id="help",
-        title="输入问题，逐字引用讲话原文",
-        description=f"例如：{texts.EXAMPLE}；可加筛选 地点:岳阳 年份:2021",
+        title=texts.INLINE_HELP_TITLE,
+        description=texts.INLINE_HELP_DESCRIPTION,
         input_message_content=InputTextMessageContent(texts.help_text(bot_username)),
     )
 

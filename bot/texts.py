@@ -61,6 +61,11 @@ def start_text(first_name: str | None, bot_username: str | None) -> str:
     return greeting + "\n\n" + help_text(bot_username)
 
 
+UNKNOWN_COMMAND = "没有这个命令。"
+NO_MORE_RESULTS = "没有更多结果了。"
+INLINE_HELP_BUTTON = "没有结果？查看用法"
+INLINE_HELP_TITLE = "输入问题，逐字引用讲话原文"
+INLINE_HELP_DESCRIPTION = f"例如：{EXAMPLE}；可加筛选 地点:岳阳 年份:2021"
 ASK_USAGE = f"请在 /ask 后面写上问题，例如：/ask {_e(EXAMPLE)}"
 NON_TEXT_HINT = f"我只能回答文字问题。请用文字发送，例如：{_e(EXAMPLE)}\n发送 /help 查看用法。"
 APOLOGY = "抱歉，处理这条消息时出了点问题，请稍后再试。"
