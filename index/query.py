@@ -35,11 +35,12 @@ def _printable(text: str) -> str:
 
 def parse_query(raw: str) -> ParsedQuery:
     """Split filters from words; raise QueryError for a query that cannot be searched."""
-    if raw is None or not raw.strip():
+    printable = _printable(raw or "")
+    if not printable.strip():
         raise QueryError("empty", "the query is empty")
     if len(raw) > MAX_QUERY_CHARS:
         raise QueryError("too_long", f"the query has {len(raw)} characters; at most {MAX_QUERY_CHARS} are searched")
-    text = normalize(_printable(raw))
+    text = normalize(printable)
     filters: dict[str, str] = {}
     for key, value in _FILTER.findall(text):
         filters[FILTER_KEYS[key]] = value.strip()

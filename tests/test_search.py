@@ -1,0 +1,134 @@
+"""Searching the bundled speeches: exact quotes, sources, filters, and bad queries."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index import QueryError, Searcher, build_index
+from index.quotes import ELLIPSIS, QUOTE_LIMIT, find_spans, make_quote
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+YUEYANG = "000_a2d7d4499d0d62ff.txt"
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("collection")
+    shutil.copytree(SEEDS, folder / "seeds")
+    news = folder / "news"
+    news.mkdir()
+    # A second document that also talks about 2021 targets, to make the place matter.
+    (news / "other.txt").write_text(
+        "在全县经济工作会议上的讲话\n\n县委考虑2021年经济发展预期目标为地区生产总值增长7%左右，财政收入增长6%。\n",
+        encoding="utf-8",
+    )
+    db = folder / "index.sqlite"
+    build_index([folder / "seeds", news], db)
+    return Searcher.open(db)
+
+
+def test_yueyang_targets_are_quoted_first_with_their_source(searcher):
+    result = searcher.search("岳阳2021年目标", top=3)
+    top = result.hits[0]
+    assert top.document.path == YUEYANG
+    assert top.text.startswith("市委考虑2021年经济发展预期目标为地区生产总值增长8%左右")
+    meta = top.document.meta
+    assert (meta.speaker, meta.place, meta.date) == ("王一鸥", "岳阳", "2021-01-16")
+    assert top.paragraph >= 1
+    assert top.quote.text.startswith("市委考虑2021年经济发展预期目标")
+    assert len(top.quote.text) <= QUOTE_LIMIT + 2
+
+
+def test_quotes_are_verbatim_source_text(searcher):
+    raw = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+    for query in ("岳阳2021年目标", "应勇 县域经济", "湘潭 走找想促", "1336工作总思路", "经济发展险中有进"):
+        for hit in searcher.search(query, top=5).hits:
+            if hit.document.path in raw:
+                source = raw[hit.document.path].replace("\n", "")
+                from index.cleaning import strip_pinyin
+                assert hit.text in strip_pinyin(source), (query, hit.text[:40])
+                assert hit.quote.text.strip(ELLIPSIS) in hit.text
+
+
+def test_either_script_finds_either_script(searcher):
+    simplified = searcher.search("应勇 县域经济", top=1).hits[0]
+    traditional = searcher.search("應勇 縣域經濟", top=1).hits[0]
+    assert simplified.passage_id == traditional.passage_id
+    assert "縣域" in simplified.text  # quoted in the document's own script
+    assert searcher.search("再创新辉煌 解放思想", top=1).hits[0].document.path == "002_0bb6f145e860c0a7.txt"
+
+
+def test_matched_terms_are_marked_as_spans(searcher):
+    hit = searcher.search("应勇 县域经济", top=1).hits[0]
+    marked = {hit.text[s:e] for s, e in hit.spans}
+    assert "應勇" in marked and "縣域" in marked
+    assert all(hit.quote.text[s:e] for s, e in hit.quote.spans)
+    assert {hit.quote.text[s:e] for s, e in hit.quote.spans} <= marked
+
+
+def test_naming_the_place_prefers_that_documents_passage(searcher):
+    assert searcher.search("岳阳 2021年 预期目标", top=1).hits[0].document.path == YUEYANG
+    assert searcher.search("全县 2021年 预期目标", top=1).hits[0].document.path == "other.txt"
+
+
+def test_filters_restrict_to_matching_documents(searcher):
+    hits = searcher.search("预期目标 讲话人:王一鸥", top=10).hits
+    assert hits and all(h.document.meta.speaker == "王一鸥" for h in hits)
+    hits = searcher.search("预期目标 地點：岳陽 年份:2021年", top=10).hits
+    assert hits and all(h.document.path == YUEYANG for h in hits)
+    assert searcher.search("预期目标 讲话人:无此人", top=10).hits == ()
+    only_filter = searcher.search("讲话人:应勇", top=3).hits
+    assert [h.paragraph for h in only_filter] == [1, 2, 3]
+
+
+def test_no_positive_score_means_no_answer(searcher):
+    result = searcher.search("量子计算机芯片", top=5)
+    assert result.hits == () and result.total == 0
+
+
+@pytest.mark.parametrize(
+    "query, code",
+    [("", "empty"), ("   \n\t", "empty"), ("，。！？……", "no_terms"), ("的 了 和", "no_terms"),
+     ("岳阳" * 5000, "too_long"), ("😀🎉", "no_terms"), ("\x00\x07\x1b", "empty")],
+)
+def test_unusable_queries_raise_a_query_error(searcher, query, code):
+    with pytest.raises(QueryError) as excinfo:
+        searcher.search(query)
+    assert excinfo.value.code == code
+    assert str(excinfo.value)
+
+
+@pytest.mark.parametrize("query", ["'; DROP TABLE passages; --", "<b>岳阳</b>&amp;", "岳阳\x00目标", "岳阳 😀 目标", "%_*"])
+def test_odd_queries_are_just_text(searcher, query):
+    try:
+        result = searcher.search(query)
+    except QueryError as exc:
+        assert exc.code == "no_terms"
+    else:
+        assert result.query == query
+    assert searcher.search("岳阳2021年目标").hits  # nothing was dropped
+
+
+def test_paging_and_context(searcher):
+    first = searcher.search("经济 发展", top=3)
+    second = searcher.search("经济 发展", top=3, offset=3)
+    assert [h.rank for h in second.hits] == [4, 5, 6]
+    assert not {h.passage_id for h in first.hits} & {h.passage_id for h in second.hits}
+    hit = first.hits[0]
+    around = searcher.context(hit.passage_id, before=1, after=1)
+    assert hit.passage_id in [p.id for p in around]
+    assert all(p.document.id == hit.document.id for p in around)
+    assert searcher.passage(hit.passage_id).text == hit.text
+    assert searcher.passage(10**9) is None and searcher.context(-1) == []
+
+
+def test_quote_is_cut_with_ellipsis_around_the_best_sentence():
+    text = "第一句话讲别的事情。" * 10 + "今年地区生产总值增长8%左右，" + "这是一个很长的句子没有句号" * 30 + "。最后一句。"
+    spans = find_spans(text, [(("生产总值",), 3.0), (("8",), 1.0)])
+    quote = make_quote(text, spans, [3.0, 1.0])
+    assert len(quote.text) <= QUOTE_LIMIT + 2
+    assert "生产总值" in quote.text and (quote.text.startswith(ELLIPSIS) or quote.text.endswith(ELLIPSIS))
+    assert [quote.text[s:e] for s, e in quote.spans] == ["生产总值", "8"]
+    # "8" inside "2018" is not a match.
+    assert find_spans("2018年增长8%", [(("8",), 1.0)]) == [(7, 8, 0)]
