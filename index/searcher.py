@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import math
 import threading
 import time
@@ -12,13 +13,13 @@ from pathlib import Path
 import numpy as np
 
 from .analysis import Analyzer, QueryTerm
-from .errors import QueryError
+from .errors import IndexUnavailable, QueryError
 from .models import Document, DocumentMeta, Hit, IndexInfo, Passage, SearchResult
 from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
 from .ranking import K1, Postings, top_k
-from .store import open_readonly, read_meta
+from .store import REBUILD_HINT, open_readonly, read_meta
 
 # A metadata match scores like the most one occurrence of a term can (k1 + 1) * idf.
 FIELD_WEIGHT = K1 + 1
@@ -71,7 +72,11 @@ class Searcher:
         path = Path(path)
         db = open_readonly(path)
         warm_up()
-        return cls(db, path)
+        try:
+            return cls(db, path)
+        except (sqlite3.DatabaseError, KeyError, TypeError, ValueError) as exc:
+            db.conn.close()
+            raise IndexUnavailable(f"the index at {path} is damaged ({exc}); {REBUILD_HINT}") from exc
 
     def close(self) -> None:
         with self._lock:

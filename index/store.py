@@ -17,7 +17,7 @@ import sqlite_utils
 
 from .errors import IndexUnavailable
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 TOKEN_SEPARATOR = "\t"
 REBUILD_HINT = "rebuild it with: python -m index build"
 

@@ -134,3 +134,14 @@ def test_missing_or_corrupt_index_says_how_to_rebuild(tmp_path):
 def test_missing_source_folder_is_a_build_error(tmp_path):
     with pytest.raises(BuildError, match="not found"):
         build_index([tmp_path / "nowhere"], tmp_path / "i.sqlite")
+
+
+def test_an_index_with_a_table_missing_is_unavailable_not_a_crash(collection, tmp_path):
+    db_path = tmp_path / "i.sqlite"
+    build_index([collection], db_path)
+    conn = sqlite3.connect(db_path)
+    conn.execute("drop table arrays")
+    conn.commit()
+    conn.close()
+    with pytest.raises(IndexUnavailable, match="python -m index build"):
+        Searcher.open(db_path)
