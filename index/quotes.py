@@ -23,13 +23,16 @@ def _bounded(norm: str, start: int, end: int) -> bool:
     return not (before or after)
 
 
-def find_spans(text: str, terms: Sequence[tuple[Sequence[str], float]]) -> list[tuple[int, int, int]]:
+def find_spans(text: str, terms: Sequence[tuple[Sequence[str], float]], norm: str | None = None) -> list[tuple[int, int, int]]:
     """Non-overlapping (start, end, term index) matches of the terms' surface forms in `text`.
 
     `terms` holds, per query term, its normalised surface forms and its weight; matching
-    happens on the normalised text and spans are mapped back to `text`.
+    happens on the normalised text and spans are mapped back to `text`.  `norm`, the
+    stored normalised text, saves normalising again when it is aligned with `text`.
     """
-    norm, offsets = normalize_aligned(text)
+    offsets = None
+    if norm is None or len(norm) != len(text):
+        norm, offsets = normalize_aligned(text)
     taken = [False] * len(norm)
     found: list[tuple[int, int, int]] = []
     candidates = sorted(

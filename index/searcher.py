@@ -182,10 +182,10 @@ class Searcher:
         if not terms and not parsed.filters:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
         scores = np.zeros(self.passage_count)
+        matched = np.zeros(self.passage_count, dtype=np.int16)
         field_masks = self._field_masks(terms)
         doc_boost = np.zeros(len(self._doc_count))
-        doc_matched = np.zeros(len(self._doc_count), dtype=np.int32)
-        matched = np.zeros(self.passage_count, dtype=np.int32)
+        doc_matched = np.zeros(len(self._doc_count), dtype=np.int16)
         weights = []
         seen: set[str] = set()
         for term in terms:
@@ -200,32 +200,44 @@ class Searcher:
                 scores[ids] += contributions
                 continue
             doc_boost[mask] += FIELD_WEIGHT * (weight or self._max_idf)
+            outside = ~mask[self._passage_doc[ids]]
             if first_time:
                 doc_matched[mask] += 1
-                matched[ids[~mask[self._passage_doc[ids]]]] += 1
+                matched[ids[outside]] += 1
             if term.term.isdigit():
                 scores[ids] += contributions
             else:
                 # Inside a speech by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to
                 # the point than one that does not; a passage naming the year still is.
-                outside = ~mask[self._passage_doc[ids]]
                 scores[ids[outside]] += contributions[outside]
         if field_masks:
-            scores += doc_boost[self._passage_doc]
-            matched += doc_matched[self._passage_doc]
-        if seen:
-            scores *= matched / len(seen)
-            scores *= self._passage_prior
+            boosted = np.flatnonzero(doc_boost)
+            for doc_id in boosted.tolist() if len(boosted) <= 64 else ():
+                span = slice(self._doc_first[doc_id], self._doc_first[doc_id] + self._doc_count[doc_id])
+                scores[span] += doc_boost[doc_id]
+                matched[span] += doc_matched[doc_id]
+            if len(boosted) > 64:
+                scores += doc_boost[self._passage_doc]
+                matched += doc_matched[self._passage_doc]
         allowed = self._filter_mask(parsed)
+        if allowed is not None and not terms:  # filters alone: the matching documents, in order
+            scores[:] = 1.0
+        candidates = np.flatnonzero(scores)
         if allowed is not None:
-            if not terms:  # filters alone: every passage of the matching documents, in order
-                scores[:] = 1.0
-            scores[~allowed[self._passage_doc]] = 0.0
-        ids = top_k(scores, offset + top)[offset:]
+            candidates = candidates[allowed[self._passage_doc[candidates]]]
+        final = scores[candidates]
+        if seen:
+            final *= matched[candidates] / len(seen)
+            final *= self._passage_prior[candidates]
+        positive = final > 0
+        candidates, final = candidates[positive], final[positive]
+        order = top_k(final, offset + top)[offset:]
+        ids = candidates[order]
+        scores = dict(zip(ids.tolist(), final[order].tolist()))
         hits = self._hits(ids, scores, terms, weights, offset)
         return SearchResult(
             query=query, took_ms=(time.perf_counter() - started) * 1000, hits=tuple(hits),
-            total=int(np.count_nonzero(scores > 0)), terms=tuple(t.term for t in terms), filters=dict(parsed.filters),
+            total=len(candidates), terms=tuple(t.term for t in terms), filters=dict(parsed.filters),
         )
 
     def _rows(self, ids) -> dict[int, tuple]:
@@ -234,18 +246,18 @@ class Searcher:
             return {}
         marks = ",".join("?" * len(ids))
         with self._lock:
-            rows = self._db.execute(f"select id, doc_id, paragraph, text from passages where id in ({marks})", ids).fetchall()
+            rows = self._db.execute(f"select id, doc_id, paragraph, text, norm from passages where id in ({marks})", ids).fetchall()
         return {row[0]: row for row in rows}
 
     def _hits(self, ids, scores, terms: list[QueryTerm], weights: list[float], offset: int) -> list[Hit]:
         rows = self._rows(ids)
         surfaces = [(t.surfaces, w) for t, w in zip(terms, weights)]
         hits = []
-        for rank, pid in enumerate(ids, offset + 1):
-            _, doc_id, paragraph, text = rows[int(pid)]
-            spans = find_spans(text, surfaces)
+        for rank, pid in enumerate(ids.tolist(), offset + 1):
+            _, doc_id, paragraph, text, norm = rows[pid]
+            spans = find_spans(text, surfaces, norm)
             hits.append(Hit(
-                rank=rank, score=float(scores[pid]), passage_id=int(pid), document=self.documents_by_id[doc_id],
+                rank=rank, score=scores[pid], passage_id=int(pid), document=self.documents_by_id[doc_id],
                 paragraph=paragraph, text=text, quote=make_quote(text, spans, weights),
                 spans=tuple((s, e) for s, e, _ in spans),
             ))
