@@ -139,10 +139,15 @@ def _tokenize(docs: list[_Doc], analyzer: Analyzer, progress: Progress) -> None:
         position += len(doc.norms)
 
 
-def _field_terms(analyzer: Analyzer, meta: DocumentMeta) -> str:
-    """The terms of a document's metadata, as a JSON list."""
-    terms = analyzer.field_tokens(meta.title, meta.speaker, meta.place, meta.year, meta.kind)
-    return json.dumps(sorted(terms), ensure_ascii=False)
+def _field_rows(analyzer: Analyzer, docs: list[_Doc]) -> Iterable[dict]:
+    """Rows of the field_terms table: each metadata term with the documents that have it."""
+    index: dict[str, list[int]] = {}
+    for doc_id, doc in enumerate(docs):
+        meta = doc.meta
+        for term in analyzer.field_tokens(meta.title, meta.speaker, meta.place, meta.year, meta.kind):
+            index.setdefault(term, []).append(doc_id)
+    for term, doc_ids in index.items():
+        yield {"term": term, "docs": np.asarray(doc_ids, dtype=np.int32).tobytes()}
 
 
 @contextlib.contextmanager
@@ -304,7 +309,7 @@ def _write(path: Path, docs: list[_Doc], analyzer: Analyzer, version: str, user_
         doc_rows.append({
             "id": doc_id, "source": doc.source, "path": doc.path, "sha256": doc.sha256,
             **doc.meta.__dict__, "first_passage": first, "passages": len(doc.texts),
-            "field_terms": _field_terms(analyzer, doc.meta),
+            **{f"n_{key}": normalize(getattr(doc.meta, key)) for key in ("title", "speaker", "place", "year", "kind")},
             "dictionary": doc.dictionary,
         })
         for i, text in enumerate(doc.texts):
@@ -315,6 +320,7 @@ def _write(path: Path, docs: list[_Doc], analyzer: Analyzer, version: str, user_
     progress("writing", 0, 3)
     with db.conn:
         db["documents"].insert_all(doc_rows, batch_size=1000)
+        db["field_terms"].insert_all(_field_rows(analyzer, docs), batch_size=5000)
         db["passages"].insert_all(passage_rows, batch_size=2000)
     progress("writing", 1, 3)
     postings, idf, stats = build_postings(token_lists)

@@ -15,7 +15,7 @@ import numpy as np
 from .analysis import Analyzer, QueryTerm
 from .errors import IndexUnavailable, QueryError
 from .models import Document, DocumentMeta, Hit, IndexInfo, Passage, SearchResult
-from .normalize import normalize, warm_up
+from .normalize import warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
 from .ranking import K1, Postings, top_k
@@ -40,23 +40,15 @@ class Searcher:
         meta = read_meta(db)
         self._meta = meta
         self.passage_count = int(meta["passages"])
-        self.documents_by_id: dict[int, Document] = {}
         firsts, counts = [], []
-        self._field_docs: dict[str, list[int]] = {}
-        for row in db.query("select * from documents order by id"):
-            document = Document(
-                id=row["id"], path=row["path"], source=row["source"],
-                meta=DocumentMeta(**{k: row[k] or "" for k in DocumentMeta.__dataclass_fields__}),
-                passages=row["passages"], sha256=row["sha256"],
-            )
-            self.documents_by_id[document.id] = document
-            firsts.append(row["first_passage"])
-            counts.append(row["passages"])
-            for term in json.loads(row["field_terms"]):
-                self._field_docs.setdefault(term, []).append(document.id)
+        for first, count in db.execute("select first_passage, passages from documents order by id"):
+            firsts.append(first)
+            counts.append(count)
         self._doc_first = np.asarray(firsts, dtype=np.int64)
         self._doc_count = np.asarray(counts, dtype=np.int64)
         self._passage_doc = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+        self._documents: dict[int, Document] = {}
+        self._field_cache: dict[str, np.ndarray | None] = {}
         chars = db.execute("select data from arrays where name = 'passage_chars'").fetchone()[0]
         self._passage_prior = np.minimum(1.0, np.frombuffer(chars, dtype=np.int32) / SHORT_PASSAGE)
         self.analyzer = Analyzer(json.loads(meta.get("user_words", "[]")))
@@ -147,22 +139,48 @@ class Searcher:
         """For each query term found in documents' metadata, a mask of those documents."""
         masks = {}
         for term in {t.term for t in terms}:
-            docs = self._field_docs.get(term)
-            if docs:
+            docs = self._field_docs(term)
+            if docs is not None:
                 mask = np.zeros(len(self._doc_count), dtype=bool)
                 mask[docs] = True
                 masks[term] = mask
         return masks
 
+    def _field_docs(self, term: str) -> np.ndarray | None:
+        """Ids of the documents whose metadata has `term`."""
+        if term not in self._field_cache:
+            with self._lock:
+                row = self._db.execute("select docs from field_terms where term = ?", [term]).fetchone()
+            self._field_cache[term] = np.frombuffer(row[0], dtype=np.int32) if row else None
+        return self._field_cache[term]
+
     def _filter_mask(self, parsed: ParsedQuery) -> np.ndarray | None:
+        """Documents whose metadata contains every filter value (None: no filters)."""
         if not parsed.filters:
             return None
-        mask = np.ones(len(self._doc_count), dtype=bool)
-        for key, value in parsed.filters.items():
-            for doc_id, document in self.documents_by_id.items():
-                if mask[doc_id] and value not in normalize(getattr(document.meta, key)):
-                    mask[doc_id] = False
+        clauses = " and ".join(f"instr(n_{key}, ?) > 0" for key in parsed.filters)
+        with self._lock:
+            rows = self._db.execute(f"select id from documents where {clauses}", list(parsed.filters.values())).fetchall()
+        mask = np.zeros(len(self._doc_count), dtype=bool)
+        mask[[row[0] for row in rows]] = True
         return mask
+
+    def document(self, doc_id: int) -> Document:
+        document = self._documents.get(doc_id)
+        if document is None:
+            with self._lock:
+                row = next(self._db.query("select * from documents where id = ?", [doc_id]))
+            document = self._document(row)
+        return document
+
+    def _document(self, row: dict) -> Document:
+        document = Document(
+            id=row["id"], path=row["path"], source=row["source"],
+            meta=DocumentMeta(**{k: row[k] or "" for k in DocumentMeta.__dataclass_fields__}),
+            passages=row["passages"], sha256=row["sha256"],
+        )
+        self._documents[document.id] = document
+        return document
 
     def search(self, query: str, top: int = 10, offset: int = 0) -> SearchResult:
         """Rank passages for `query`; raises QueryError when there is nothing to search.
@@ -257,7 +275,7 @@ class Searcher:
             _, doc_id, paragraph, text, norm = rows[pid]
             spans = find_spans(text, surfaces, norm)
             hits.append(Hit(
-                rank=rank, score=scores[pid], passage_id=int(pid), document=self.documents_by_id[doc_id],
+                rank=rank, score=scores[pid], passage_id=int(pid), document=self.document(doc_id),
                 paragraph=paragraph, text=text, quote=make_quote(text, spans, weights),
                 spans=tuple((s, e) for s, e, _ in spans),
             ))
@@ -268,7 +286,7 @@ class Searcher:
         row = self._rows([passage_id]).get(passage_id)
         if row is None:
             return None
-        return Passage(row[0], self.documents_by_id[row[1]], row[2], row[3])
+        return Passage(row[0], self.document(row[1]), row[2], row[3])
 
     def context(self, passage_id: int, before: int = 1, after: int = 1) -> list[Passage]:
         """The passage with its neighbours in the same document, in reading order."""
@@ -279,13 +297,15 @@ class Searcher:
         last = first + int(self._doc_count[doc_id]) - 1
         ids = range(max(first, passage_id - before), min(last, passage_id + after) + 1)
         rows = self._rows(ids)
-        return [Passage(i, self.documents_by_id[rows[i][1]], rows[i][2], rows[i][3]) for i in ids]
+        return [Passage(i, self.document(rows[i][1]), rows[i][2], rows[i][3]) for i in ids]
 
     def documents(self) -> list[Document]:
-        return list(self.documents_by_id.values())
+        with self._lock:
+            rows = list(self._db.query("select * from documents order by id"))
+        return [self._documents.get(row["id"]) or self._document(row) for row in rows]
 
     def info(self) -> IndexInfo:
         return IndexInfo(
-            db_path=str(self.path), documents=len(self.documents_by_id), passages=self.passage_count,
+            db_path=str(self.path), documents=len(self._doc_count), passages=self.passage_count,
             db_bytes=self.path.stat().st_size if self.path.exists() else 0, built_at=self._meta.get("built_at", ""),
         )

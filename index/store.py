@@ -17,7 +17,7 @@ import sqlite_utils
 
 from .errors import IndexUnavailable
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 TOKEN_SEPARATOR = "\t"
 REBUILD_HINT = "rebuild it with: python -m index build"
 
@@ -28,7 +28,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
         {
             "id": int, "source": str, "path": str, "sha256": str, "title": str, "speaker": str,
             "place": str, "date": str, "year": str, "kind": str, "source_url": str,
-            "first_passage": int, "passages": int, "field_terms": str, "dictionary": str,
+            "first_passage": int, "passages": int, "dictionary": str,
+            # normalised copies of the metadata, for filters
+            "n_title": str, "n_speaker": str, "n_place": str, "n_year": str, "n_kind": str,
         },
         pk="id",
     )
@@ -38,6 +40,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
     )
     db["postings"].create({"term": str, "df": int, "idf": float, "ids": bytes, "weights": bytes}, pk="term")
     db["arrays"].create({"name": str, "data": bytes}, pk="name")  # per-passage numbers, packed
+    # metadata term -> ids of the documents whose metadata has it (packed int32)
+    db["field_terms"].create({"term": str, "docs": bytes}, pk="term")
 
 
 def create_indexes(db: sqlite_utils.Database) -> None:
