@@ -132,3 +132,18 @@ def test_quote_is_cut_with_ellipsis_around_the_best_sentence():
     assert [quote.text[s:e] for s, e in quote.spans] == ["生产总值", "8"]
     # "8" inside "2018" is not a match.
     assert find_spans("2018年增长8%", [(("8",), 1.0)]) == [(7, 8, 0)]
+
+
+def test_a_term_inside_a_longer_word_is_not_lost(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("在全市大会上的讲话\n\n全力推进“湘江新区”建设，打造内陆开放高地。\n", encoding="utf-8")
+    (folder / "b.txt").write_text(
+        "在全县大会上的讲话\n\n坚持稳中求进，全面加强安全生产。\n\n抓好粮食生产，稳住农业基本盘。\n\n"
+        "深化改革开放，优化营商环境。\n", encoding="utf-8")
+    build_index([folder], tmp_path / "i.sqlite")
+    searcher = Searcher.open(tmp_path / "i.sqlite")
+    assert "湘江新区" in searcher.analyzer.tokens("全力推进湘江新区建设")
+    # "江新" is no word of the index; it still finds the word that contains it.
+    hit = searcher.search("江新").hits[0]
+    assert hit.document.path == "a.txt" and "江新" in "".join(hit.text[s:e] for s, e in hit.spans)
