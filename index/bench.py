@@ -20,13 +20,13 @@ import argparse
 import dataclasses
 import gc
 import json
+import logging
 import os
 import platform
 import random
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
@@ -39,11 +39,10 @@ from . import builder
 from .analysis import Analyzer
 from .builder import build_index
 from .config import PROJECT_ROOT
-from .errors import BuildError, QueryError, SearchError
+from .errors import QueryError, SearchError
 from .query import parse_query
 from .ranking import K1, B, accumulate, top_k
 from .searcher import Searcher
-from .store import read_meta
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 DEFAULT_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
@@ -623,13 +622,14 @@ def format_report(report: dict) -> str:
     corpus, queries, machine = report["corpus"], report["queries"], report["machine"]
     lines += [
         "",
-        f"{report['date']}, {machine['cpus']} CPUs, load average {machine['load_average'][0]} at start, "
-        f"Python {machine['python']}, numpy {machine['numpy']}, rank-bm25 {machine['rank-bm25']}, bm25s {machine['bm25s']}",
-        f"corpus: {corpus['documents']:,} documents, {corpus['passages']:,} passages from "
-        f"{', '.join(Path(s).name for s in corpus['sources'])}; {corpus['resampling']}",
-        f"queries: {queries['count']} ({queries['hand_written']} hand-written, {queries['from_passages']} of 2-4 words "
-        f"of random passages, seed {queries['seed']}), repeat {report['method']['repeat']}; "
-        f"rank-bm25: {report['method']['rank_bm25']}",
+        (f"{report['date']}, {machine['cpus']} CPUs, load average {machine['load_average'][0]} at start, "
+         f"Python {machine['python']}, numpy {machine['numpy']}, rank-bm25 {machine['rank-bm25']}, "
+         f"bm25s {machine['bm25s']}"),
+        (f"corpus: {corpus['documents']:,} documents, {corpus['passages']:,} passages from "
+         f"{', '.join(Path(s).name for s in corpus['sources'])}; {corpus['resampling']}"),
+        (f"queries: {queries['count']} ({queries['hand_written']} hand-written, {queries['from_passages']} of "
+         f"2-4 words of random passages, seed {queries['seed']}), repeat {report['method']['repeat']}; "
+         f"rank-bm25: {report['method']['rank_bm25']}"),
         report["method"]["bm25s"],
     ]
     if report.get("full_build"):
@@ -693,6 +693,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """`python -m index bench`: print the table, and the JSON report (to --json PATH if given)."""
     args = _parser().parse_args(argv)
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
     if args.queries < 1 or args.repeat < 1:
         _parser().error("--queries and --repeat must be at least 1")
     started = time.perf_counter()

@@ -99,7 +99,7 @@ class Searcher:
         return self._idf_cache.get(term, self._max_idf)
 
     def _expansions(self, term: str) -> list[str]:
-        """Indexed terms that contain `term`, most specific first: 岳阳 -> 岳阳市委."""
+        """Indexed terms that contain `term` (at most MAX_EXPANSIONS): 江新 -> 湘江新区."""
         if self._vocabulary is None:
             with self._lock:
                 terms = [row[0] for row in self._db.execute("select term from postings")]
