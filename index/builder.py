@@ -1,8 +1,11 @@
 """Build the index: source folders in, one SQLite file out, published atomically.
 
 Documents whose content (file bytes and metadata row) is unchanged since the last build
-keep their stored passages and tokens; only new or changed documents, and documents
-that contain a dictionary word that appeared or disappeared, are tokenized again.
+are not parsed or tokenized again; only new or changed documents, and unchanged ones
+that contain a dictionary word that appeared or disappeared, are.  When an index exists,
+the new file starts as a copy of it and only the changed documents' rows and the posting
+lists of their terms are rewritten (`update.py`); a first build, or one that would leave
+too many holes in the passage numbering, writes everything (`_write_full`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -30,11 +34,11 @@ from .errors import BuildError, IndexUnavailable
 from .metadata import METADATA_FILE, extract, read_metadata_csv
 from .models import BuildReport, DocumentMeta, SkippedFile
 from .normalize import normalize
-from .ranking import build_postings
+from .ranking import build_postings, raw_idf
 from .readers import SUPPORTED_SUFFIXES, UnreadableSource, read_source
 from .store import (
     SCHEMA_VERSION, TOKEN_SEPARATOR, create_indexes, create_schema, open_readonly, publish,
-    read_meta, temporary_path, write_meta,
+    read_meta, temporary_path, write_array, write_meta,
 )
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 PARALLEL_THRESHOLD = 3000  # files or passages; below this a worker pool costs more than it saves
 WORKERS = max(1, min(2, os.cpu_count() or 1))
+MAX_HOLES = 0.25  # share of unused passage ids above which a build rewrites everything
+FILTER_FIELDS = ("title", "speaker", "place", "year", "kind")
 
 
 @dataclass
@@ -56,6 +62,17 @@ class _Doc:
     parts: list[int] = field(default_factory=list)
     tokens: list[list[str]] | None = None
     dictionary: str = ""
+    phrases: set[str] = field(default_factory=set)
+    old_id: int | None = None  # its id in the previous index, when it comes from there
+    stored_passages: int = 0  # its passage count there (its texts are loaded only if needed)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.source, self.path
+
+    @property
+    def passages_count(self) -> int:
+        return len(self.texts) or self.stored_passages
 
 
 def _discover(source: Path) -> Iterable[Path]:
@@ -86,138 +103,86 @@ def parse_document(source: str, rel: str, sha: str, text: str, known: DocumentMe
         doc.norms.append(normalize(passage.text))
         doc.paragraphs.append(passage.paragraph)
         doc.parts.append(passage.part)
+    for norm in doc.norms:
+        doc.phrases |= learned_phrases(norm)
     return doc
 
 
-def _load_previous(db_path: Path) -> tuple[dict[tuple[str, str], _Doc], set[str]]:
-    """Documents of the current index, with their passages, keyed by (source, path)."""
-    try:
-        db = open_readonly(db_path)
-    except IndexUnavailable:
-        return {}, set()
-    try:
-        meta = read_meta(db)
-        if meta.get("analyzer_version") != ANALYZER_VERSION:
-            return {}, set()
-        docs: dict[int, _Doc] = {}
-        for row in db["documents"].rows:
-            meta_fields = {k: row[k] for k in DocumentMeta.__dataclass_fields__}
-            doc = _Doc(row["source"], row["path"], row["sha256"], DocumentMeta(**meta_fields), tokens=[])
-            doc.dictionary = row["dictionary"]
-            docs[row["id"]] = doc
-        for row in db.query("select doc_id, paragraph, part, text, norm, tokens from passages order by id"):
-            doc = docs[row["doc_id"]]
-            doc.texts.append(row["text"])
-            doc.norms.append(row["norm"])
-            doc.paragraphs.append(row["paragraph"])
-            doc.parts.append(row["part"])
-            doc.tokens.append(row["tokens"].split(TOKEN_SEPARATOR) if row["tokens"] else [])
-        return {(d.source, d.path): d for d in docs.values()}, set(json.loads(meta.get("user_words", "[]")))
-    except Exception as exc:  # a damaged old index only costs a full rebuild
-        log.warning("previous index unusable, rebuilding everything: %s", exc)
-        return {}, set()
-    finally:
-        db.conn.close()
+# -- the previous index -------------------------------------------------------------------
+@dataclass
+class Previous:
+    """What a build needs to know of the index it replaces."""
 
+    path: Path
+    meta: dict[str, str]
+    docs: dict[tuple[str, str], _Doc]  # metadata only, no passages
 
-# Set just before the worker pool forks, so workers inherit the analyzer ready-made.
-_worker_analyzer: Analyzer | None = None
+    @property
+    def user_words(self) -> set[str]:
+        return set(json.loads(self.meta.get("user_words", "[]")))
 
-
-def _tokenize_one(job: tuple[str, str]) -> list[str]:
-    return _worker_analyzer.tokens(*job)
-
-
-def _tokenize(docs: list[_Doc], analyzer: Analyzer, progress: Progress) -> None:
-    global _worker_analyzer
-    _worker_analyzer = analyzer
-    jobs = [(norm, doc.meta.year) for doc in docs for norm in doc.norms]
-    results = _parallel_map(_tokenize_one, jobs, "tokenizing", progress, weight=len(jobs))
-    position = 0
-    for doc in docs:
-        doc.tokens = results[position : position + len(doc.norms)]
-        position += len(doc.norms)
-
-
-def _field_rows(analyzer: Analyzer, docs: list[_Doc]) -> Iterable[dict]:
-    """Rows of the field_terms table: each metadata term with the documents that have it."""
-    index: dict[str, list[int]] = {}
-    for doc_id, doc in enumerate(docs):
-        meta = doc.meta
-        for term in analyzer.field_tokens(meta.title, meta.speaker, meta.place, meta.year, meta.kind):
-            index.setdefault(term, []).append(doc_id)
-    for term, doc_ids in index.items():
-        yield {"term": term, "docs": np.asarray(doc_ids, dtype=np.int32).tobytes()}
-
-
-@contextlib.contextmanager
-def _build_lock(db_path: Path):
-    lock_path = db_path.with_name(f".{db_path.name}.lock")
-    with open(lock_path, "w") as handle:
+    @classmethod
+    def load(cls, db_path: Path) -> Previous | None:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildError(f"another build of {db_path} is running") from None
-        yield
-
-
-def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | None = None) -> BuildReport:
-    """Index every readable file under `sources` into `db_path`; see the module docstring."""
-    started = time.perf_counter()
-    progress = progress or (lambda stage, done, total: None)
-    sources = [Path(s).resolve() for s in sources]
-    for source in sources:
-        if not source.is_dir():
-            raise BuildError(f"source folder not found: {source}")
-    db_path = Path(db_path).resolve()
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    with _build_lock(db_path):
-        previous, previous_words = _load_previous(db_path)
-        docs, skipped, fresh = _read_sources(sources, previous, progress)
-
-        user_words = set()
-        for doc in docs:
-            for norm in doc.norms:
-                user_words |= learned_phrases(norm)
-            user_words.update(w for w in (doc.meta.place, doc.meta.speaker) if w)
-        user_words = {normalize(w) for w in user_words}
-        changed_words = user_words ^ previous_words
-        version = dictionary_version(user_words)
-        stale = [
-            doc for doc in docs
-            if doc.tokens is not None
-            and any(word in norm for norm in doc.norms for word in changed_words)
-        ]
-        analyzer = Analyzer(user_words)
-        to_tokenize = fresh + stale
-        _tokenize(to_tokenize, analyzer, progress)
-        for doc in to_tokenize:
-            doc.dictionary = version
-
-        temporary = temporary_path(db_path)
+            db = open_readonly(db_path)
+        except IndexUnavailable:
+            return None
         try:
-            _write(temporary, docs, analyzer, version, user_words, sources, progress)
-            publish(temporary, db_path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                temporary.unlink()
-            raise
+            meta = read_meta(db)
+            if meta.get("analyzer_version") != ANALYZER_VERSION:
+                return None
+            docs = {}
+            for row in db.query("select * from documents"):
+                doc = _Doc(row["source"], row["path"], row["sha256"],
+                           DocumentMeta(**{k: row[k] for k in DocumentMeta.__dataclass_fields__}),
+                           dictionary=row["dictionary"], phrases=set(json.loads(row["phrases"])),
+                           old_id=row["id"], stored_passages=row["passages"])
+                docs[doc.key] = doc
+            return cls(db_path, meta, docs)
+        except Exception as exc:  # a damaged old index only costs a full build
+            log.warning("previous index unusable, building everything: %s", exc)
+            return None
+        finally:
+            db.conn.close()
 
-    current = {(d.source, d.path) for d in docs}
-    fresh_keys = {(d.source, d.path) for d in fresh}
-    return BuildReport(
-        db_path=str(db_path),
-        documents=len(docs),
-        passages=sum(len(d.texts) for d in docs),
-        added=tuple(sorted(d.path for d in fresh if (d.source, d.path) not in previous)),
-        changed=tuple(sorted(d.path for d in fresh if (d.source, d.path) in previous)),
-        removed=tuple(sorted(path for (src, path) in previous if (src, path) not in current)),
-        unchanged=len(docs) - len(fresh_keys),
-        skipped=tuple(skipped),
-        seconds=time.perf_counter() - started,
-    )
+    def containing(self, words: set[str], doc_ids: set[int]) -> set[int]:
+        """Those of `doc_ids` whose normalised text contains one of `words`."""
+        if not words or not doc_ids:
+            return set()
+        pattern = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+        found: set[int] = set()
+        db = open_readonly(self.path)
+        try:
+            for doc_id, norm in db.execute("select doc_id, norm from passages"):
+                if doc_id in doc_ids and doc_id not in found and pattern.search(norm):
+                    found.add(doc_id)
+        finally:
+            db.conn.close()
+        return found
+
+    def fill(self, docs: list[_Doc], with_tokens: bool) -> None:
+        """Load the stored passages (and tokens) of documents that come from this index."""
+        by_id = {doc.old_id: doc for doc in docs}
+        db = open_readonly(self.path)
+        try:
+            columns = "doc_id, paragraph, part, text, norm" + (", tokens" if with_tokens else "")
+            for row in db.execute(f"select {columns} from passages order by id"):
+                doc = by_id.get(row[0])
+                if doc is None:
+                    continue
+                doc.paragraphs.append(row[1])
+                doc.parts.append(row[2])
+                doc.texts.append(row[3])
+                doc.norms.append(row[4])
+                if with_tokens:
+                    if doc.tokens is None:
+                        doc.tokens = []
+                    doc.tokens.append(row[5].split(TOKEN_SEPARATOR) if row[5] else [])
+        finally:
+            db.conn.close()
 
 
+# -- reading and tokenizing, on both cores --------------------------------------------------
 def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> _Doc | SkippedFile:
     source, rel, sha, path, known = job
     try:
@@ -228,9 +193,10 @@ def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> _Doc | S
     return doc if doc.texts else SkippedFile(path, "no text left after cleaning")
 
 
-def _read_sources(sources: list[Path], previous: dict, progress: Progress):
-    """Documents in source order (reused ones from `previous`), skipped files, and the fresh ones."""
+def _read_sources(sources: list[Path], previous: Previous | None, progress: Progress):
+    """Documents in source order (unchanged ones from `previous`), skipped files, fresh ones."""
     files = [(source, path) for source in sources for path in _discover(source)]
+    old_docs = previous.docs if previous else {}
     slots: list[_Doc | SkippedFile | None] = []
     jobs: list[tuple[int, tuple]] = []
     for source, path in files:
@@ -245,7 +211,7 @@ def _read_sources(sources: list[Path], previous: dict, progress: Progress):
             slots.append(SkippedFile(str(path), f"cannot read file: {exc.strerror or exc}"))
             continue
         sha = _content_hash(data, known)
-        old = previous.get((str(source), rel))
+        old = old_docs.get((str(source), rel))
         if old is not None and old.sha256 == sha:
             slots.append(old)
         else:
@@ -292,8 +258,149 @@ def _csv_rows(source: Path) -> dict[str, DocumentMeta]:
     return cached[1]
 
 
-def _write(path: Path, docs: list[_Doc], analyzer: Analyzer, version: str, user_words: set[str],
-           sources: list[Path], progress: Progress) -> None:
+# Set just before the worker pool forks, so workers inherit the analyzer ready-made.
+_worker_analyzer: Analyzer | None = None
+
+
+def _tokenize_one(job: tuple[str, str]) -> list[str]:
+    return _worker_analyzer.tokens(*job)
+
+
+def _tokenize(docs: list[_Doc], analyzer: Analyzer, progress: Progress) -> None:
+    global _worker_analyzer
+    _worker_analyzer = analyzer
+    jobs = [(norm, doc.meta.year) for doc in docs for norm in doc.norms]
+    results = _parallel_map(_tokenize_one, jobs, "tokenizing", progress, weight=len(jobs))
+    position = 0
+    for doc in docs:
+        doc.tokens = results[position : position + len(doc.norms)]
+        position += len(doc.norms)
+
+
+@contextlib.contextmanager
+def _build_lock(db_path: Path):
+    lock_path = db_path.with_name(f".{db_path.name}.lock")
+    with open(lock_path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build of {db_path} is running") from None
+        yield
+
+
+# -- the build -------------------------------------------------------------------------------
+def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | None = None) -> BuildReport:
+    """Index every readable file under `sources` into `db_path`; see the module docstring."""
+    from .update import update_copy  # noqa: PLC0415 - update imports this module
+
+    started = time.perf_counter()
+    progress = progress or (lambda stage, done, total: None)
+    sources = [Path(s).resolve() for s in sources]
+    for source in sources:
+        if not source.is_dir():
+            raise BuildError(f"source folder not found: {source}")
+    db_path = Path(db_path).resolve()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with _build_lock(db_path):
+        previous = Previous.load(db_path)
+        docs, skipped, fresh = _read_sources(sources, previous, progress)
+        old_docs = previous.docs if previous else {}
+        current_keys = {doc.key for doc in docs}
+        removed = [doc for key, doc in old_docs.items() if key not in current_keys]
+        changed = [old_docs[doc.key] for doc in fresh if doc.key in old_docs]
+
+        user_words = set()
+        for doc in docs:
+            user_words |= doc.phrases
+            user_words.update(w for w in (doc.meta.place, doc.meta.speaker) if w)
+        user_words = {normalize(w) for w in user_words}
+        version = dictionary_version(user_words)
+        analyzer = Analyzer(user_words)
+        unchanged = [doc for doc in docs if doc.old_id is not None]
+        stale_ids = previous.containing(user_words ^ previous.user_words, {d.old_id for d in unchanged}) if previous else set()
+        stale = [doc for doc in unchanged if doc.old_id in stale_ids]
+
+        slots = int(previous.meta.get("slots", 0)) if previous else 0
+        dropped = sum(d.passages_count for d in removed + changed + stale) if previous else 0
+        added = sum(len(d.texts) for d in fresh)
+        incremental = previous is not None and (slots + added) and (
+            dropped + (slots - int(previous.meta["passages"]))) <= MAX_HOLES * (slots + added)
+
+        if incremental:
+            previous.fill(stale, with_tokens=False)
+        elif previous is not None:
+            previous.fill([d for d in unchanged if d.old_id not in stale_ids], with_tokens=True)
+            previous.fill(stale, with_tokens=False)
+        _tokenize(fresh + stale, analyzer, progress)
+        for doc in fresh + stale:
+            doc.dictionary = version
+
+        temporary = temporary_path(db_path)
+        build_meta = {
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "analyzer_version": ANALYZER_VERSION, "dictionary_version": version,
+            "user_words": sorted(user_words), "sources": [str(s) for s in sources],
+        }
+        try:
+            if incremental:
+                update_copy(previous.path, temporary, drop=removed + changed + stale, add=fresh + stale,
+                            analyzer=analyzer, meta=build_meta, progress=progress)
+            else:
+                _write_full(temporary, docs, analyzer, build_meta, progress)
+            publish(temporary, db_path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
+            raise
+
+    fresh_keys = {doc.key for doc in fresh}
+    return BuildReport(
+        db_path=str(db_path),
+        documents=len(docs),
+        passages=sum(d.passages_count for d in docs),
+        added=tuple(sorted(d.path for d in fresh if d.key not in old_docs)),
+        changed=tuple(sorted(d.path for d in changed)),
+        removed=tuple(sorted(d.path for d in removed)),
+        unchanged=len(docs) - len(fresh_keys),
+        skipped=tuple(skipped),
+        seconds=time.perf_counter() - started,
+    )
+
+
+# -- writing ---------------------------------------------------------------------------------
+def document_row(doc: _Doc, doc_id: int, first_passage: int, analyzer: Analyzer) -> dict:
+    meta = doc.meta
+    field_terms = analyzer.field_tokens(*(getattr(meta, key) for key in FILTER_FIELDS))
+    return {
+        "id": doc_id, "source": doc.source, "path": doc.path, "sha256": doc.sha256,
+        **meta.__dict__, "first_passage": first_passage, "passages": len(doc.texts),
+        "dictionary": doc.dictionary,
+        "phrases": json.dumps(sorted(doc.phrases), ensure_ascii=False),
+        "field_terms": json.dumps(sorted(field_terms), ensure_ascii=False),
+        **{f"n_{key}": normalize(getattr(meta, key)) for key in FILTER_FIELDS},
+    }
+
+
+def passage_rows(doc: _Doc, doc_id: int, first_passage: int) -> Iterable[dict]:
+    for i, text in enumerate(doc.texts):
+        yield {
+            "id": first_passage + i, "doc_id": doc_id, "paragraph": doc.paragraphs[i], "part": doc.parts[i],
+            "text": text, "norm": doc.norms[i], "tokens": TOKEN_SEPARATOR.join(doc.tokens[i]),
+        }
+
+
+def corpus_meta(passages: int, slots: int, total_tokens: int, dfs: np.ndarray) -> dict:
+    """The numbers BM25 needs besides the postings: N, average length, mean IDF."""
+    average_idf = float(raw_idf(dfs.astype(np.float64), passages).mean()) if len(dfs) else 0.0
+    return {"passages": passages, "slots": slots, "total_tokens": total_tokens,
+            "avgdl": total_tokens / passages if passages else 0.0, "average_idf": average_idf}
+
+
+def source_hashes(db: sqlite_utils.Database) -> dict[str, str]:
+    return {f"{source}/{path}": sha for source, path, sha in db.execute("select source, path, sha256 from documents")}
+
+
+def _write_full(path: Path, docs: list[_Doc], analyzer: Analyzer, build_meta: dict, progress: Progress) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
     db = sqlite_utils.Database(path)
@@ -302,50 +409,44 @@ def _write(path: Path, docs: list[_Doc], analyzer: Analyzer, version: str, user_
     create_schema(db)
     write_meta(db, {"schema_version": SCHEMA_VERSION, "complete": "0"})
     token_lists: list[list[str]] = []
-    doc_rows, passage_rows = [], []
-    for doc_id, doc in enumerate(docs):
-        first = len(token_lists)
-        token_lists.extend(doc.tokens or [])
-        doc_rows.append({
-            "id": doc_id, "source": doc.source, "path": doc.path, "sha256": doc.sha256,
-            **doc.meta.__dict__, "first_passage": first, "passages": len(doc.texts),
-            **{f"n_{key}": normalize(getattr(doc.meta, key)) for key in ("title", "speaker", "place", "year", "kind")},
-            "dictionary": doc.dictionary,
-        })
-        for i, text in enumerate(doc.texts):
-            passage_rows.append({
-                "id": first + i, "doc_id": doc_id, "paragraph": doc.paragraphs[i], "part": doc.parts[i],
-                "text": text, "norm": doc.norms[i], "tokens": TOKEN_SEPARATOR.join(doc.tokens[i]),
-            })
+    doc_rows: list[dict] = []
+    passage_doc: list[int] = []
     progress("writing", 0, 3)
     with db.conn:
+        for doc_id, doc in enumerate(docs):
+            first = len(token_lists)
+            token_lists.extend(doc.tokens or [])
+            passage_doc.extend([doc_id] * len(doc.texts))
+            doc_rows.append(document_row(doc, doc_id, first, analyzer))
+            db["passages"].insert_all(passage_rows(doc, doc_id, first), batch_size=2000)
         db["documents"].insert_all(doc_rows, batch_size=1000)
-        db["field_terms"].insert_all(_field_rows(analyzer, docs), batch_size=5000)
-        db["passages"].insert_all(passage_rows, batch_size=2000)
+        db["field_terms"].insert_all(_field_rows(doc_rows), batch_size=5000)
     progress("writing", 1, 3)
-    postings, idf, stats = build_postings(token_lists)
+    postings, _, stats = build_postings(token_lists)
     progress("writing", 2, 3)
     with db.conn:
         db["postings"].insert_all(
-            ({"term": p.term, "df": len(p.ids), "idf": idf[p.term],
-              "ids": p.ids.tobytes(), "weights": p.weights.tobytes()} for p in postings),
+            ({"term": p.term, "df": len(p.ids), "ids": p.ids.tobytes(), "tfs": p.tfs.tobytes()} for p in postings),
             batch_size=5000,
         )
-        db["arrays"].insert({"name": "passage_chars", "data": np.fromiter(
-            (len(row["text"]) for row in passage_rows), dtype=np.int32, count=len(passage_rows)).tobytes()})
+        write_array(db, "passage_doc", np.asarray(passage_doc))
+        write_array(db, "passage_chars", np.fromiter((len(t) for d in docs for t in d.texts), dtype=np.int32))
+        lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int32, count=len(token_lists))
+        write_array(db, "passage_tokens", lengths)
         create_indexes(db)
-        write_meta(db, {
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "analyzer_version": ANALYZER_VERSION,
-            "dictionary_version": version,
-            "user_words": sorted(user_words),
-            "sources": [str(s) for s in sources],
-            "source_hashes": {f"{d.source}/{d.path}": d.sha256 for d in docs},
-            "passages": stats.passages,
-            "avgdl": stats.avgdl,
-            "average_idf": stats.average_idf,
-            "documents": len(docs),
-        })
+        dfs = np.fromiter((len(p.ids) for p in postings), dtype=np.int64, count=len(postings))
+        write_meta(db, {**build_meta, **corpus_meta(len(token_lists), len(token_lists), int(lengths.sum()), dfs),
+                        "documents": len(docs), "source_hashes": source_hashes(db)})
         write_meta(db, {"complete": "1"})
     progress("writing", 3, 3)
     db.conn.close()
+
+
+def _field_rows(doc_rows: list[dict]) -> Iterable[dict]:
+    """Rows of the field_terms table: each metadata term with the documents that have it."""
+    index: dict[str, list[int]] = {}
+    for row in doc_rows:
+        for term in json.loads(row["field_terms"]):
+            index.setdefault(term, []).append(row["id"])
+    for term, doc_ids in index.items():
+        yield {"term": term, "docs": np.asarray(doc_ids, dtype=np.int32).tobytes()}

@@ -27,6 +27,7 @@ class Postings:
     term: str
     ids: np.ndarray  # int32 passage ids, ascending
     weights: np.ndarray  # float64 BM25 contribution of one occurrence of the term in the query
+    tfs: np.ndarray | None = None  # uint16 term frequencies, as stored
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class CorpusStats:
     passages: int
     avgdl: float
     average_idf: float
+
+
+def raw_idf(df: np.ndarray | int, corpus_size: int):
+    return np.log(corpus_size - df + 0.5) - np.log(df + 0.5)
 
 
 def okapi_idf(document_frequencies: dict[str, int], corpus_size: int) -> tuple[dict[str, float], float]:
@@ -53,6 +58,24 @@ def okapi_idf(document_frequencies: dict[str, int], corpus_size: int) -> tuple[d
     return idf, average
 
 
+def term_idf(df: int, corpus_size: int, average_idf: float) -> float:
+    """One term's IDF as BM25Okapi computes it (negative values floored to epsilon * mean)."""
+    value = math.log(corpus_size - df + 0.5) - math.log(df + 0.5)
+    return EPSILON * average_idf if value < 0 else value
+
+
+def length_norms(lengths: np.ndarray, avgdl: float) -> np.ndarray:
+    """k1 * (1 - b + b * dl / avgdl) per passage, the length part of BM25's denominator."""
+    lengths = lengths.astype(np.float64)
+    return K1 * (1 - B + B * lengths / avgdl) if avgdl else np.full(len(lengths), K1 * (1 - B))
+
+
+def contributions(tfs: np.ndarray, norms: np.ndarray, idf: float) -> np.ndarray:
+    """BM25 contribution of one query occurrence of a term to each passage that has it."""
+    tf = tfs.astype(np.float64)
+    return idf * (tf * (K1 + 1) / (tf + norms))
+
+
 def build_postings(token_lists: Iterable[Sequence[str]]) -> tuple[list[Postings], dict[str, float], CorpusStats]:
     """Posting lists for every term of `token_lists` (passage i has id i)."""
     vocabulary: dict[str, int] = {}
@@ -68,25 +91,23 @@ def build_postings(token_lists: Iterable[Sequence[str]]) -> tuple[list[Postings]
             pair_passages.append(pid)
             pair_tfs.append(tf)
     n = len(lengths)
-    dl = np.frombuffer(lengths, dtype=np.int64).astype(np.float64) if n else np.zeros(0)
+    dl = np.frombuffer(lengths, dtype=np.int64) if n else np.zeros(0, np.int64)
     avgdl = float(dl.sum()) / n if n else 0.0
     terms_arr = np.frombuffer(pair_terms, dtype=np.int32) if pair_terms else np.zeros(0, np.int32)
     order = np.argsort(terms_arr, kind="stable")  # keeps passage ids ascending per term
     sorted_terms = terms_arr[order]
     passages_arr = (np.frombuffer(pair_passages, dtype=np.int32) if pair_passages else np.zeros(0, np.int32))[order]
-    tfs_arr = (np.frombuffer(pair_tfs, dtype=np.int32) if pair_tfs else np.zeros(0, np.int32))[order].astype(np.float64)
+    tfs_arr = (np.frombuffer(pair_tfs, dtype=np.int32) if pair_tfs else np.zeros(0, np.int32))[order]
+    tfs_arr = np.minimum(tfs_arr, np.iinfo(np.uint16).max).astype(np.uint16)
     bounds = np.searchsorted(sorted_terms, np.arange(len(vocabulary) + 1))
     names = list(vocabulary)
-    df = np.diff(bounds)
-    idf, average_idf = okapi_idf(dict(zip(names, df.tolist())), n)
-    norm = K1 * (1 - B + B * dl / avgdl) if avgdl else np.full(n, K1 * (1 - B))
+    idf, average_idf = okapi_idf(dict(zip(names, np.diff(bounds).tolist())), n)
+    norms = length_norms(dl, avgdl)
     postings = []
     for term_id, term in enumerate(names):
         lo, hi = bounds[term_id], bounds[term_id + 1]
-        ids = passages_arr[lo:hi]
-        tf = tfs_arr[lo:hi]
-        weights = idf[term] * (tf * (K1 + 1) / (tf + norm[ids]))
-        postings.append(Postings(term, ids, weights))
+        ids, tfs = passages_arr[lo:hi], tfs_arr[lo:hi]
+        postings.append(Postings(term, ids, contributions(tfs, norms[ids], idf[term]), tfs))
     return postings, idf, CorpusStats(n, avgdl, average_idf)
 
 

@@ -18,8 +18,8 @@ from .models import Document, DocumentMeta, Hit, IndexInfo, Passage, SearchResul
 from .normalize import warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
-from .ranking import K1, Postings, top_k
-from .store import REBUILD_HINT, open_readonly, read_meta
+from .ranking import K1, Postings, contributions, length_norms, term_idf, top_k
+from .store import REBUILD_HINT, open_readonly, read_array, read_meta
 
 # A metadata match scores like the most one occurrence of a term can (k1 + 1) * idf.
 FIELD_WEIGHT = K1 + 1
@@ -39,18 +39,25 @@ class Searcher:
         self._lock = threading.Lock()
         meta = read_meta(db)
         self._meta = meta
-        self.passage_count = int(meta["passages"])
-        firsts, counts = [], []
-        for first, count in db.execute("select first_passage, passages from documents order by id"):
-            firsts.append(first)
-            counts.append(count)
-        self._doc_first = np.asarray(firsts, dtype=np.int64)
-        self._doc_count = np.asarray(counts, dtype=np.int64)
-        self._passage_doc = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+        self.passage_count = int(meta["passages"])  # live passages: BM25's N
+        self._average_idf = float(meta["average_idf"])
+        self.document_count = int(meta["documents"])
+        rows = db.execute("select id, first_passage, passages from documents").fetchall()
+        # Document ids may have gaps after incremental builds; the extra last slot stands
+        # for "no document" (the ids of dropped passages).
+        size = max((row[0] for row in rows), default=-1) + 2
+        self._doc_first = np.zeros(size, dtype=np.int64)
+        self._doc_count = np.zeros(size, dtype=np.int64)
+        for doc_id, first, count in rows:
+            self._doc_first[doc_id] = first
+            self._doc_count[doc_id] = count
+        passage_doc = read_array(db, "passage_doc")
+        self._passage_doc = np.where(passage_doc < 0, size - 1, passage_doc).astype(np.int32)
+        self._slots = len(passage_doc)
         self._documents: dict[int, Document] = {}
         self._field_cache: dict[str, np.ndarray | None] = {}
-        chars = db.execute("select data from arrays where name = 'passage_chars'").fetchone()[0]
-        self._passage_prior = np.minimum(1.0, np.frombuffer(chars, dtype=np.int32) / SHORT_PASSAGE)
+        self._passage_prior = np.minimum(1.0, read_array(db, "passage_chars") / SHORT_PASSAGE)
+        self._norms = length_norms(read_array(db, "passage_tokens"), float(meta["avgdl"]))
         self.analyzer = Analyzer(json.loads(meta.get("user_words", "[]")))
         self._max_idf = math.log((self.passage_count + 0.5) / 0.5) if self.passage_count else 1.0
         self._cache: OrderedDict[str, Postings | None] = OrderedDict()
@@ -80,11 +87,13 @@ class Searcher:
             if term in self._cache:
                 self._cache.move_to_end(term)
                 return self._cache[term]
-            row = self._db.execute("select ids, weights, idf from postings where term = ?", [term]).fetchone()
+            row = self._db.execute("select ids, tfs, df from postings where term = ?", [term]).fetchone()
         plist = None
         if row is not None:
-            plist = Postings(term, np.frombuffer(row[0], dtype=np.int32), np.frombuffer(row[1], dtype=np.float64))
-            self._idf_cache[term] = row[2]
+            ids = np.frombuffer(row[0], dtype=np.int32)
+            idf = term_idf(row[2], self.passage_count, self._average_idf)
+            plist = Postings(term, ids, contributions(np.frombuffer(row[1], dtype=np.uint16), self._norms[ids], idf))
+            self._idf_cache[term] = idf
         with self._lock:
             self._cache[term] = plist
             self._cache_bytes += 12 * len(plist.ids) if plist is not None else 0
@@ -199,8 +208,8 @@ class Searcher:
         terms = self.analyzer.query_terms(parsed.text)
         if not terms and not parsed.filters:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
-        scores = np.zeros(self.passage_count)
-        matched = np.zeros(self.passage_count, dtype=np.int16)
+        scores = np.zeros(self._slots)
+        matched = np.zeros(self._slots, dtype=np.int16)
         field_masks = self._field_masks(terms)
         doc_boost = np.zeros(len(self._doc_count))
         doc_matched = np.zeros(len(self._doc_count), dtype=np.int16)
@@ -239,7 +248,7 @@ class Searcher:
                 matched += doc_matched[self._passage_doc]
         allowed = self._filter_mask(parsed)
         if allowed is not None and not terms:  # filters alone: the matching documents, in order
-            scores[:] = 1.0
+            scores[:] = self._passage_prior > 0
         candidates = np.flatnonzero(scores)
         if allowed is not None:
             candidates = candidates[allowed[self._passage_doc[candidates]]]
@@ -290,7 +299,7 @@ class Searcher:
 
     def context(self, passage_id: int, before: int = 1, after: int = 1) -> list[Passage]:
         """The passage with its neighbours in the same document, in reading order."""
-        if not 0 <= passage_id < self.passage_count:
+        if not 0 <= passage_id < self._slots or self._passage_doc[passage_id] == len(self._doc_count) - 1:
             return []
         doc_id = int(self._passage_doc[passage_id])
         first = int(self._doc_first[doc_id])
@@ -306,6 +315,6 @@ class Searcher:
 
     def info(self) -> IndexInfo:
         return IndexInfo(
-            db_path=str(self.path), documents=len(self._doc_count), passages=self.passage_count,
+            db_path=str(self.path), documents=self.document_count, passages=self.passage_count,
             db_bytes=self.path.stat().st_size if self.path.exists() else 0, built_at=self._meta.get("built_at", ""),
         )

@@ -1,9 +1,11 @@
 """The index file: one SQLite database written through sqlite-utils.
 
 Tables: `documents`, `passages` (original and normalised text, tokens), `postings`
-(per-term passage ids and BM25 contributions as packed arrays) and `meta` (build time,
-source hashes, dictionary version, corpus statistics).  A build writes a new file next to
-the old one and renames it over the old one, so readers never see a half-built index.
+(per-term passage ids and term frequencies as packed arrays), `field_terms` (metadata
+term -> documents), `arrays` (per-passage numbers) and `meta` (build time, source hashes,
+dictionary version, corpus statistics).  A build writes a new file next to the old one
+(or a copy of it, updated) and renames it over the old one, so readers never see a
+half-built index.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import os
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import sqlite_utils
 
 from .errors import IndexUnavailable
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 TOKEN_SEPARATOR = "\t"
 REBUILD_HINT = "rebuild it with: python -m index build"
 
@@ -29,6 +32,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "id": int, "source": str, "path": str, "sha256": str, "title": str, "speaker": str,
             "place": str, "date": str, "year": str, "kind": str, "source_url": str,
             "first_passage": int, "passages": int, "dictionary": str,
+            "phrases": str, "field_terms": str,  # JSON lists: quoted set phrases, metadata terms
             # normalised copies of the metadata, for filters
             "n_title": str, "n_speaker": str, "n_place": str, "n_year": str, "n_kind": str,
         },
@@ -38,8 +42,10 @@ def create_schema(db: sqlite_utils.Database) -> None:
         {"id": int, "doc_id": int, "paragraph": int, "part": int, "text": str, "norm": str, "tokens": str},
         pk="id",
     )
-    db["postings"].create({"term": str, "df": int, "idf": float, "ids": bytes, "weights": bytes}, pk="term")
-    db["arrays"].create({"name": str, "data": bytes}, pk="name")  # per-passage numbers, packed
+    # Per term: the passages that have it (int32 ids, ascending) and how often (uint16).
+    db["postings"].create({"term": str, "df": int, "ids": bytes, "tfs": bytes}, pk="term")
+    # Per passage id, packed: its document, its length in characters and in tokens.
+    db["arrays"].create({"name": str, "data": bytes}, pk="name")
     # metadata term -> ids of the documents whose metadata has it (packed int32)
     db["field_terms"].create({"term": str, "docs": bytes}, pk="term")
 
@@ -90,3 +96,15 @@ def publish(temporary: Path, final: Path) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+ARRAY_TYPES = {"passage_doc": np.int32, "passage_chars": np.int32, "passage_tokens": np.int32}
+
+
+def read_array(db: sqlite_utils.Database, name: str) -> np.ndarray:
+    row = db.execute("select data from arrays where name = ?", [name]).fetchone()
+    return np.frombuffer(row[0], dtype=ARRAY_TYPES[name]).copy()
+
+
+def write_array(db: sqlite_utils.Database, name: str, values: np.ndarray) -> None:
+    db["arrays"].insert({"name": name, "data": values.astype(ARRAY_TYPES[name]).tobytes()}, replace=True)

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from index import BuildError, IndexUnavailable, Searcher, build_index
 from index import builder as builder_module
+from index import update as update_module
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -99,7 +100,8 @@ def test_a_failed_build_leaves_the_old_index_working(collection, tmp_path, monke
         raise KeyboardInterrupt  # as if the admin pressed Ctrl-C half way
 
     (collection / "new.txt").write_text("新的讲话。今年要坚持稳中求进。", encoding="utf-8")
-    monkeypatch.setattr(builder_module, "build_postings", explode)
+    monkeypatch.setattr(builder_module, "build_postings", explode)  # a full build
+    monkeypatch.setattr(update_module, "_update_postings", explode)  # an incremental one
     with pytest.raises(KeyboardInterrupt):
         build_index([collection], db_path)
     assert not list(tmp_path.glob(".i.sqlite.building-*"))
@@ -145,3 +147,34 @@ def test_an_index_with_a_table_missing_is_unavailable_not_a_crash(collection, tm
     conn.close()
     with pytest.raises(IndexUnavailable, match="python -m index build"):
         Searcher.open(db_path)
+
+
+def _ranked(db_path, queries):
+    searcher = Searcher.open(db_path)
+    out = {}
+    for query in queries:
+        hits = searcher.search(query, top=10).hits
+        out[query] = sorted((-round(h.score, 9), h.document.path, h.paragraph, h.text) for h in hits)
+    return out
+
+
+def test_an_incremental_build_ranks_exactly_like_a_full_one(collection, tmp_path):
+    db_path = tmp_path / "incremental.sqlite"
+    build_index([collection], db_path)
+    (collection / "004_e082826ebc31ba23.txt").unlink()
+    (collection / "new.txt").write_text(
+        "在全市经济工作会议上的讲话\n\n今年要坚持稳中求进，推动“智造湘潭”建设，全面加强安全生产。\n\n"
+        "市委考虑2021年经济发展预期目标为地区生产总值增长7%左右。\n", encoding="utf-8")
+    path = collection / "001_8ca6c5baf5e3a5a5.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("经济发展险中有进", "经济发展稳中有进"), encoding="utf-8")
+    report = build_index([collection], db_path)
+    assert (report.added, report.changed, report.removed) == (
+        ("new.txt",), ("001_8ca6c5baf5e3a5a5.txt",), ("004_e082826ebc31ba23.txt",))
+    meta = {r["key"]: r["value"] for r in sqlite_utils.Database(db_path)["meta"].rows}
+    assert meta["previous_build"] and int(meta["slots"]) > int(meta["passages"])  # updated, not rewritten
+
+    full_path = tmp_path / "full.sqlite"
+    build_index([collection], full_path)
+    queries = ["岳阳2021年目标", "经济发展稳中有进", "智造湘潭", "预期目标 地区生产总值", "应勇", "1336工作总思路", "讲话人:王一鸥"]
+    assert _ranked(db_path, queries) == _ranked(full_path, queries)
+    assert not Searcher.open(db_path).search("經濟發展險中有進").hits[0].text.count("险中有进")
