@@ -75,14 +75,19 @@ class _Doc:
         return len(self.texts) or self.stored_passages
 
 
-def _discover(source: Path) -> Iterable[Path]:
-    for path in sorted(source.rglob("*")):
-        rel = path.relative_to(source)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        if path.name == METADATA_FILE or path.stem.lower() == "readme":
-            continue
-        yield path
+def _discover(source: Path) -> list[tuple[str, str]]:
+    """(relative "/"-separated path, absolute path) of the candidate files, sorted."""
+    found = []
+    root = str(source)
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        for name in names:
+            if name.startswith(".") or name == METADATA_FILE or name.lower().rsplit(".", 1)[0] == "readme":
+                continue
+            found.append((prefix + name, os.path.join(folder, name)))
+    return sorted(found)
 
 
 def _content_hash(data: bytes, meta: DocumentMeta | None) -> str:
@@ -163,10 +168,17 @@ class Previous:
     def fill(self, docs: list[_Doc], with_tokens: bool) -> None:
         """Load the stored passages (and tokens) of documents that come from this index."""
         by_id = {doc.old_id: doc for doc in docs}
+        if not by_id:
+            return
         db = open_readonly(self.path)
         try:
             columns = "doc_id, paragraph, part, text, norm" + (", tokens" if with_tokens else "")
-            for row in db.execute(f"select {columns} from passages order by id"):
+            if len(by_id) * 4 < len(self.docs):
+                ids = ",".join(str(int(i)) for i in by_id)
+                rows = db.execute(f"select {columns} from passages where doc_id in ({ids}) order by id")
+            else:
+                rows = db.execute(f"select {columns} from passages order by id")
+            for row in rows:
                 doc = by_id.get(row[0])
                 if doc is None:
                     continue
@@ -195,28 +207,30 @@ def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> _Doc | S
 
 def _read_sources(sources: list[Path], previous: Previous | None, progress: Progress):
     """Documents in source order (unchanged ones from `previous`), skipped files, fresh ones."""
-    files = [(source, path) for source in sources for path in _discover(source)]
     old_docs = previous.docs if previous else {}
     slots: list[_Doc | SkippedFile | None] = []
     jobs: list[tuple[int, tuple]] = []
-    for source, path in files:
-        rel = path.relative_to(source).as_posix()
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            slots.append(SkippedFile(str(path), f"unsupported file type {path.suffix or '(none)'}"))
-            continue
-        known = _csv_rows(source).get(rel)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            slots.append(SkippedFile(str(path), f"cannot read file: {exc.strerror or exc}"))
-            continue
-        sha = _content_hash(data, known)
-        old = old_docs.get((str(source), rel))
-        if old is not None and old.sha256 == sha:
-            slots.append(old)
-        else:
-            jobs.append((len(slots), (str(source), rel, sha, str(path), known)))
-            slots.append(None)
+    for source in sources:
+        rows = read_metadata_csv(source)
+        for rel, path in _discover(source):
+            suffix = os.path.splitext(path)[1].lower()
+            if suffix not in SUPPORTED_SUFFIXES:
+                slots.append(SkippedFile(path, f"unsupported file type {suffix or '(none)'}"))
+                continue
+            known = rows.get(rel)
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError as exc:
+                slots.append(SkippedFile(path, f"cannot read file: {exc.strerror or exc}"))
+                continue
+            sha = _content_hash(data, known)
+            old = old_docs.get((str(source), rel))
+            if old is not None and old.sha256 == sha:
+                slots.append(old)
+            else:
+                jobs.append((len(slots), (str(source), rel, sha, path, known)))
+                slots.append(None)
     parsed = _parallel_map(_parse_file, [job for _, job in jobs], "reading", progress, weight=len(jobs))
     for (slot, _), result in zip(jobs, parsed):
         slots[slot] = result
@@ -243,19 +257,6 @@ def _parallel_map(function, items: list, stage: str, progress: Progress, weight:
             if number % chunk == 0 or number == total:
                 progress(stage, number, total)
     return results
-
-
-_csv_cache: dict[Path, tuple[float, dict[str, DocumentMeta]]] = {}
-
-
-def _csv_rows(source: Path) -> dict[str, DocumentMeta]:
-    csv_path = source / METADATA_FILE
-    stamp = csv_path.stat().st_mtime if csv_path.is_file() else 0.0
-    cached = _csv_cache.get(source)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, read_metadata_csv(source))
-        _csv_cache[source] = cached
-    return cached[1]
 
 
 # Set just before the worker pool forks, so workers inherit the analyzer ready-made.
@@ -311,9 +312,8 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
 
         user_words = set()
         for doc in docs:
-            user_words |= doc.phrases
-            user_words.update(w for w in (doc.meta.place, doc.meta.speaker) if w)
-        user_words = {normalize(w) for w in user_words}
+            user_words |= doc.phrases  # already normalised
+            user_words.update(normalize(w) for w in (doc.meta.place, doc.meta.speaker) if w)
         version = dictionary_version(user_words)
         analyzer = Analyzer(user_words)
         unchanged = [doc for doc in docs if doc.old_id is not None]
