@@ -9,9 +9,14 @@ characters that expand (ligatures, circled numbers with parentheses ...).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
+import os
 import re
+import tempfile
 import unicodedata
+from pathlib import Path
 
 # Years are written 二〇二一, 二○二一 (a white circle) or 二0一0 as well.
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
@@ -28,9 +33,28 @@ def _opencc():
 
 @functools.lru_cache(maxsize=1)
 def _fold_tables() -> tuple[dict[int, str], re.Pattern]:
-    """Per-character NFKC + casefold: a 1:1 translate table and the set of expanding chars."""
+    """Per-character NFKC + casefold: a 1:1 translate table and a pattern of expanding chars.
+
+    Computing it takes a fifth of a second, so it is cached in the temporary folder (as
+    jieba caches its dictionary), keyed by the Unicode version it was computed with.
+    """
+    cache = Path(tempfile.gettempdir()) / f"speech-quotes-fold-{unicodedata.unidata_version}.json"
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        one_to_one = {int(cp): folded for cp, folded in stored["one_to_one"].items()}
+        expanding = stored["expanding"]
+    except (OSError, ValueError, KeyError, TypeError):
+        one_to_one, expanding = _compute_fold_tables()
+        with contextlib.suppress(OSError):
+            partial = cache.with_name(f"{cache.name}.{os.getpid()}")
+            partial.write_text(json.dumps({"one_to_one": one_to_one, "expanding": expanding}), encoding="utf-8")
+            os.replace(partial, cache)
+    return one_to_one, re.compile("[" + re.escape(expanding) + "]")
+
+
+def _compute_fold_tables() -> tuple[dict[int, str], str]:
     one_to_one: dict[int, str] = {}
-    expanding: set[str] = set()
+    expanding: list[str] = []
     for cp in range(0x20, 0x30000):
         if 0xD800 <= cp <= 0xDFFF:
             continue
@@ -41,8 +65,8 @@ def _fold_tables() -> tuple[dict[int, str], re.Pattern]:
         if len(folded) == 1:
             one_to_one[cp] = folded
         else:
-            expanding.add(ch)
-    return one_to_one, re.compile("[" + "".join(map(re.escape, sorted(expanding))) + "]")
+            expanding.append(ch)
+    return one_to_one, "".join(expanding)
 
 
 def _t2s(text: str) -> str:

@@ -122,8 +122,8 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k highest positive scores, best first; ties keep index order."""
     candidates = np.flatnonzero(scores > 0)
     if len(candidates) > k:
-        part = np.argpartition(-scores[candidates], k - 1)[:k]
-        threshold = scores[candidates[part]].min()
-        candidates = candidates[scores[candidates] >= threshold]
+        values = scores[candidates]
+        threshold = np.partition(values, len(values) - k)[len(values) - k]
+        candidates = candidates[values >= threshold]
     order = np.lexsort((candidates, -scores[candidates]))
     return candidates[order][:k]

@@ -31,10 +31,8 @@ import pathlib
 import re
 import zipfile
 
-import docx  # python-docx
-from pypdf import PdfReader
-from pypdf.errors import DependencyError
-from selectolax.lexbor import LexborHTMLParser  # the Modest backend (selectolax.parser) is gone in selectolax 1.0
+# python-docx, pypdf and selectolax are imported where they are used: a process that
+# only searches never pays for them.
 
 __all__ = ["SUPPORTED_SUFFIXES", "MAX_FILE_SIZE", "UnreadableSource", "read_source", "read_bytes"]
 
@@ -553,6 +551,8 @@ def _read_html(data: bytes) -> str:
     markup = markup.replace("\x00", "")
     if not markup.strip():
         raise UnreadableSource("empty file")
+    from selectolax.lexbor import LexborHTMLParser  # the Modest backend (selectolax.parser) is gone in 1.0
+
     try:
         tree = LexborHTMLParser(markup)
     except Exception as exc:  # noqa: BLE001
@@ -686,6 +686,8 @@ def _read_docx(data: bytes) -> str:
         raise UnreadableSource(f"corrupt docx: {_describe(exc)}") from exc
     if unpacked > _MAX_DOCX_UNPACKED:
         raise UnreadableSource("corrupt docx: unpacked size too large")
+    import docx  # python-docx
+
     try:
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
@@ -763,6 +765,9 @@ def _docx_paragraph_text(p) -> str:
 
 
 def _read_pdf(data: bytes) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
     if b"%PDF-" not in data[:1024]:
         raise UnreadableSource("corrupt pdf: no PDF header")
     try:

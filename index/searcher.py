@@ -155,6 +155,12 @@ class Searcher:
                 masks[term] = mask
         return masks
 
+    def _passages_of(self, doc_ids: np.ndarray) -> np.ndarray:
+        """The passage ids of these documents (each document's ids are consecutive)."""
+        counts = self._doc_count[doc_ids]
+        starts = self._doc_first[doc_ids] - (np.cumsum(counts) - counts)
+        return np.repeat(starts, counts) + np.arange(int(counts.sum()))
+
     def _field_docs(self, term: str) -> np.ndarray | None:
         """Ids of the documents whose metadata has `term`."""
         if term not in self._field_cache:
@@ -239,13 +245,10 @@ class Searcher:
                 scores[ids[outside]] += contributions[outside]
         if field_masks:
             boosted = np.flatnonzero(doc_boost)
-            for doc_id in boosted.tolist() if len(boosted) <= 64 else ():
-                span = slice(self._doc_first[doc_id], self._doc_first[doc_id] + self._doc_count[doc_id])
-                scores[span] += doc_boost[doc_id]
-                matched[span] += doc_matched[doc_id]
-            if len(boosted) > 64:
-                scores += doc_boost[self._passage_doc]
-                matched += doc_matched[self._passage_doc]
+            passages = self._passages_of(boosted)
+            owners = self._passage_doc[passages]
+            scores[passages] += doc_boost[owners]
+            matched[passages] += doc_matched[owners]
         allowed = self._filter_mask(parsed)
         if allowed is not None and not terms:  # filters alone: the matching documents, in order
             scores[:] = self._passage_prior > 0
