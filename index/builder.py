@@ -63,6 +63,7 @@ class _Doc:
     tokens: list[list[str]] | None = None
     dictionary: str = ""
     phrases: set[str] = field(default_factory=set)
+    field_terms: set[str] | None = None  # terms of its metadata, once tokenized
     old_id: int | None = None  # its id in the previous index, when it comes from there
     stored_passages: int = 0  # its passage count there (its texts are loaded only if needed)
 
@@ -263,19 +264,26 @@ def _parallel_map(function, items: list, stage: str, progress: Progress, weight:
 _worker_analyzer: Analyzer | None = None
 
 
-def _tokenize_one(job: tuple[str, str]) -> list[str]:
-    return _worker_analyzer.tokens(*job)
+def _tokenize_one(job: tuple[str, str] | tuple[str, ...]) -> list[str] | set[str]:
+    if len(job) == 2:
+        return _worker_analyzer.tokens(*job)
+    return _worker_analyzer.field_tokens(*job)
 
 
-def _tokenize(docs: list[_Doc], analyzer: Analyzer, progress: Progress) -> None:
+def _tokenize(docs: list[_Doc], analyzer: Analyzer, progress: Progress, fields_of: list[_Doc] = ()) -> None:
+    """Tokenize the passages of `docs` and the metadata of `fields_of`, on both cores."""
     global _worker_analyzer
     _worker_analyzer = analyzer
-    jobs = [(norm, doc.meta.year) for doc in docs for norm in doc.norms]
+    jobs: list[tuple] = [(norm, doc.meta.year) for doc in docs for norm in doc.norms]
+    jobs += [tuple(getattr(doc.meta, key) for key in FILTER_FIELDS) for doc in fields_of]
     results = _parallel_map(_tokenize_one, jobs, "tokenizing", progress, weight=len(jobs))
     position = 0
     for doc in docs:
         doc.tokens = results[position : position + len(doc.norms)]
         position += len(doc.norms)
+    for doc in fields_of:
+        doc.field_terms = results[position]
+        position += 1
 
 
 @contextlib.contextmanager
@@ -331,7 +339,7 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
         elif previous is not None:
             previous.fill([d for d in unchanged if d.old_id not in stale_ids], with_tokens=True)
             previous.fill(stale, with_tokens=False)
-        _tokenize(fresh + stale, analyzer, progress)
+        _tokenize(fresh + stale, analyzer, progress, fields_of=fresh + stale if incremental else docs)
         for doc in fresh + stale:
             doc.dictionary = version
 
@@ -370,7 +378,9 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
 # -- writing ---------------------------------------------------------------------------------
 def document_row(doc: _Doc, doc_id: int, first_passage: int, analyzer: Analyzer) -> dict:
     meta = doc.meta
-    field_terms = analyzer.field_tokens(*(getattr(meta, key) for key in FILTER_FIELDS))
+    field_terms = doc.field_terms
+    if field_terms is None:
+        field_terms = analyzer.field_tokens(*(getattr(meta, key) for key in FILTER_FIELDS))
     return {
         "id": doc_id, "source": doc.source, "path": doc.path, "sha256": doc.sha256,
         **meta.__dict__, "first_passage": first_passage, "passages": len(doc.texts),
@@ -412,13 +422,17 @@ def _write_full(path: Path, docs: list[_Doc], analyzer: Analyzer, build_meta: di
     doc_rows: list[dict] = []
     passage_doc: list[int] = []
     progress("writing", 0, 3)
+    firsts = []
+    for doc_id, doc in enumerate(docs):
+        firsts.append(len(token_lists))
+        token_lists.extend(doc.tokens or [])
+        passage_doc.extend([doc_id] * len(doc.texts))
+        doc_rows.append(document_row(doc, doc_id, firsts[-1], analyzer))
     with db.conn:
-        for doc_id, doc in enumerate(docs):
-            first = len(token_lists)
-            token_lists.extend(doc.tokens or [])
-            passage_doc.extend([doc_id] * len(doc.texts))
-            doc_rows.append(document_row(doc, doc_id, first, analyzer))
-            db["passages"].insert_all(passage_rows(doc, doc_id, first), batch_size=2000)
+        db["passages"].insert_all(
+            (row for doc_id, doc in enumerate(docs) for row in passage_rows(doc, doc_id, firsts[doc_id])),
+            batch_size=5000,
+        )
         db["documents"].insert_all(doc_rows, batch_size=1000)
         db["field_terms"].insert_all(_field_rows(doc_rows), batch_size=5000)
     progress("writing", 1, 3)

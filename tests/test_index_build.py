@@ -71,7 +71,7 @@ def test_rebuild_reuses_unchanged_documents_and_reports_changes(collection, tmp_
     build_index([collection], db_path)
     tokenized = []
     original = builder_module._tokenize
-    monkeypatch.setattr(builder_module, "_tokenize", lambda docs, *a: (tokenized.extend(d.path for d in docs), original(docs, *a))[1])
+    monkeypatch.setattr(builder_module, "_tokenize", lambda docs, *a, **k: (tokenized.extend(d.path for d in docs), original(docs, *a, **k))[1])
 
     (collection / "new.txt").write_text("在全县工作会议上的讲话\n\n今年要坚持稳中求进，全面加强安全生产。\n", encoding="utf-8")
     path = collection / "003_152f4d5d7c5355aa.txt"
