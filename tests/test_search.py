@@ -147,3 +147,12 @@ def test_a_term_inside_a_longer_word_is_not_lost(tmp_path):
     # "江新" is no word of the index; it still finds the word that contains it.
     hit = searcher.search("江新").hits[0]
     assert hit.document.path == "a.txt" and "江新" in "".join(hit.text[s:e] for s, e in hit.spans)
+
+
+def test_scores_do_not_leak_between_queries(searcher):
+    first = [(h.passage_id, h.score) for h in searcher.search("岳阳2021年目标").hits]
+    for query in ("应勇 县域经济", "王一鸥 十四五", "经济 发展 2021", "讲话人:王一鸥 目标"):
+        searcher.search(query)
+    assert [(h.passage_id, h.score) for h in searcher.search("岳阳2021年目标").hits] == first
+    scores, matched = searcher._scratch()
+    assert not scores.any() and not matched.any()
