@@ -43,6 +43,7 @@ HEADING = re.compile(
     r"|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]是)"
 )
 
+CHROME_MAX = 160  # characters; longer lines are never taken for page chrome
 PASSAGE_TARGET = 300
 PASSAGE_MAX = 450
 
@@ -89,10 +90,12 @@ def raw_lines(text: str) -> list[str]:
     lines: list[str] = []
     for line in text.split("\n"):
         line = strip_pinyin(_CMS_MARKER.sub("", line)).strip(" \t\u3000\u00a0")
-        norm = normalize(line)
+        # Page chrome comes in short lines; a long line is body text (only its start can
+        # open the footer), which spares normalising most of the text twice.
+        norm = normalize(line if len(line) <= CHROME_MAX else line[:40])
         if norm.replace(" ", "").startswith(_FOOTER_STARTS):
             break
-        lines.append("" if line and _is_chrome(norm) else line)
+        lines.append("" if line and len(line) <= CHROME_MAX and _is_chrome(norm) else line)
     return lines
 
 
