@@ -40,7 +40,7 @@ from .builder import build_index
 from .config import PROJECT_ROOT
 from .errors import QueryError, SearchError
 from .query import parse_query
-from .ranking import K1, B, accumulate, top_k
+from .ranking import K1, B, top_k
 from .searcher import Searcher
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
@@ -234,10 +234,7 @@ def rank_terms(searcher: Searcher, terms: Sequence[str], k: int = TOP) -> tuple[
     """BM25 alone, as `rank_bm25.BM25Okapi` defines it, over the searcher's posting lists:
     ids and scores of the k best passages.  No metadata boosts, coordination, short-passage
     prior or quotes: the part of `Searcher.search` that bm25s and rank-bm25 also do."""
-    scores = np.zeros(searcher._slots)  # passage ids, including holes left by incremental builds
-    accumulate(scores, (searcher._postings(term) for term in terms))
-    ids = top_k(scores, k)
-    return ids, scores[ids]
+    return searcher.rank(list(terms), k)
 
 
 def same_ranking(ids: np.ndarray, scores: np.ndarray, reference: np.ndarray) -> bool:

@@ -18,7 +18,7 @@ from .models import Document, DocumentMeta, Hit, IndexInfo, Passage, SearchResul
 from .normalize import warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
-from .ranking import K1, Postings, contributions, length_norms, term_idf, top_k
+from .ranking import K1, Postings, accumulate, contributions, length_norms, term_idf, top_k
 from .store import REBUILD_HINT, open_readonly, read_array, read_meta
 
 # A metadata match scores like the most one occurrence of a term can (k1 + 1) * idf.
@@ -280,6 +280,20 @@ class Searcher:
                 matched[ids] = 0
         positive = final > 0
         return candidates[positive], final[positive], weights
+
+    def rank(self, terms: list[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """Plain BM25 (as `rank_bm25.BM25Okapi.get_scores`) of index terms: the k best ids
+        and their scores.  No metadata boosts, coordination or prior: for benchmarks and
+        for checking the scores against the reference."""
+        scores, _ = self._scratch()
+        lists = [p for p in map(self._postings, terms) if p is not None]
+        try:
+            accumulate(scores, lists)
+            ids = top_k(scores, k)
+            return ids, scores[ids]
+        finally:
+            for plist in lists:
+                scores[plist.ids] = 0.0
 
     def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
         """This thread's zeroed score and match-count arrays, one slot per passage id.
