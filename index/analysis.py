@@ -11,8 +11,12 @@ about (加强, 坚持, 全面, 安全, 今年).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import marshal
+import os
 import re
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,16 +84,29 @@ class Analyzer:
     def __init__(self, user_words: Iterable[str] = ()):
         import jieba
 
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
         self.synonyms = load_synonyms()
         self.user_words = frozenset(normalize(w) for w in user_words if w and w.strip())
         self._surfaces: dict[str, set[str]] = {}
         for word, canonical in self.synonyms.items():
             self._surfaces.setdefault(canonical, {canonical}).add(word)
-        for word in sorted(self.user_words | set(self.synonyms)):
-            if len(word) >= 2 and " " not in word:
-                self._jieba.add_word(word, freq=20000)
+        self._jieba = jieba.Tokenizer()
+        # Like jieba's own cache of its dictionary, but with our words already added.
+        cache = Path(tempfile.gettempdir()) / (
+            f"speech-quotes-jieba-{jieba.__version__}-{dictionary_version(self.user_words)}.cache")
+        try:
+            with open(cache, "rb") as handle:
+                self._jieba.FREQ, self._jieba.total = marshal.load(handle)
+            self._jieba.initialized = True
+        except (OSError, ValueError, EOFError, TypeError):
+            self._jieba.initialize()
+            for word in sorted(self.user_words | set(self.synonyms)):
+                if len(word) >= 2 and " " not in word:
+                    self._jieba.add_word(word, freq=20000)
+            with contextlib.suppress(OSError):
+                partial = cache.with_name(f"{cache.name}.{os.getpid()}")
+                with open(partial, "wb") as handle:
+                    marshal.dump((self._jieba.FREQ, self._jieba.total), handle)
+                os.replace(partial, cache)
 
     def _words(self, normalised: str):
         """jieba's search mode, except that a synonym phrase stays one word."""
