@@ -1,10 +1,13 @@
-"""BM25 exactly as `rank_bm25.BM25Okapi` defines it, precomputed into posting lists.
+"""BM25 exactly as `rank_bm25.BM25Okapi` defines it, over posting lists.
 
 A term's contribution to a passage's score depends only on its frequency there, the
-passage's length and the term's IDF, all known when the index is built.  So the build
-stores, for every term, the passages that contain it and their contributions, and a
-query is a sum over a few posting lists instead of a pass over every passage.
-`tests/test_ranking.py` checks the result against `BM25Okapi.get_scores`.
+passage's length and the term's IDF.  The index stores, for every term, the passages
+that contain it and how often; the searcher turns a list into contributions the first
+time a query needs it (with N, the average length and the mean IDF of the current
+build), and a query is a sum over a few posting lists instead of a pass over every
+passage.  Storing frequencies rather than contributions lets an incremental build
+rewrite only the lists of the terms it touches.  `tests/test_ranking.py` checks the
+result against `BM25Okapi.get_scores`.
 """
 
 from __future__ import annotations
