@@ -130,3 +130,21 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
         candidates = candidates[values >= threshold]
     order = np.lexsort((candidates, -scores[candidates]))
     return candidates[order][:k]
+
+
+def top_k_of(scores: np.ndarray, lists: Sequence[np.ndarray], k: int) -> np.ndarray:
+    """`top_k(scores, k)` when only the ids in `lists` can be non-zero, without a full scan.
+
+    An id appears at most once per list, so the k * len(lists) best entries of their
+    concatenation hold at least k distinct ids: the k best among those are the k best.
+    """
+    touched = np.concatenate(lists) if lists else np.zeros(0, np.int32)
+    values = scores[touched]
+    keep = k * max(1, len(lists))
+    if len(touched) > keep:
+        threshold = np.partition(values, len(values) - keep)[len(values) - keep]
+        touched = touched[values >= threshold]
+    candidates = np.unique(touched)
+    candidates = candidates[scores[candidates] > 0]
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order][:k]

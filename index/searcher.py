@@ -18,7 +18,7 @@ from .models import Document, DocumentMeta, Hit, IndexInfo, Passage, SearchResul
 from .normalize import warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
-from .ranking import K1, Postings, accumulate, contributions, length_norms, term_idf, top_k
+from .ranking import K1, Postings, accumulate, contributions, length_norms, term_idf, top_k, top_k_of
 from .store import REBUILD_HINT, open_readonly, read_array, read_meta
 
 # A metadata match scores like the most one occurrence of a term can (k1 + 1) * idf.
@@ -289,7 +289,7 @@ class Searcher:
         lists = [p for p in map(self._postings, terms) if p is not None]
         try:
             accumulate(scores, lists)
-            ids = top_k(scores, k)
+            ids = top_k_of(scores, [p.ids for p in lists], k)
             return ids, scores[ids]
         finally:
             for plist in lists:
