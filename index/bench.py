@@ -72,7 +72,7 @@ class BenchError(SearchError):
 class Pool:
     """The real passages every collection is drawn from, tokenized once."""
 
-    docs: list[builder._Doc]
+    docs: list[builder.SourceDocument]
     user_words: set[str]
     dictionary: str
     sources: list[Path]
@@ -120,7 +120,7 @@ def _is_current(previous: builder.Previous, sources: list[str]) -> bool:
             and meta.get("dictionary_version") == dictionary_version(previous.user_words))
 
 
-def resample(pool: Pool, size: int, seed: int = SEED) -> list[builder._Doc]:
+def resample(pool: Pool, size: int, seed: int = SEED) -> list[builder.SourceDocument]:
     """Whole documents of `pool` in seeded random order until `size` passages.
 
     Each pass over the corpus is a fresh permutation, so a document appears once before
@@ -128,7 +128,7 @@ def resample(pool: Pool, size: int, seed: int = SEED) -> list[builder._Doc]:
     so that the collection has exactly `size` passages.
     """
     rng = random.Random(seed)
-    docs: list[builder._Doc] = []
+    docs: list[builder.SourceDocument] = []
     total = 0
     copy = 0
     while total < size:
@@ -148,7 +148,7 @@ def resample(pool: Pool, size: int, seed: int = SEED) -> list[builder._Doc]:
 
 
 class _MemoFieldTerms:
-    """An `Analyzer` stand-in for `builder._write_full`: the same metadata terms, computed
+    """An `Analyzer` stand-in for `builder.write_full`: the same metadata terms, computed
     once per distinct metadata, since resampled collections repeat documents."""
 
     def __init__(self, analyzer: Analyzer):
@@ -161,7 +161,7 @@ class _MemoFieldTerms:
         return self._cache[values]
 
 
-def write_collection(docs: list[builder._Doc], pool: Pool, fields: _MemoFieldTerms, db_path: Path) -> float:
+def write_collection(docs: list[builder.SourceDocument], pool: Pool, fields: _MemoFieldTerms, db_path: Path) -> float:
     """Write `docs` as an index at `db_path` with the builder's writer; the seconds it took."""
     build_meta = {
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -169,7 +169,7 @@ def write_collection(docs: list[builder._Doc], pool: Pool, fields: _MemoFieldTer
         "user_words": sorted(pool.user_words), "sources": [str(s) for s in pool.sources],
     }
     started = time.perf_counter()
-    builder._write_full(db_path, docs, fields, build_meta, lambda *_: None)
+    builder.write_full(db_path, docs, fields, build_meta, lambda *_: None)
     return time.perf_counter() - started
 
 

@@ -5,7 +5,7 @@ are not parsed or tokenized again; only new or changed documents, and unchanged 
 that contain a dictionary word that appeared or disappeared, are.  When an index exists,
 the new file starts as a copy of it and only the changed documents' rows and the posting
 lists of their terms are rewritten (`update.py`); a first build, or one that would leave
-too many holes in the passage numbering, writes everything (`_write_full`).
+too many holes in the passage numbering, writes everything (`write_full`).
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ FILTER_FIELDS = ("title", "speaker", "place", "year", "kind")
 
 
 @dataclass
-class _Doc:
+class SourceDocument:
+    """One speech file on its way into the index: metadata, passages and their tokens."""
+
     source: str
     path: str
     sha256: str
@@ -98,12 +100,12 @@ def _content_hash(data: bytes, meta: DocumentMeta | None) -> str:
     return digest.hexdigest()
 
 
-def parse_document(source: str, rel: str, sha: str, text: str, known: DocumentMeta | None) -> _Doc:
+def parse_document(source: str, rel: str, sha: str, text: str, known: DocumentMeta | None) -> SourceDocument:
     """Clean one document's text into passages and metadata (no tokenization)."""
     lines = cleaning.raw_lines(text)
     extracted = extract(lines, known)
     body = [("" if i in extracted.consumed else line) for i, line in enumerate(lines)]
-    doc = _Doc(source, rel, sha, extracted.meta)
+    doc = SourceDocument(source, rel, sha, extracted.meta)
     for passage in cleaning.passages(cleaning.paragraphs(body)):
         doc.texts.append(passage.text)
         doc.norms.append(normalize(passage.text))
@@ -121,7 +123,7 @@ class Previous:
 
     path: Path
     meta: dict[str, str]
-    docs: dict[tuple[str, str], _Doc]  # metadata only, no passages
+    docs: dict[tuple[str, str], SourceDocument]  # metadata only, no passages
 
     @property
     def user_words(self) -> set[str]:
@@ -139,7 +141,7 @@ class Previous:
                 return None
             docs = {}
             for row in db.query("select * from documents"):
-                doc = _Doc(row["source"], row["path"], row["sha256"],
+                doc = SourceDocument(row["source"], row["path"], row["sha256"],
                            DocumentMeta(**{k: row[k] for k in DocumentMeta.__dataclass_fields__}),
                            dictionary=row["dictionary"], phrases=set(json.loads(row["phrases"])),
                            old_id=row["id"], stored_passages=row["passages"])
@@ -166,7 +168,7 @@ class Previous:
             db.conn.close()
         return found
 
-    def fill(self, docs: list[_Doc], with_tokens: bool) -> None:
+    def fill(self, docs: list[SourceDocument], with_tokens: bool) -> None:
         """Load the stored passages (and tokens) of documents that come from this index."""
         by_id = {doc.old_id: doc for doc in docs}
         if not by_id:
@@ -196,7 +198,7 @@ class Previous:
 
 
 # -- reading and tokenizing, on both cores --------------------------------------------------
-def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> _Doc | SkippedFile:
+def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> SourceDocument | SkippedFile:
     source, rel, sha, path, known = job
     try:
         text = read_source(Path(path))
@@ -209,7 +211,7 @@ def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> _Doc | S
 def _read_sources(sources: list[Path], previous: Previous | None, progress: Progress):
     """Documents in source order (unchanged ones from `previous`), skipped files, fresh ones."""
     old_docs = previous.docs if previous else {}
-    slots: list[_Doc | SkippedFile | None] = []
+    slots: list[SourceDocument | SkippedFile | None] = []
     jobs: list[tuple[int, tuple]] = []
     for source in sources:
         rows = read_metadata_csv(source)
@@ -235,8 +237,8 @@ def _read_sources(sources: list[Path], previous: Previous | None, progress: Prog
     parsed = _parallel_map(_parse_file, [job for _, job in jobs], "reading", progress, weight=len(jobs))
     for (slot, _), result in zip(jobs, parsed):
         slots[slot] = result
-    docs = [s for s in slots if isinstance(s, _Doc)]
-    fresh = [r for r in parsed if isinstance(r, _Doc)]
+    docs = [s for s in slots if isinstance(s, SourceDocument)]
+    fresh = [r for r in parsed if isinstance(r, SourceDocument)]
     skipped = [s for s in slots if isinstance(s, SkippedFile)]
     return docs, skipped, fresh
 
@@ -270,7 +272,7 @@ def _tokenize_one(job: tuple[str, str] | tuple[str, ...]) -> list[str] | set[str
     return _worker_analyzer.field_tokens(*job)
 
 
-def _tokenize(docs: list[_Doc], analyzer: Analyzer, progress: Progress, fields_of: list[_Doc] = ()) -> None:
+def _tokenize(docs: list[SourceDocument], analyzer: Analyzer, progress: Progress, fields_of: list[SourceDocument] = ()) -> None:
     """Tokenize the passages of `docs` and the metadata of `fields_of`, on both cores."""
     global _worker_analyzer
     _worker_analyzer = analyzer
@@ -354,7 +356,7 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
                 update_copy(previous.path, temporary, drop=removed + changed + stale, add=fresh + stale,
                             analyzer=analyzer, meta=build_meta, progress=progress)
             else:
-                _write_full(temporary, docs, analyzer, build_meta, progress)
+                write_full(temporary, docs, analyzer, build_meta, progress)
             publish(temporary, db_path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
@@ -376,7 +378,7 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
 
 
 # -- writing ---------------------------------------------------------------------------------
-def document_row(doc: _Doc, doc_id: int, first_passage: int, analyzer: Analyzer) -> dict:
+def document_row(doc: SourceDocument, doc_id: int, first_passage: int, analyzer: Analyzer) -> dict:
     meta = doc.meta
     field_terms = doc.field_terms
     if field_terms is None:
@@ -391,7 +393,7 @@ def document_row(doc: _Doc, doc_id: int, first_passage: int, analyzer: Analyzer)
     }
 
 
-def passage_rows(doc: _Doc, doc_id: int, first_passage: int) -> Iterable[dict]:
+def passage_rows(doc: SourceDocument, doc_id: int, first_passage: int) -> Iterable[dict]:
     for i, text in enumerate(doc.texts):
         yield {
             "id": first_passage + i, "doc_id": doc_id, "paragraph": doc.paragraphs[i], "part": doc.parts[i],
@@ -410,7 +412,7 @@ def source_hashes(db: sqlite_utils.Database) -> dict[str, str]:
     return {f"{source}/{path}": sha for source, path, sha in db.execute("select source, path, sha256 from documents")}
 
 
-def _write_full(path: Path, docs: list[_Doc], analyzer: Analyzer, build_meta: dict, progress: Progress) -> None:
+def write_full(path: Path, docs: list[SourceDocument], analyzer: Analyzer, build_meta: dict, progress: Progress) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
     db = sqlite_utils.Database(path)

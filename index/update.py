@@ -18,11 +18,11 @@ import numpy as np
 import sqlite_utils
 
 from .analysis import Analyzer
-from .builder import Progress, _Doc, corpus_meta, document_row, passage_rows, source_hashes
+from .builder import Progress, SourceDocument, corpus_meta, document_row, passage_rows, source_hashes
 from .store import TOKEN_SEPARATOR, read_array, write_array, write_meta
 
 
-def update_copy(previous: Path, target: Path, drop: list[_Doc], add: list[_Doc], analyzer: Analyzer,
+def update_copy(previous: Path, target: Path, drop: list[SourceDocument], add: list[SourceDocument], analyzer: Analyzer,
                 meta: dict, progress: Progress) -> None:
     """Write to `target` the index at `previous` minus the `drop` documents plus `add`."""
     progress("writing", 0, 3)
