@@ -70,8 +70,14 @@ def make_quote(text: str, spans: Sequence[tuple[int, int, int]], weights: Sequen
     lo, hi = bounds[best]
     if hi - lo > limit:
         anchors = [s for s, e, _ in spans if s >= lo and e <= hi] or [lo]
-        windows = [(max(lo, min(a - 20, hi - limit)),) for a in anchors]
-        start = max(windows, key=lambda w: (weight(w[0], w[0] + limit), -w[0]))[0]
+        starts = {max(lo, min(a - 20, hi - limit)) for a in anchors}
+
+        def spread(start: int) -> int:
+            """How far the window's matches sit from its middle: less is a better cut."""
+            inside = [(s + e) / 2 for s, e, _ in spans if s >= start and e <= start + limit]
+            return abs(sum(inside) / len(inside) - (start + limit / 2)) if inside else limit
+
+        start = max(sorted(starts), key=lambda w: (weight(w, w + limit), -spread(w)))
         lo, hi = start, start + limit
     else:
         before, after = best - 1, best + 1
