@@ -89,6 +89,7 @@ class Analyzer:
         self._surfaces: dict[str, set[str]] = {}
         for word, canonical in self.synonyms.items():
             self._surfaces.setdefault(canonical, {canonical}).add(word)
+        self._word_terms: dict[str, tuple[str, ...]] = {}
         self._jieba = jieba.Tokenizer()
         # Like jieba's own cache of its dictionary, but with our words already added.
         cache = Path(tempfile.gettempdir()) / (
@@ -108,26 +109,31 @@ class Analyzer:
                     marshal.dump((self._jieba.FREQ, self._jieba.total), handle)
                 os.replace(partial, cache)
 
-    def _words(self, normalised: str):
-        """jieba's search mode, except that a synonym phrase stays one word."""
-        freq = self._jieba.FREQ
-        for word in self._jieba.cut(normalised, HMM=False):
+    def _terms_of_word(self, word: str) -> tuple[str, ...]:
+        """The index terms one jieba word yields: jieba's search mode (the dictionary words
+        inside a long word, then the word), except that a synonym stays one term; stop
+        words and punctuation dropped.  Memoised: words repeat, and this is the hot loop."""
+        terms = self._word_terms.get(word)
+        if terms is None:
             if word in self.synonyms:
-                yield self.synonyms[word]
-                continue
-            for n in (2, 3):
-                if len(word) > n:
-                    for i in range(len(word) - n + 1):
-                        gram = word[i : i + n]
-                        if freq.get(gram):
-                            yield self.synonyms.get(gram, gram)
-            yield word
+                found = [self.synonyms[word]]
+            else:
+                freq = self._jieba.FREQ
+                found = [
+                    self.synonyms.get(word[i : i + n], word[i : i + n])
+                    for n in (2, 3) if len(word) > n
+                    for i in range(len(word) - n + 1) if freq.get(word[i : i + n])
+                ]
+                found.append(word)
+            terms = tuple(
+                t for t in map(str.strip, found) if t and t not in STOP_WORDS and _TOKEN_OK.search(t)
+            )
+            if len(self._word_terms) < 500_000:
+                self._word_terms[word] = terms
+        return terms
 
     def _raw_tokens(self, normalised: str) -> list[str]:
-        return [
-            token for token in map(str.strip, self._words(normalised))
-            if token and token not in STOP_WORDS and _TOKEN_OK.search(token)
-        ]
+        return [term for word in self._jieba.cut(normalised, HMM=False) for term in self._terms_of_word(word)]
 
     def tokens(self, normalised: str, year: str = "") -> list[str]:
         """Index terms of a passage; "今年" in a document of `year` also yields that year.
