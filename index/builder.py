@@ -102,8 +102,8 @@ def _content_hash(data: bytes, meta: DocumentMeta | None) -> str:
 
 def parse_document(source: str, rel: str, sha: str, text: str, known: DocumentMeta | None) -> SourceDocument:
     """Clean one document's text into passages and metadata (no tokenization)."""
-    lines = cleaning.raw_lines(text)
-    extracted = extract(lines, known)
+    lines, norms = cleaning.normalised_lines(text)
+    extracted = extract(lines, known, norms)
     body = [("" if i in extracted.consumed else line) for i, line in enumerate(lines)]
     doc = SourceDocument(source, rel, sha, extracted.meta)
     for passage in cleaning.passages(cleaning.paragraphs(body)):

@@ -86,8 +86,15 @@ def raw_lines(text: str) -> list[str]:
     Blank lines are kept as "" because they separate paragraphs.  Chrome lines are
     replaced by "" too, so line numbers still match `text` for metadata extraction.
     """
+    return normalised_lines(text)[0]
+
+
+def normalised_lines(text: str) -> tuple[list[str], list[str]]:
+    """`raw_lines(text)` and, for each, its normalised form (only the first 40 characters
+    of lines longer than CHROME_MAX)."""
     text = _INVISIBLE.sub("", _HTML_COMMENT.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n")))
     lines: list[str] = []
+    norms: list[str] = []
     for line in text.split("\n"):
         line = strip_pinyin(_CMS_MARKER.sub("", line)).strip(" \t\u3000\u00a0")
         # Page chrome comes in short lines; a long line is body text (only its start can
@@ -95,8 +102,10 @@ def raw_lines(text: str) -> list[str]:
         norm = normalize(line if len(line) <= CHROME_MAX else line[:40])
         if norm.replace(" ", "").startswith(_FOOTER_STARTS):
             break
-        lines.append("" if line and len(line) <= CHROME_MAX and _is_chrome(norm) else line)
-    return lines
+        chrome = line and len(line) <= CHROME_MAX and _is_chrome(norm)
+        lines.append("" if chrome else line)
+        norms.append("" if chrome else norm)
+    return lines, norms
 
 
 def _ends_open(line: str) -> bool:

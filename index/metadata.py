@@ -55,12 +55,16 @@ def _iso(year: str, month: str, day: str) -> str:
     return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
 
 
-def extract(lines: list[str], known: DocumentMeta | None = None) -> Extracted:
+def extract(lines: list[str], known: DocumentMeta | None = None, norms: list[str] | None = None) -> Extracted:
     """Metadata stated in the first lines of a document (title, date, speaker, place).
 
     `known` (from metadata.csv) wins field by field; extraction fills the gaps.  Lines
     that are only metadata (the title, "中共岳阳市委书记 王一鸥") are reported as consumed.
+    `norms`, the lines already normalised (at least their first 40 characters), saves
+    normalising them again.
     """
+    if norms is None:
+        norms = [normalize(line) for line in lines]
     found: dict[str, str] = {}
     consumed: set[int] = set()
     known = known or DocumentMeta()
@@ -68,7 +72,7 @@ def extract(lines: list[str], known: DocumentMeta | None = None) -> Extracted:
     head = [(i, line) for i, line in enumerate(lines[:40]) if line.strip()]
 
     for position, (i, line) in enumerate(head[:12]):
-        norm = normalize(line).strip()
+        norm = norms[i].strip()
         compact = norm.replace(" ", "")
         if known_title and compact == known_title:
             consumed.add(i)
@@ -87,7 +91,7 @@ def extract(lines: list[str], known: DocumentMeta | None = None) -> Extracted:
             continue
         if _ROLE_ONLY.match(compact) and position + 1 < len(head):
             j, name_line = head[position + 1]
-            if _NAME.match(normalize(name_line).strip()):
+            if _NAME.match(norms[j].strip()):
                 found.setdefault("speaker", name_line.strip())
                 consumed.update({i, j})
                 continue
@@ -96,7 +100,7 @@ def extract(lines: list[str], known: DocumentMeta | None = None) -> Extracted:
             consumed.add(i)
 
     for i in range(len(lines) - 1, max(len(lines) - 8, -1), -1):
-        if m := _AUTHOR_LINE.match(normalize(lines[i]).strip().replace(" ", "")):
+        if m := _AUTHOR_LINE.match(norms[i].strip().replace(" ", "")):
             found.setdefault("place", m.group(1))
             consumed.add(i)
             break
