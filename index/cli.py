@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .builder import build_index
 from .config import DB_ENV, SOURCE_ENV, default_db_path, default_source_dir
-from .errors import IndexUnavailable, QueryError, SearchError
+from .errors import QueryError, SearchError
 from .models import BuildReport, SearchResult
 from .query import FILTER_HELP
 from .searcher import Searcher
@@ -143,15 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "search":
             return _search(args)
         return _sources(args)
-    except QueryError as exc:
+    except SearchError as exc:  # QueryError, IndexUnavailable, BuildError: one line each
         print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
-    except IndexUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except SearchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return USAGE_ERROR if isinstance(exc, QueryError) else 1
     except KeyboardInterrupt:
         print("interrupted; the previous index is unchanged", file=sys.stderr)
         return 130
