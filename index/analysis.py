@@ -154,6 +154,18 @@ class Analyzer:
             for term in self._raw_tokens(normalised_query)
         ]
 
+    def phrases(self, normalised_query: str) -> list[str]:
+        """Pairs of adjacent content words of a query, joined ("构建社会主义", "社会主义和谐社会"):
+        where a passage has one verbatim, it states the query's words as the query does."""
+        words = [w for w in self._jieba.cut(normalised_query, HMM=False) if self._terms_of_word(w)]
+        pairs = []
+        for chunk in normalised_query.split():
+            chunk_words = [w for w in self._jieba.cut(chunk, HMM=False)]
+            for first, second in zip(chunk_words, chunk_words[1:]):
+                if first in words and second in words:
+                    pairs.append(first + second)
+        return list(dict.fromkeys(pairs))
+
     def field_tokens(self, *values: str) -> set[str]:
         """Terms of metadata fields (title, speaker, place, year ...)."""
         terms: set[str] = set()

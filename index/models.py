@@ -76,12 +76,18 @@ class SearchResult:
     total: int  # passages with a positive score (after filters)
     terms: tuple[str, ...] = ()  # normalised query terms actually searched
     filters: dict = field(default_factory=dict)
+    # "high": the top hit satisfies what the question names; "low": it does not (or there
+    # is no hit), and the hits are only the nearest passages.
+    confidence: str = "high"
+    unmatched: tuple[str, ...] = ()  # what the question names that the top hit lacks
 
     def as_json(self) -> dict:
         return {
             "query": self.query,
             "took_ms": round(self.took_ms, 3),
             "total": self.total,
+            "confidence": self.confidence,
+            "unmatched": list(self.unmatched),
             "hits": [h.as_json() for h in self.hits],
         }
 
@@ -111,6 +117,7 @@ class Passage:
     document: Document
     paragraph: int
     text: str
+    spans: tuple[tuple[int, int], ...] = ()  # a query's matched terms in `text`, when asked
 
 
 @dataclass(frozen=True)

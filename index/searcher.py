@@ -1,292 +1,238 @@
-"""Answer queries from a built index: ranked passages with quotes and sources."""
+"""Answer queries from a built index: ranked passages with quotes, sources and a verdict.
+
+A search runs in stages, each a method below:
+
+    parse      query text -> filters, intent (years, dates, first mention) and terms
+    candidates BM25 over the terms' posting lists (exactly BM25Okapi) plus the passages
+               of the documents whose metadata the query names best
+    re-rank    the factors of `rerank.Weights` over all candidates: metadata evidence,
+               coordination, document coverage, kind, year and date, short passages
+    order      top-k, ties broken by text evidence; first-mention questions oldest first
+    hits       quotes and spans; the verdict (`verdict.py`) says whether they answer
+"""
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import math
+import dataclasses
+import re
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .analysis import Analyzer, QueryTerm
-from .errors import IndexUnavailable, QueryError
-from .models import Document, DocumentMeta, Hit, IndexInfo, Passage, SearchResult
-from .normalize import warm_up
-from .query import ParsedQuery, parse_query
+from .analysis import QueryTerm
+from .errors import QueryError
+from .intent import Intent, understand
+from .models import Document, Hit, IndexInfo, Passage, SearchResult
+from .normalize import normalize, warm_up
+from .query import parse_query
 from .quotes import find_spans, make_quote
-from .ranking import K1, Postings, accumulate, contributions, length_norms, term_idf, top_k, top_k_of
-from .store import REBUILD_HINT, open_readonly, read_array, read_meta
+from .ranking import accumulate, top_k, top_k_of
+from .reader import IndexReader
+from .rerank import DEFAULT, Weights, date_factor, short_prior, weighted_share, year_factor
+from .verdict import judge
 
-# A metadata match scores like the most one occurrence of a term can (k1 + 1) * idf.
-FIELD_WEIGHT = K1 + 1
-# Passages shorter than this many characters (headings, date lines) are scaled down in
-# proportion: users want a quotable sentence, and BM25 alone favours short lines.
-SHORT_PASSAGE = 60
-MAX_EXPANSIONS = 30
-POSTINGS_CACHE_BYTES = 256 * 1024 * 1024
+# The documents whose metadata matches the query best also offer every passage as a
+# candidate (a question about "1960年政府工作报告" may share no word with its answer).
+METADATA_DOCUMENTS = 20
+# First-mention questions reorder this many of the best candidates.
+EARLIEST_POOL = 200
+PHRASE_POOL = 100
+MAX_BITS = 62  # terms tracked for coordination (one bit each in an int64)
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+
+
+@dataclass
+class Scored:
+    """The candidates of one query with what the later stages need to know of them."""
+
+    ids: np.ndarray  # passage ids
+    final: np.ndarray  # final scores
+    text: np.ndarray  # BM25 of the passage text alone
+    bits: np.ndarray  # query terms matched by the passage or its document's metadata
+    term_weights: np.ndarray  # per distinct term, for coordination
+    distinct: list[str]
 
 
 class Searcher:
     """A loaded index.  Thread-safe; open once per process and share it."""
 
-    def __init__(self, db, path: Path):
-        self.path = path
-        self._db = db
-        self._lock = threading.Lock()
+    def __init__(self, reader: IndexReader):
+        self.reader = reader
+        self.path = reader.path
+        self.analyzer = reader.analyzer
+        self.passage_count = reader.passage_count
+        self.document_count = reader.document_count
         self._local = threading.local()
-        meta = read_meta(db)
-        self._meta = meta
-        self.passage_count = int(meta["passages"])  # live passages: BM25's N
-        self._average_idf = float(meta["average_idf"])
-        self.document_count = int(meta["documents"])
-        rows = db.execute("select id, first_passage, passages from documents").fetchall()
-        # Document ids may have gaps after incremental builds; the extra last slot stands
-        # for "no document" (the ids of dropped passages).
-        size = max((row[0] for row in rows), default=-1) + 2
-        self._doc_first = np.zeros(size, dtype=np.int64)
-        self._doc_count = np.zeros(size, dtype=np.int64)
-        for doc_id, first, count in rows:
-            self._doc_first[doc_id] = first
-            self._doc_count[doc_id] = count
-        passage_doc = read_array(db, "passage_doc")
-        self._passage_doc = np.where(passage_doc < 0, size - 1, passage_doc).astype(np.int32)
-        self._slots = len(passage_doc)
-        self._documents: dict[int, Document] = {}
-        self._field_cache: dict[str, np.ndarray | None] = {}
-        self._passage_prior = np.minimum(1.0, read_array(db, "passage_chars") / SHORT_PASSAGE)
-        self._norms = length_norms(read_array(db, "passage_tokens"), float(meta["avgdl"]))
-        self.analyzer = Analyzer(json.loads(meta.get("user_words", "[]")))
-        self._max_idf = math.log((self.passage_count + 0.5) / 0.5) if self.passage_count else 1.0
-        self._cache: OrderedDict[str, Postings | None] = OrderedDict()
-        self._cache_bytes = 0
-        self._vocabulary: str | None = None
-        self._idf_cache: dict[str, float] = {}
 
     @classmethod
     def open(cls, path: Path | str) -> Searcher:
         """Load the index at `path` (jieba and OpenCC included); raises IndexUnavailable."""
-        path = Path(path)
-        db = open_readonly(path)
+        reader = IndexReader.open(path)
         warm_up()
-        try:
-            return cls(db, path)
-        except (sqlite3.DatabaseError, KeyError, TypeError, ValueError) as exc:
-            db.conn.close()
-            raise IndexUnavailable(f"the index at {path} is damaged ({exc}); {REBUILD_HINT}") from exc
+        return cls(reader)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.conn.close()
-
-    # -- postings ---------------------------------------------------------------
-    def _postings(self, term: str) -> Postings | None:
-        with self._lock:
-            if term in self._cache:
-                self._cache.move_to_end(term)
-                return self._cache[term]
-            row = self._db.execute("select ids, tfs, df from postings where term = ?", [term]).fetchone()
-        plist = None
-        if row is not None:
-            ids = np.frombuffer(row[0], dtype=np.int32)
-            idf = term_idf(row[2], self.passage_count, self._average_idf)
-            plist = Postings(term, ids, contributions(np.frombuffer(row[1], dtype=np.uint16), self._norms[ids], idf))
-            self._idf_cache[term] = idf
-        with self._lock:
-            self._cache[term] = plist
-            self._cache_bytes += 12 * len(plist.ids) if plist is not None else 0
-            while self._cache_bytes > POSTINGS_CACHE_BYTES and len(self._cache) > 1:
-                _, old = self._cache.popitem(last=False)
-                self._cache_bytes -= 12 * len(old.ids) if old is not None else 0
-        return plist
-
-    def _idf(self, term: str) -> float:
-        if term not in self._idf_cache:
-            self._postings(term)
-        return self._idf_cache.get(term, self._max_idf)
-
-    def _expansions(self, term: str) -> list[str]:
-        """Indexed terms that contain `term` (at most MAX_EXPANSIONS): 江新 -> 湘江新区."""
-        if self._vocabulary is None:
-            with self._lock:
-                terms = [row[0] for row in self._db.execute("select term from postings")]
-            self._vocabulary = "\n" + "\n".join(terms) + "\n"
-        vocab = self._vocabulary
-        found: list[str] = []
-        position = vocab.find(term)
-        while position != -1 and len(found) < MAX_EXPANSIONS:
-            start = vocab.rfind("\n", 0, position) + 1
-            end = vocab.find("\n", position)
-            found.append(vocab[start:end])
-            position = vocab.find(term, end)
-        return found
-
-    def _term_postings(self, term: str) -> tuple[np.ndarray, np.ndarray, float]:
-        """(passage ids, BM25 contributions, highlight weight) of one query term.
-
-        A term the index does not know matches the longer indexed words that contain it,
-        each passage counted once, by its best such word.
-        """
-        plist = self._postings(term)
-        if plist is not None:
-            return plist.ids, plist.weights, self._idf(term)
-        found = [p for p in map(self._postings, self._expansions(term)) if p is not None]
-        if not found:
-            return np.zeros(0, np.int32), np.zeros(0), 0.0
-        ids = np.concatenate([p.ids for p in found])
-        weights = np.concatenate([p.weights for p in found])
-        order = np.lexsort((-weights, ids))
-        ids, weights = ids[order], weights[order]
-        first = np.ones(len(ids), dtype=bool)
-        first[1:] = ids[1:] != ids[:-1]
-        return ids[first], weights[first], max(self._idf(p.term) for p in found)
+        self.reader.close()
 
     # -- search -----------------------------------------------------------------
-    def _field_masks(self, terms: list[QueryTerm]) -> dict[str, np.ndarray]:
-        """For each query term found in documents' metadata, a mask of those documents."""
-        masks = {}
-        for term in {t.term for t in terms}:
-            docs = self._field_docs(term)
-            if docs is not None:
-                mask = np.zeros(len(self._doc_count), dtype=bool)
-                mask[docs] = True
-                masks[term] = mask
-        return masks
-
-    def _passages_of(self, doc_ids: np.ndarray) -> np.ndarray:
-        """The passage ids of these documents (each document's ids are consecutive)."""
-        counts = self._doc_count[doc_ids]
-        starts = self._doc_first[doc_ids] - (np.cumsum(counts) - counts)
-        return np.repeat(starts, counts) + np.arange(int(counts.sum()))
-
-    def _field_docs(self, term: str) -> np.ndarray | None:
-        """Ids of the documents whose metadata has `term`."""
-        if term not in self._field_cache:
-            with self._lock:
-                row = self._db.execute("select docs from field_terms where term = ?", [term]).fetchone()
-            self._field_cache[term] = np.frombuffer(row[0], dtype=np.int32) if row else None
-        return self._field_cache[term]
-
-    def _filter_mask(self, parsed: ParsedQuery) -> np.ndarray | None:
-        """Documents whose metadata contains every filter value (None: no filters)."""
-        if not parsed.filters:
-            return None
-        clauses = " and ".join(f"instr(n_{key}, ?) > 0" for key in parsed.filters)
-        with self._lock:
-            rows = self._db.execute(f"select id from documents where {clauses}", list(parsed.filters.values())).fetchall()
-        mask = np.zeros(len(self._doc_count), dtype=bool)
-        mask[[row[0] for row in rows]] = True
-        return mask
-
-    def document(self, doc_id: int) -> Document:
-        document = self._documents.get(doc_id)
-        if document is None:
-            with self._lock:
-                row = next(self._db.query("select * from documents where id = ?", [doc_id]))
-            document = self._document(row)
-        return document
-
-    def _document(self, row: dict) -> Document:
-        document = Document(
-            id=row["id"], path=row["path"], source=row["source"],
-            meta=DocumentMeta(**{k: row[k] or "" for k in DocumentMeta.__dataclass_fields__}),
-            passages=row["passages"], sha256=row["sha256"],
-        )
-        self._documents[document.id] = document
-        return document
-
-    def search(self, query: str, top: int = 10, offset: int = 0) -> SearchResult:
-        """Rank passages for `query`; raises QueryError when there is nothing to search.
-
-        The score is BM25 over the passage text, except that a query term found in a
-        document's metadata (place, speaker, year, title words) scores for every passage
-        of that document, at the most one occurrence in a passage could score: a passage
-        of the speech the user named outranks an equally good passage elsewhere.  Such a
-        term's own occurrences in that speech's passages then count no more, except for
-        years.  Last, as in Lucene's classic scoring, the sum is scaled by the share of
-        distinct query terms the passage (or its document's metadata) matches, and very
-        short passages are scaled down.
-        """
+    def search(self, query: str, top: int = 10, offset: int = 0, weights: Weights = DEFAULT) -> SearchResult:
+        """Rank passages for `query`; raises QueryError when there is nothing to search."""
         started = time.perf_counter()
         parsed = parse_query(query)
-        terms = self.analyzer.query_terms(parsed.text)
+        intent = understand(parsed.text)
+        terms = self.analyzer.query_terms(intent.text)
+        intent = dataclasses.replace(intent, phrases=tuple(self.analyzer.phrases(intent.text)))
         if not terms and not parsed.filters:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
-        allowed = self._filter_mask(parsed)
+        allowed = self.reader.filter_docs(parsed.filters) if parsed.filters else None
         if terms:
-            candidates, final, weights = self._rank(terms)
+            scored = self._score(terms, intent, weights)
             if allowed is not None:
-                keep = allowed[self._passage_doc[candidates]]
-                candidates, final = candidates[keep], final[keep]
+                keep = allowed[self.reader.passage_doc[scored.ids]]
+                scored = Scored(scored.ids[keep], scored.final[keep], scored.text[keep], scored.bits[keep],
+                                scored.term_weights, scored.distinct)
+            order = self._order(scored, intent, weights, offset + top)[offset:]
         else:  # filters alone: the passages of the matching documents, in order
-            candidates = self._passages_of(np.flatnonzero(allowed))
-            final, weights = np.ones(len(candidates)), []
-        order = top_k(final, offset + top)[offset:]
-        ids = candidates[order]
-        scores = dict(zip(ids.tolist(), final[order].tolist()))
-        hits = self._hits(ids, scores, terms, weights, offset)
+            ids = self.reader.passages_of(np.flatnonzero(allowed))
+            scored = Scored(ids, np.ones(len(ids)), np.zeros(len(ids)), np.zeros(len(ids), np.int64), np.zeros(0), [])
+            order = np.arange(min(len(ids), offset + top))[offset:]
+        hits = self._hits(scored, order, terms, offset)
+        top_bits = int(scored.bits[order[0]]) if len(order) and offset == 0 else None
+        verdict = judge(self.reader, intent, terms, scored.distinct, scored.term_weights, top_bits, hits)
+        if not verdict.answerable:
+            hits = []
         return SearchResult(
             query=query, took_ms=(time.perf_counter() - started) * 1000, hits=tuple(hits),
-            total=len(candidates), terms=tuple(t.term for t in terms), filters=dict(parsed.filters),
+            total=len(scored.ids), terms=tuple(t.term for t in terms), filters=dict(parsed.filters),
+            confidence=verdict.confidence, unmatched=verdict.unmatched,
         )
 
-    def _rank(self, terms: list[QueryTerm]) -> tuple[np.ndarray, np.ndarray, list[float]]:
-        """(passage ids, final scores > 0, per-term highlight weights); see `search`."""
-        scores, matched = self._scratch()
+    def _score(self, terms: list[QueryTerm], intent: Intent, weights: Weights) -> Scored:
+        """Candidates and their final scores (> 0); see the module docstring."""
+        reader = self.reader
+        counts = Counter(t.term for t in terms)
+        distinct = list(counts)[:MAX_BITS]
+        scores, passage_bits = self._scratch()
+        doc_text_bits = np.zeros(len(reader.doc_count), dtype=np.int64)
+        doc_meta_bits = np.zeros(len(reader.doc_count), dtype=np.int64)
+        meta_score = np.zeros(len(reader.doc_count))
+        term_weights = np.zeros(len(distinct))
         touched: list[np.ndarray] = []
         try:
-            field_masks = self._field_masks(terms)
-            doc_boost = np.zeros(len(self._doc_count))
-            doc_matched = np.zeros(len(self._doc_count), dtype=np.int16)
-            weights = []
-            seen: set[str] = set()
-            for term in terms:
-                ids, contributions, weight = self._term_postings(term.term)
-                weights.append(weight)
+            for j, term in enumerate(distinct):
+                bit = np.int64(1) << j
+                ids, contributions, idf = reader.term_postings(term)
+                term_weights[j] = idf or reader.max_idf
                 touched.append(ids)
-                first_time = term.term not in seen
-                seen.add(term.term)
-                mask = field_masks.get(term.term)
-                if mask is None:
-                    if first_time:
-                        matched[ids] += 1
-                    scores[ids] += contributions
-                    continue
-                doc_boost[mask] += FIELD_WEIGHT * (weight or self._max_idf)
-                outside = ~mask[self._passage_doc[ids]]
-                if first_time:
-                    doc_matched[mask] += 1
-                    matched[ids[outside]] += 1
-                if term.term.isdigit():
-                    scores[ids] += contributions
+                passage_bits[ids] |= bit
+                owners = reader.passage_doc[ids]
+                doc_text_bits[owners] |= bit
+                field_docs = reader.field_docs(term)
+                if field_docs is None or term.isdigit():
+                    # A year scores in the passage even when its document is of that year.
+                    scores[ids] += contributions * counts[term]
                 else:
-                    # Inside a speech by 王一鸥 about 岳阳, a passage naming 岳阳 is no more
-                    # to the point than one that does not; a passage naming the year still is.
-                    scores[ids[outside]] += contributions[outside]
-            if field_masks:
-                passages = self._passages_of(np.flatnonzero(doc_boost != 0))
-                touched.append(passages)
-                owners = self._passage_doc[passages]
-                scores[passages] += doc_boost[owners]
-                matched[passages] += doc_matched[owners]
-            candidates = np.flatnonzero(scores != 0)  # (a boolean mask is 3x faster than floats)
-            final = scores[candidates] * (matched[candidates] / len(seen)) * self._passage_prior[candidates]
+                    # Inside a speech by 王一鸥 about 岳阳, a passage naming 岳阳 is no
+                    # more to the point than one that does not.
+                    named = np.zeros(len(reader.doc_count), dtype=bool)
+                    named[field_docs] = True
+                    outside = ~named[owners]
+                    scores[ids[outside]] += contributions[outside] * counts[term]
+                if field_docs is not None:
+                    doc_meta_bits[field_docs] |= bit
+                    specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
+                    meta_score[field_docs] += weights.field * specificity
+            text_ids = np.flatnonzero(passage_bits)
+            ids = self._with_metadata_documents(text_ids, meta_score)
+            text = scores[ids].copy()
+            bits = passage_bits[ids] | doc_meta_bits[reader.passage_doc[ids]]
         finally:
-            for ids in touched:  # leave the scratch arrays all zero for the next query
-                scores[ids] = 0.0
-                matched[ids] = 0
+            for used in touched:  # leave the scratch arrays all zero for the next query
+                scores[used] = 0.0
+                passage_bits[used] = 0
+        docs = reader.passage_doc[ids]
+        final = (text + meta_score[docs]) * self._factors(weights, intent, ids, docs, bits, term_weights, distinct,
+                                                          doc_text_bits | doc_meta_bits)
         positive = final > 0
-        return candidates[positive], final[positive], weights
+        return Scored(ids[positive], final[positive], text[positive], bits[positive], term_weights, distinct)
 
-    def rank(self, terms: list[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    def _with_metadata_documents(self, text_ids: np.ndarray, meta_score: np.ndarray) -> np.ndarray:
+        named = np.flatnonzero(meta_score > 0)
+        if not len(named):
+            return text_ids
+        if len(named) > METADATA_DOCUMENTS:
+            named = named[np.argsort(-meta_score[named], kind="stable")[:METADATA_DOCUMENTS]]
+        return np.union1d(text_ids, self.reader.passages_of(np.sort(named)))
+
+    def _factors(self, weights, intent, ids, docs, bits, term_weights, distinct, doc_bits) -> np.ndarray:
+        reader = self.reader
+        factor = weighted_share(bits, term_weights) ** weights.coordination
+        factor *= short_prior(weights, reader.passage_chars[ids])
+        if weights.document:
+            factor *= 1 - weights.document + weights.document * weighted_share(doc_bits[docs], term_weights)
+        factor *= np.where(reader.doc_news[docs], weights.news, 1.0)
+        if intent.years:
+            seen = np.zeros(len(ids), dtype=bool)
+            for j, term in enumerate(distinct):
+                if term.isdigit() and int(term) in intent.years:
+                    seen |= (bits >> j) & 1 == 1
+            factor *= year_factor(weights, intent.years, reader.doc_year[docs], seen)
+        if intent.dates:
+            factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
+        return factor
+
+    def _order(self, scored: Scored, intent: Intent, weights: Weights, k: int) -> np.ndarray:
+        """Positions of the k best candidates; equal scores go to the stronger text match."""
+        if not len(scored.ids):
+            return np.zeros(0, dtype=np.int64)
+        pool = top_k(scored.final, max(k, PHRASE_POOL, EARLIEST_POOL if intent.earliest else k))
+        if weights.phrase and intent.phrases:
+            scored.final[pool] *= self._phrase_factor(scored.ids[pool], intent.phrases, weights)
+        pool = pool[np.lexsort((scored.ids[pool], -scored.text[pool], -scored.final[pool]))]
+        if intent.earliest and weights.earliest:
+            pool = self._oldest_first(scored, pool)
+        return pool[:k]
+
+    def _phrase_factor(self, ids: np.ndarray, phrases: list[str], weights: Weights) -> np.ndarray:
+        rows = self.reader.rows(ids)
+        phrase_weights = np.array([self.reader.idf(p) for p in phrases])
+        total = phrase_weights.sum() or 1.0
+        found = np.array([[p in rows[i][4] for p in phrases] for i in ids.tolist()], dtype=float)
+        return 1 + weights.phrase * (found @ phrase_weights) / total
+
+    def _oldest_first(self, scored: Scored, pool: np.ndarray) -> np.ndarray:
+        """Among the pool, the candidates that state every term of the question, oldest
+        document first; then the rest in score order."""
+        share = weighted_share(scored.bits[pool], scored.term_weights)
+        full = share >= share.max() - 1e-9
+        strong = scored.final[pool] >= 0.2 * scored.final[pool][0]
+        stating = pool[full & strong]
+        if len(stating) < 2:
+            return pool
+        docs = self.reader.passage_doc[scored.ids[stating]]
+        eras = np.array([self._era(int(d)) for d in docs])
+        stating = stating[np.lexsort((-scored.final[stating], eras))]
+        return np.concatenate([stating, pool[~np.isin(pool, stating)]])
+
+    def _era(self, doc_id: int) -> int:
+        """The document's year, or for an undated one the median year its text mentions."""
+        year = int(self.reader.doc_year[doc_id])
+        if year:
+            return year
+        ids = self.reader.passages_of(np.array([doc_id]))
+        years = sorted(int(y) for row in self.reader.rows(ids).values() for y in _YEAR_IN_TEXT.findall(row[4]))
+        return years[len(years) // 2] if years else 9999
+
+    def bm25_top(self, terms: list[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Plain BM25 (as `rank_bm25.BM25Okapi.get_scores`) of index terms: the k best ids
-        and their scores.  No metadata boosts, coordination or prior: for benchmarks and
-        for checking the scores against the reference."""
+        and their scores.  No metadata, coordination or priors: for benchmarks and for
+        checking the scores against the reference."""
         scores, _ = self._scratch()
-        lists = [p for p in map(self._postings, terms) if p is not None]
+        lists = [p for p in map(self.reader.postings, terms) if p is not None]
         try:
             accumulate(scores, lists)
             ids = top_k_of(scores, [p.ids for p in lists], k)
@@ -296,65 +242,63 @@ class Searcher:
                 scores[plist.ids] = 0.0
 
     def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
-        """This thread's zeroed score and match-count arrays, one slot per passage id.
+        """This thread's zeroed score and matched-terms arrays, one slot per passage id.
 
         Reused across queries (and reset by the caller) because allocating and faulting in
         fresh arrays of a million slots costs more than the scoring itself.
         """
         buffers = getattr(self._local, "buffers", None)
         if buffers is None:
-            buffers = (np.zeros(self._slots), np.zeros(self._slots, dtype=np.int16))
+            buffers = (np.zeros(self.reader.slots), np.zeros(self.reader.slots, dtype=np.int64))
             self._local.buffers = buffers
         return buffers
 
-    def _rows(self, ids) -> dict[int, tuple]:
-        ids = [int(i) for i in ids]
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        with self._lock:
-            rows = self._db.execute(f"select id, doc_id, paragraph, text, norm from passages where id in ({marks})", ids).fetchall()
-        return {row[0]: row for row in rows}
+    def _highlights(self, terms: list[QueryTerm]) -> list[tuple[tuple[str, ...], float]]:
+        return [(t.surfaces, self.reader.idf(t.term)) for t in terms]
 
-    def _hits(self, ids, scores, terms: list[QueryTerm], weights: list[float], offset: int) -> list[Hit]:
-        rows = self._rows(ids)
-        surfaces = [(t.surfaces, w) for t, w in zip(terms, weights)]
+    def _hits(self, scored: Scored, order: np.ndarray, terms: list[QueryTerm], offset: int) -> list[Hit]:
+        ids = scored.ids[order]
+        rows = self.reader.rows(ids)
+        surfaces = self._highlights(terms)
+        weights = [w for _, w in surfaces]
         hits = []
-        for rank, pid in enumerate(ids.tolist(), offset + 1):
+        for rank, (pid, score) in enumerate(zip(ids.tolist(), scored.final[order].tolist()), offset + 1):
             _, doc_id, paragraph, text, norm = rows[pid]
             spans = find_spans(text, surfaces, norm)
             hits.append(Hit(
-                rank=rank, score=scores[pid], passage_id=int(pid), document=self.document(doc_id),
+                rank=rank, score=score, passage_id=int(pid), document=self.reader.document(doc_id),
                 paragraph=paragraph, text=text, quote=make_quote(text, spans, weights),
                 spans=tuple((s, e) for s, e, _ in spans),
             ))
         return hits
 
     # -- browsing ---------------------------------------------------------------
-    def passage(self, passage_id: int) -> Passage | None:
-        row = self._rows([passage_id]).get(passage_id)
+    def passage(self, passage_id: int, query: str | None = None) -> Passage | None:
+        """One passage; with `query`, the spans of that query's terms in its text."""
+        row = self.reader.rows([passage_id]).get(passage_id)
         if row is None:
             return None
-        return Passage(row[0], self.document(row[1]), row[2], row[3])
+        spans: tuple[tuple[int, int], ...] = ()
+        if query:
+            terms = self.analyzer.query_terms(understand(normalize(query)).text)
+            spans = tuple((s, e) for s, e, _ in find_spans(row[3], self._highlights(terms), row[4]))
+        return Passage(row[0], self.reader.document(row[1]), row[2], row[3], spans)
 
     def context(self, passage_id: int, before: int = 1, after: int = 1) -> list[Passage]:
         """The passage with its neighbours in the same document, in reading order."""
-        if not 0 <= passage_id < self._slots or self._passage_doc[passage_id] == len(self._doc_count) - 1:
-            return []
-        doc_id = int(self._passage_doc[passage_id])
-        first = int(self._doc_first[doc_id])
-        last = first + int(self._doc_count[doc_id]) - 1
-        ids = range(max(first, passage_id - before), min(last, passage_id + after) + 1)
-        rows = self._rows(ids)
-        return [Passage(i, self.document(rows[i][1]), rows[i][2], rows[i][3]) for i in ids]
+        ids = self.reader.neighbours(passage_id, before, after)
+        rows = self.reader.rows(ids)
+        return [Passage(i, self.reader.document(rows[i][1]), rows[i][2], rows[i][3]) for i in ids]
+
+    def document(self, doc_id: int) -> Document:
+        return self.reader.document(doc_id)
 
     def documents(self) -> list[Document]:
-        with self._lock:
-            rows = list(self._db.query("select * from documents order by id"))
-        return [self._documents.get(row["id"]) or self._document(row) for row in rows]
+        return self.reader.documents()
 
     def info(self) -> IndexInfo:
         return IndexInfo(
             db_path=str(self.path), documents=self.document_count, passages=self.passage_count,
-            db_bytes=self.path.stat().st_size if self.path.exists() else 0, built_at=self._meta.get("built_at", ""),
+            db_bytes=self.path.stat().st_size if self.path.exists() else 0,
+            built_at=self.reader.meta.get("built_at", ""),
         )

@@ -1,0 +1,59 @@
+"""What a question asks for, beyond its words: the years and dates it names, whether it
+asks for the first mention of something, and which of its words are only question words.
+
+Works on the normalised query text (after `normalize`, so 二〇二一 is already 2021) and
+returns the text to tokenize with question and intent words taken out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Interrogatives and fillers of a question: they say how to ask, not what about.
+_QUESTION = re.compile(
+    r"哪一?[年份个次届些里儿天位家项种条类]|几[点个年月天次项条名位岁]?|多少|多大|多久|多长|多高|"
+    r"什么|啥|怎么样|怎么|怎样|如何|为何|为什么|是否|是不是|有没有|能不能|会不会|让不让|要不要|"
+    r"了吗|吗|呢|吧|具体|主要|内容|那会儿|那场|那架|那篇|那个|是谁|谁"
+)
+# "When was X first stated": the oldest document that states X answers it.
+_EARLIEST = re.compile(r"最早|首次|第一次|最先|首提|(?:从|是)?哪.?年开始|开始(?:出现|提出)")
+# Verbs of stating that only frame a first-mention question.
+_STATING = re.compile(r"提出|出现|写入|写进|见于|提到|出自|来自")
+_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_SHORT_YEAR = re.compile(r"(?<![\d.])(\d\d)年(?!代)")
+
+
+@dataclass(frozen=True)
+class Intent:
+    text: str  # the query text left to tokenize
+    years: tuple[int, ...] = ()  # years the question names
+    dates: tuple[tuple[int, int, int], ...] = ()  # (year, month, day or 0)
+    earliest: bool = False  # "first mention" question
+    phrases: tuple[str, ...] = ()  # adjacent word pairs, filled in by the searcher's analyzer
+
+    @property
+    def date_numbers(self) -> tuple[tuple[int, int], ...]:
+        """Each date as an inclusive range of YYYYMMDD numbers."""
+        return tuple(
+            (y * 10000 + m * 100 + (d or 0), y * 10000 + m * 100 + (d or 99)) for y, m, d in self.dates
+        )
+
+
+def _full_year(match: re.Match) -> str:
+    short = int(match.group(1))
+    return f"{1900 + short if short >= 50 else 2000 + short}年"
+
+
+def understand(normalised: str) -> Intent:
+    """Read the years, dates and first-mention intent of a normalised query."""
+    text = _SHORT_YEAR.sub(_full_year, normalised)  # 98年 -> 1998年
+    dates = tuple((int(y), int(m), int(d or 0)) for y, m, d in _DATE.findall(text) if 1 <= int(m) <= 12)
+    text = _DATE.sub(lambda m: f"{m.group(1)}年 ", text)  # the month and day are constraints, not words
+    earliest = bool(_EARLIEST.search(text))
+    if earliest:
+        text = _STATING.sub(" ", _EARLIEST.sub(" ", text))
+    text = _QUESTION.sub(" ", text)
+    years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest)

@@ -1,0 +1,260 @@
+"""Read access to a built index: rows, posting lists, metadata terms and per-document facts.
+
+Everything the searcher needs from the SQLite file goes through `IndexReader`: one
+connection shared by threads under a lock, an LRU cache of posting lists turned into BM25
+contributions, and small numpy arrays indexed by passage id or document id.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import sqlite3
+import threading
+from collections import Counter, OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from .analysis import Analyzer
+from .errors import IndexUnavailable
+from .models import Document, DocumentMeta
+from .ranking import Postings, contributions, length_norms, term_idf
+from .store import REBUILD_HINT, open_readonly, read_array, read_meta
+
+MAX_EXPANSIONS = 30
+POSTINGS_CACHE_BYTES = 256 * 1024 * 1024
+# A document with no declared kind is taken for a news item when at least this many
+# documents of its source folder carry the same date: a daily programme, not a speech.
+NEWS_ITEMS_PER_DAY = 3
+NEWS_WORDS = ("news", "新闻", "联播")
+
+
+def _year(value: str) -> int:
+    return int(value[:4]) if value[:4].isdigit() else 0
+
+
+def _date_number(value: str) -> int:
+    """"2023-02-28" -> 20230228, "2023-02" -> 20230200, anything else -> 0."""
+    parts = value.split("-")
+    if not parts[0].isdigit() or len(parts[0]) != 4:
+        return 0
+    month = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    day = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0
+    return int(parts[0]) * 10000 + month * 100 + day
+
+
+class IndexReader:
+    """One open index file.  Thread-safe."""
+
+    def __init__(self, db, path: Path):
+        self.path = path
+        self._db = db
+        self._lock = threading.Lock()
+        meta = read_meta(db)
+        self.meta = meta
+        self.passage_count = int(meta["passages"])  # live passages: BM25's N
+        self.average_idf = float(meta["average_idf"])
+        self.document_count = int(meta["documents"])
+        rows = db.execute("select id, first_passage, passages, source, date, year, kind from documents").fetchall()
+        # Document ids may have gaps after incremental builds; the extra last slot stands
+        # for "no document" (the ids of dropped passages).
+        size = max((row[0] for row in rows), default=-1) + 2
+        self.no_document = size - 1
+        self.doc_first = np.zeros(size, dtype=np.int64)
+        self.doc_count = np.zeros(size, dtype=np.int64)
+        self.doc_year = np.zeros(size, dtype=np.int32)
+        self.doc_date = np.zeros(size, dtype=np.int32)
+        self.doc_news = np.zeros(size, dtype=bool)
+        per_day = Counter((row[3], row[4]) for row in rows if row[4])
+        for doc_id, first, count, source, date, year, kind in rows:
+            self.doc_first[doc_id] = first
+            self.doc_count[doc_id] = count
+            self.doc_year[doc_id] = _year(year or date or "")
+            self.doc_date[doc_id] = _date_number(date or "")
+            kind = (kind or "").lower()
+            self.doc_news[doc_id] = (any(w in kind for w in NEWS_WORDS) if kind
+                                     else bool(date) and per_day[(source, date)] >= NEWS_ITEMS_PER_DAY)
+        passage_doc = read_array(db, "passage_doc")
+        self.passage_doc = np.where(passage_doc < 0, self.no_document, passage_doc).astype(np.int32)
+        self.slots = len(passage_doc)
+        self.passage_chars = read_array(db, "passage_chars")
+        self.norms = length_norms(read_array(db, "passage_tokens"), float(meta["avgdl"]))
+        self.analyzer = Analyzer(json.loads(meta.get("user_words", "[]")))
+        self.max_idf = math.log((self.passage_count + 0.5) / 0.5) if self.passage_count else 1.0
+        self._documents: dict[int, Document] = {}
+        self._field_cache: dict[str, np.ndarray | None] = {}
+        self._cache: OrderedDict[str, Postings | None] = OrderedDict()
+        self._cache_bytes = 0
+        self._vocabulary: str | None = None
+        self._idf_cache: dict[str, float] = {}
+
+    @classmethod
+    def open(cls, path: Path | str) -> IndexReader:
+        path = Path(path)
+        db = open_readonly(path)
+        try:
+            return cls(db, path)
+        except (sqlite3.DatabaseError, KeyError, TypeError, ValueError) as exc:
+            db.conn.close()
+            raise IndexUnavailable(f"the index at {path} is damaged ({exc}); {REBUILD_HINT}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.conn.close()
+
+    # -- posting lists ------------------------------------------------------------
+    def postings(self, term: str) -> Postings | None:
+        """The term's passages and BM25 contributions (as `BM25Okapi`), or None if unknown."""
+        with self._lock:
+            if term in self._cache:
+                self._cache.move_to_end(term)
+                return self._cache[term]
+            row = self._db.execute("select ids, tfs, df from postings where term = ?", [term]).fetchone()
+        plist = None
+        if row is not None:
+            ids = np.frombuffer(row[0], dtype=np.int32)
+            idf = term_idf(row[2], self.passage_count, self.average_idf)
+            plist = Postings(term, ids, contributions(np.frombuffer(row[1], dtype=np.uint16), self.norms[ids], idf))
+            self._idf_cache[term] = idf
+        with self._lock:
+            self._cache[term] = plist
+            self._cache_bytes += 12 * len(plist.ids) if plist is not None else 0
+            while self._cache_bytes > POSTINGS_CACHE_BYTES and len(self._cache) > 1:
+                _, old = self._cache.popitem(last=False)
+                self._cache_bytes -= 12 * len(old.ids) if old is not None else 0
+        return plist
+
+    def idf(self, term: str) -> float:
+        """BM25 IDF of an index term; a term the index lacks counts as the rarest."""
+        if term not in self._idf_cache:
+            self.postings(term)
+        return self._idf_cache.get(term, self.max_idf)
+
+    def expansions(self, term: str) -> list[str]:
+        """Indexed terms that contain `term` (at most MAX_EXPANSIONS): 江新 -> 湘江新区."""
+        if self._vocabulary is None:
+            with self._lock:
+                terms = [row[0] for row in self._db.execute("select term from postings")]
+            self._vocabulary = "\n" + "\n".join(terms) + "\n"
+        vocab = self._vocabulary
+        found: list[str] = []
+        position = vocab.find(term)
+        while position != -1 and len(found) < MAX_EXPANSIONS:
+            start = vocab.rfind("\n", 0, position) + 1
+            end = vocab.find("\n", position)
+            found.append(vocab[start:end])
+            position = vocab.find(term, end)
+        return found
+
+    def term_postings(self, term: str) -> tuple[np.ndarray, np.ndarray, float]:
+        """(passage ids, BM25 contributions, weight) of one query term.
+
+        A term the index does not know matches the longer indexed words that contain it,
+        each passage counted once, by its best such word.
+        """
+        plist = self.postings(term)
+        if plist is not None:
+            return plist.ids, plist.weights, self.idf(term)
+        found = [p for p in map(self.postings, self.expansions(term)) if p is not None]
+        if not found:
+            return np.zeros(0, np.int32), np.zeros(0), 0.0
+        ids = np.concatenate([p.ids for p in found])
+        weights = np.concatenate([p.weights for p in found])
+        order = np.lexsort((-weights, ids))
+        ids, weights = ids[order], weights[order]
+        first = np.ones(len(ids), dtype=bool)
+        first[1:] = ids[1:] != ids[:-1]
+        return ids[first], weights[first], max(self.idf(p.term) for p in found)
+
+    # -- documents ----------------------------------------------------------------
+    def field_docs(self, term: str) -> np.ndarray | None:
+        """Ids of the documents whose metadata has `term`."""
+        if term not in self._field_cache:
+            with self._lock:
+                row = self._db.execute("select docs from field_terms where term = ?", [term]).fetchone()
+            self._field_cache[term] = np.frombuffer(row[0], dtype=np.int32) if row else None
+        return self._field_cache[term]
+
+    def field_idf(self, term: str) -> float:
+        """How specific a metadata term is: log(documents / documents whose metadata has it)."""
+        docs = self.field_docs(term)
+        if docs is None or not len(docs):
+            return 0.0
+        return math.log((self.document_count + 1) / len(docs))
+
+    def filter_docs(self, filters: dict[str, str]) -> np.ndarray:
+        """Mask of the documents whose metadata contains every filter value."""
+        clauses = " and ".join(f"instr(n_{key}, ?) > 0" for key in filters)
+        with self._lock:
+            rows = self._db.execute(f"select id from documents where {clauses}", list(filters.values())).fetchall()
+        mask = np.zeros(len(self.doc_count), dtype=bool)
+        mask[[row[0] for row in rows]] = True
+        return mask
+
+    def passages_of(self, doc_ids: np.ndarray) -> np.ndarray:
+        """The passage ids of these documents (each document's ids are consecutive)."""
+        counts = self.doc_count[doc_ids]
+        starts = self.doc_first[doc_ids] - (np.cumsum(counts) - counts)
+        return np.repeat(starts, counts) + np.arange(int(counts.sum()))
+
+    def document(self, doc_id: int) -> Document:
+        document = self._documents.get(doc_id)
+        if document is None:
+            with self._lock:
+                row = next(self._db.query("select * from documents where id = ?", [doc_id]))
+            document = self._document(row)
+        return document
+
+    def _document(self, row: dict) -> Document:
+        document = Document(
+            id=row["id"], path=row["path"], source=row["source"],
+            meta=DocumentMeta(**{k: row[k] or "" for k in DocumentMeta.__dataclass_fields__}),
+            passages=row["passages"], sha256=row["sha256"],
+        )
+        self._documents[document.id] = document
+        return document
+
+    def documents(self) -> list[Document]:
+        with self._lock:
+            rows = list(self._db.query("select * from documents order by id"))
+        return [self._documents.get(row["id"]) or self._document(row) for row in rows]
+
+    @functools.cached_property
+    def named_terms(self) -> frozenset[str]:
+        """Terms of the collection's speakers and places: who and where a question may name."""
+        with self._lock:
+            rows = self._db.execute("select distinct n_speaker, n_place from documents").fetchall()
+        return frozenset(t for row in rows for t in self.analyzer.field_tokens(*row) if not t.isdigit())
+
+    @functools.cached_property
+    def series_terms(self) -> frozenset[str]:
+        """Title terms of the speeches and reports (not news items): the names of document
+        series a question can pin to a year ("2021年政府工作报告")."""
+        ids = np.flatnonzero(~self.doc_news[: self.no_document]).tolist()
+        with self._lock:
+            rows = self._db.execute(
+                f"select n_title from documents where id in ({','.join('?' * len(ids))})", ids).fetchall() if ids else []
+        return frozenset(t for row in rows for t in self.analyzer.field_tokens(row[0]) if not t.isdigit())
+
+    # -- passages -----------------------------------------------------------------
+    def rows(self, ids) -> dict[int, tuple]:
+        """id -> (id, doc_id, paragraph, text, norm) of these passages."""
+        ids = [int(i) for i in ids]
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        with self._lock:
+            rows = self._db.execute(
+                f"select id, doc_id, paragraph, text, norm from passages where id in ({marks})", ids).fetchall()
+        return {row[0]: row for row in rows}
+
+    def neighbours(self, passage_id: int, before: int, after: int) -> range:
+        """Ids of the passage and its neighbours within its document."""
+        if not 0 <= passage_id < self.slots or self.passage_doc[passage_id] == self.no_document:
+            return range(0)
+        doc_id = int(self.passage_doc[passage_id])
+        first = int(self.doc_first[doc_id])
+        last = first + int(self.doc_count[doc_id]) - 1
+        return range(max(first, passage_id - before), min(last, passage_id + after) + 1)

@@ -1,0 +1,98 @@
+"""The weights of every ranking factor, in one place, and the factors themselves.
+
+A search scores candidates in two stages (see `searcher.Searcher.search`): BM25 over the
+posting lists gives each passage its text score, then the factors below, computed for all
+candidates at once with numpy, turn it into the final score.  Each factor has a neutral
+value that switches it off (`Weights.without`), which is how `benchmarks/dev_eval.py`
+measures what each one is worth.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from .ranking import K1
+
+
+@dataclass(frozen=True)
+class Weights:
+    # A query term found in a document's metadata scores for each of its passages
+    # `field` x the term's specificity (log of documents / documents sharing it).
+    field: float = K1 + 1
+    # Candidates scaled by the IDF-weighted share of query terms the passage, or its
+    # document's metadata, matches (Lucene's coordination factor), to this power.
+    coordination: float = 1.0
+    # Share of the score that depends on how many query terms the passage's whole
+    # document has: a passage of the document about the question beats a stray one.
+    document: float = 0.3
+    # News items against speeches and reports that answer equally well.
+    news: float = 0.5
+    # A year the question names that is neither the document's year nor in the passage;
+    # a document of the next year (which reviews it) gets `year_next` instead.
+    year_miss: float = 0.35
+    year_next: float = 0.7
+    # A month or day the question names that the document's date does not match.
+    date_miss: float = 0.4
+    # Candidates among the best `PHRASE_POOL` that contain pairs of the query's adjacent
+    # words verbatim gain up to this share (by the pairs' weight): proximity.
+    phrase: float = 0.5
+    # A year the question names is a constraint (the factors above), not metadata evidence:
+    # the figures of a year are stated in that year's report and in the next one's.
+    year_metadata: float = 0.0
+    # "First mention" questions list the documents that state the concept oldest first.
+    earliest: float = 1.0
+    # Passages shorter than this many characters (headings, date lines) are scaled down
+    # in proportion: users want a quotable sentence, and BM25 alone favours short lines.
+    short_passage: float = 60.0
+
+    def without(self, name: str) -> Weights:
+        """These weights with one factor switched off."""
+        return dataclasses.replace(self, **{name: NEUTRAL[name]})
+
+
+NEUTRAL = {
+    "field": 0.0, "coordination": 0.0, "document": 0.0, "news": 1.0, "year_miss": 1.0,
+    "year_next": 1.0, "date_miss": 1.0, "earliest": 0.0, "phrase": 0.0, "year_metadata": 1.0, "short_passage": 0.0,
+}
+# The specificity of a metadata match is switched off by the neutral `field` value
+# with `flat_fields`, the old behaviour: every metadata term weighs like the rarest.
+DEFAULT = Weights()
+
+
+def weighted_share(bits: np.ndarray, term_weights: np.ndarray) -> np.ndarray:
+    """For each bit mask, the weighted share of the terms whose bits are set."""
+    total = float(term_weights.sum()) or 1.0
+    share = np.zeros(len(bits))
+    for j, weight in enumerate(term_weights):
+        share += ((bits >> j) & 1) * weight
+    return share / total
+
+
+def year_factor(weights: Weights, years: tuple[int, ...], doc_years: np.ndarray, year_seen: np.ndarray) -> np.ndarray:
+    """1 where the candidate satisfies a year of the question (its document is of that year,
+    or the year is in its passage or metadata), `year_next` for the next year's document,
+    `year_miss` otherwise."""
+    factor = np.full(len(doc_years), weights.year_miss)
+    wanted = np.array(years)
+    factor[np.isin(doc_years, wanted + 1)] = weights.year_next
+    factor[np.isin(doc_years, wanted) | year_seen] = 1.0
+    return factor
+
+
+def date_factor(weights: Weights, ranges: tuple[tuple[int, int], ...], doc_dates: np.ndarray) -> np.ndarray:
+    """1 where the document's date falls in a date the question names; `date_miss` where
+    it has a full date outside them; neutral for documents without a day."""
+    inside = np.zeros(len(doc_dates), dtype=bool)
+    for low, high in ranges:
+        inside |= (doc_dates >= low) & (doc_dates <= high)
+    dated = doc_dates % 100 > 0
+    return np.where(inside, 1.0, np.where(dated, weights.date_miss, np.sqrt(weights.date_miss)))
+
+
+def short_prior(weights: Weights, chars: np.ndarray) -> np.ndarray:
+    if not weights.short_passage:
+        return np.ones(len(chars))
+    return np.minimum(1.0, chars / weights.short_passage)
