@@ -25,7 +25,7 @@ from pathlib import Path
 from .normalize import normalize
 
 # Bump when tokenization changes in a way that makes stored tokens stale.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 
@@ -44,7 +44,9 @@ STOP_WORDS = frozenset(
 
 _TOKEN_OK = re.compile(r"[0-9a-z\u3400-\u9fff]")
 _QUOTED_PHRASE = re.compile(r"[“\"「]([0-9a-z\u3400-\u9fff+]{2,8})[”\"」]")
-_RELATIVE_YEARS = ("今年", "本年")
+# Words that name a year relative to the document's own, and the offset they mean.
+_RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "过去一年": -1,
+                   "前年": -2, "明年": 1, "下一年": 1}
 
 
 @lru_cache(maxsize=1)
@@ -136,15 +138,12 @@ class Analyzer:
         return [term for word in self._jieba.cut(normalised, HMM=False) for term in self._terms_of_word(word)]
 
     def tokens(self, normalised: str, year: str = "") -> list[str]:
-        """Index terms of a passage; "今年" in a document of `year` also yields that year.
-
-        (明年 and 去年 are left alone: "2024年中央经济工作会议" names the year a meeting
-        was held, and 明年 in the 2023 meeting would wrongly match it.)
-        """
+        """Index terms of a passage; a relative year in a document of `year` also yields
+        the year it means: "去年" in the 1990 report is 1989, "明年" in a 2023 speech 2024."""
         tokens = self._raw_tokens(normalised)
         if year.isdigit():
-            for word in _RELATIVE_YEARS:
-                tokens.extend([year] * normalised.count(word))
+            for word, offset in _RELATIVE_YEARS.items():
+                tokens.extend([str(int(year) + offset)] * normalised.count(word))
         return tokens
 
     def query_terms(self, normalised_query: str) -> list[QueryTerm]:

@@ -14,6 +14,7 @@ from .errors import QueryError, SearchError
 from .models import BuildReport, SearchResult
 from .query import FILTER_HELP
 from .searcher import Searcher
+from .sources import missing_line, source_line
 
 USAGE_ERROR = 2
 
@@ -71,13 +72,14 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 def _print_result(result: SearchResult) -> None:
     if not result.hits:
-        print(f"没有找到与“{result.query}”相关的段落。可以减少关键词、换用简体或繁体，或加筛选条件（{FILTER_HELP}）。")
+        print(f"资料库中没有找到与“{result.query}”相关的段落。可以减少关键词、换个说法，或加筛选条件（{FILTER_HELP}）。")
         return
+    if result.confidence == "low":
+        print(missing_line(result.unmatched))
+        print()
     for hit in result.hits:
-        meta = hit.document.meta
-        source = " · ".join(x for x in (meta.speaker, meta.place, meta.date or meta.year) if x)
         print(f"[{hit.rank}] {hit.quote.text}")
-        print(f"    ——《{meta.title or hit.document.path}》 {source} · 第{hit.paragraph}段  ({hit.document.path}, score {hit.score:.2f})")
+        print(f"    ——{source_line(hit.document, hit.paragraph)}  ({hit.document.path}, score {hit.score:.2f})")
         print()
     print(f"{result.total} passages matched, {result.took_ms:.1f} ms")
 

@@ -56,7 +56,7 @@ def dictionary_entities() -> frozenset[str]:
         for line in handle:
             parts = line.split()
             if len(parts) == 3 and parts[2] in ENTITY_TAGS and len(parts[0]) >= 2:
-                words.add(normalize(parts[0]))
+                words.add(parts[0])  # jieba's dictionary is in Simplified characters already
     return frozenset(words)
 
 
