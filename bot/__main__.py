@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from urllib.parse import urlparse
 
 from telegram import Update
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from index import IndexUnavailable
 
 from .app import build_application
 from .config import CLI_HINT, ConfigError, Settings, env_example, settings_markdown
+from .logsafe import configure_logging, mask_token
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,11 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=settings.log_level
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every URL, token included
-
+    configure_logging(settings.log_level, settings.token)
     application = build_application(settings)
     try:
         if settings.webhook_url:
@@ -64,6 +60,16 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    except NetworkError as error:  # TimedOut too; already retried by RetryingRequest
+        print(
+            f"error: cannot reach the Bot API at {settings.api_url} (TELEGRAM_API_URL): "
+            f"{mask_token(str(error), settings.token)}",
+            file=sys.stderr,
+        )
+        return 1
+    except TelegramError as error:  # e.g. setWebhook refused the URL
+        print(f"error: Telegram refused: {mask_token(str(error), settings.token)}", file=sys.stderr)
+        return 1
     except IndexUnavailable as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

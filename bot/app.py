@@ -30,6 +30,7 @@ from index import Searcher, build_index
 
 from . import admin, handlers, texts
 from .config import Settings
+from .retry import RetryingRequest
 from .service import SearchService
 from .state import STATE, BotState, QueryStore, RateLimiter
 
@@ -55,6 +56,9 @@ def build_application(settings: Settings) -> Application:
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
+        # PTB's own default for this pool is 256 connections; getUpdates keeps its default
+        # request: the polling loop retries by itself.
+        .request(RetryingRequest(connection_pool_size=256))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

@@ -13,6 +13,12 @@ from pathlib import Path
 
 CLI_HINT = 'python -m index search "岳阳2021年目标"'
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+# Without a secret, anyone who can reach the webhook port can post updates "from" an admin.
+WEBHOOK_SECRET_MISSING = (
+    "BOT_WEBHOOK_SECRET is required when BOT_WEBHOOK_URL is set, or anyone who reaches the "
+    "webhook can forge updates (admin commands included); make one with: "
+    "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+)
 
 
 class ConfigError(Exception):
@@ -79,12 +85,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Needs `python-telegram-bot[webhooks]`.",
         example="https://bot.example.org/telegram",
     ),
-    Setting("BOT_WEBHOOK_LISTEN", "0.0.0.0", "Address the webhook server listens on."),
+    Setting(
+        "BOT_WEBHOOK_LISTEN",
+        "127.0.0.1",
+        "Address the webhook server listens on: loopback, behind a reverse proxy that "
+        "terminates HTTPS; `0.0.0.0` to accept connections from anywhere (e.g. in a container).",
+    ),
     Setting("BOT_WEBHOOK_PORT", "8443", "Port the webhook server listens on."),
     Setting(
         "BOT_WEBHOOK_SECRET",
         "",
-        "Secret token Telegram sends with each webhook request (1-256 of `A-Z a-z 0-9 _ -`).",
+        "Secret token Telegram sends with each webhook request (1-256 of `A-Z a-z 0-9 _ -`); "
+        "required in webhook mode, requests without it are refused. "
+        "Make one with `python -c 'import secrets; print(secrets.token_urlsafe(32))'`.",
     ),
     Setting("BOT_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
 )
@@ -102,7 +115,7 @@ class Settings:
     rate_limit: tuple[int, float] = (10, 60.0)  # (questions, seconds); 0 questions = no limit
     progress_seconds: float = 3.0
     webhook_url: str = ""
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str = ""
     log_level: str = "INFO"
@@ -128,7 +141,7 @@ class Settings:
             return (environ.get(name) or default).strip()
 
         token = validate_token(environ.get("TELEGRAM_BOT_TOKEN", ""))
-        return cls(
+        settings = cls(
             token=token,
             admin_ids=parse_admin_ids(get("BOT_ADMIN_IDS")),
             api_url=parse_url("TELEGRAM_API_URL", get("TELEGRAM_API_URL")),
@@ -148,6 +161,9 @@ class Settings:
             webhook_secret=parse_secret(get("BOT_WEBHOOK_SECRET")),
             log_level=parse_log_level(get("BOT_LOG_LEVEL")),
         )
+        if settings.webhook_url and not settings.webhook_secret:
+            raise ConfigError(WEBHOOK_SECRET_MISSING)
+        return settings
 
 
 def validate_token(raw: str) -> str:

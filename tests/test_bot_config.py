@@ -203,7 +203,7 @@ def test_main_runs_long_polling_or_a_webhook(monkeypatch, extra, mode):
 
     application = RecordingApplication()
     monkeypatch.setattr(entry, "build_application", lambda settings: application)
-    monkeypatch.setattr(entry.logging, "basicConfig", lambda **kwargs: None)
+    monkeypatch.setattr(entry, "configure_logging", lambda *args: None)
     for name, value in {"TELEGRAM_BOT_TOKEN": TOKEN, **extra}.items():
         monkeypatch.setenv(name, value)
     assert entry.main([]) == 0
@@ -213,7 +213,7 @@ def test_main_runs_long_polling_or_a_webhook(monkeypatch, extra, mode):
     if mode == "webhook":
         assert kwargs["webhook_url"] == "https://bot.example.org/telegram/hook"
         assert kwargs["url_path"] == "telegram/hook"
-        assert (kwargs["listen"], kwargs["port"]) == ("0.0.0.0", 8080)
+        assert (kwargs["listen"], kwargs["port"]) == ("127.0.0.1", 8080)  # behind a proxy
         assert kwargs["secret_token"] == "s3cret"
 
 

@@ -1073,6 +1073,13 @@ class BotAPIServer:
         self.suppressed_updates: list[dict] = []
         #: edits of inline messages (editMessageText with inline_message_id)
         self.inline_message_edits: list[dict] = []
+        #: the webhook set with setWebhook: url, secret_token, ... ({} while polling)
+        self.webhook: dict = {}
+        #: faults served by :meth:`fail_next`, in order: (method, fault)
+        self.faults_served: list[tuple[str, int | str]] = []
+        #: how long a "hang" fault keeps the client waiting before closing the connection
+        self.hang_seconds = 10.0
+        self._faults: dict[str, list[int | str]] = {}
 
         self._runner: web.AppRunner | None = None
         self._closing = False
@@ -1099,6 +1106,7 @@ class BotAPIServer:
         self._handlers: dict[str, Callable[[dict], Any]] = {
             "getme": self._get_me,
             "deletewebhook": self._delete_webhook,
+            "setwebhook": self._set_webhook,
             "getwebhookinfo": self._get_webhook_info,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
@@ -1163,6 +1171,9 @@ class BotAPIServer:
             self.calls.append((method, {}))
             return self._error_response(err)
         self.calls.append((method, self._describe_params(params)))
+        fault = self._take_fault(method)
+        if fault is not None and fault != "drop-after":
+            return await self._serve_fault(request, method, fault)
         handler = self._handlers.get(method.lower())
         if handler is None:
             self.unknown_calls.append(method)
@@ -1179,7 +1190,46 @@ class BotAPIServer:
             _LOGGER.exception("fake Bot API server failed on %s", method)
             self.internal_errors.append(f"{method}: {err!r}")
             return self._error_response(APIError(f"Internal Server Error: {err!r}", 500))
+        if fault == "drop-after":  # handled, but the answer is lost on the way back
+            return await self._serve_fault(request, method, fault)
         return self._json_response({"ok": True, "result": result})
+
+    # ------------------------------------------------------------------ fault injection
+
+    def fail_next(self, method: str, *faults: int | str) -> None:
+        """Make the next calls of `method` fail, one fault per call, in order.
+
+        A fault is an HTTP status (500, 502, 503, ...: answered with Telegram's error body,
+        the call not handled), ``"drop"`` (the connection is closed without an answer, the
+        call not handled), ``"drop-after"`` (the call is handled, then the connection is
+        closed without an answer) or ``"hang"`` (no answer for :attr:`hang_seconds`, then
+        the connection is closed, the call not handled).
+        """
+        for fault in faults:
+            if not (isinstance(fault, int) or fault in ("drop", "drop-after", "hang")):
+                raise ValueError(f"unknown fault {fault!r}")
+        self._faults.setdefault(method.lower(), []).extend(faults)
+
+    def _take_fault(self, method: str) -> int | str | None:
+        queue = self._faults.get(method.lower())
+        if not queue:
+            return None
+        fault = queue.pop(0)
+        self.faults_served.append((method, fault))
+        return fault
+
+    async def _serve_fault(
+        self, request: web.Request, method: str, fault: int | str
+    ) -> web.StreamResponse:
+        if isinstance(fault, int):
+            phrases = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+            return self._error_response(APIError(phrases.get(fault, "Server Error"), fault))
+        if fault == "hang":
+            await asyncio.sleep(self.hang_seconds)
+        _LOGGER.debug("fake Bot API server: dropping the connection of %s (%s)", method, fault)
+        if request.transport is not None:
+            request.transport.abort()
+        return web.Response(status=500)  # never written: the connection is gone
 
     @staticmethod
     def _json_response(payload: dict, status: int = 200) -> web.Response:
@@ -1503,11 +1553,22 @@ class BotAPIServer:
     def _delete_webhook(self, params: dict) -> bool:
         if params.get("drop_pending_updates") in (True, "true", "True"):
             self._updates.clear()
+        self.webhook = {}
+        return True
+
+    def _set_webhook(self, params: dict) -> bool:
+        url = params.get("url") or ""
+        if url and not re.match(r"^https?://", url):
+            raise APIError("Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise APIError("Bad Request: secret token contains unallowed characters")
+        self.webhook = {k: v for k, v in params.items() if k != "certificate"} if url else {}
         return True
 
     def _get_webhook_info(self, params: dict) -> dict:
         return {
-            "url": "",
+            "url": self.webhook.get("url", ""),
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
