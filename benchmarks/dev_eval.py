@@ -31,7 +31,6 @@ from index.errors import QueryError
 from index.normalize import _t2s
 
 TOP = 10
-KINDS = "abcdefghi"
 
 
 def judge_key(text: str) -> str:
@@ -39,7 +38,13 @@ def judge_key(text: str) -> str:
 
 
 def load_cases(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """Cases in the development set's format; the project's own question file
+    (`tests/retrieval_questions.jsonl`: id, set, query, doc, answer) is read into it."""
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        {"q": c["query"], "type": c["set"], "doc": Path(c["doc"]).stem, "any": [c["answer"]]} if "query" in c else c
+        for c in cases
+    ]
 
 
 def _matches(hit, target: dict) -> bool:
@@ -107,13 +112,13 @@ def summarise(rows: list[dict]) -> dict:
 
 
 def table(results: dict[str, dict]) -> str:
-    kinds = [k for k in KINDS if k != "i" and any(k in s for s in results.values())]
-    head = f"{'variant':<28}" + "".join(f"{k:>6}" for k in kinds) + f"{'hit@1':>7}{'hit@5':>7}{'MRR':>7}{'i ok':>7}{'1st low':>8}"
+    kinds = sorted({k for s in results.values() for k in s if k not in ("all", "verdict")})
+    head = f"{'variant':<28}" + "".join(f"{k[:6]:>7}" for k in kinds) + f"{'hit@1':>7}{'hit@5':>7}{'MRR':>7}{'i ok':>7}{'1st low':>8}"
     lines = [head, "-" * len(head)]
     for name, s in results.items():
         v = s["verdict"]
         lines.append(
-            f"{name:<28}" + "".join(f"{s[k]['hit@1']:>6.2f}" if k in s else f"{'':>6}" for k in kinds)
+            f"{name:<28}" + "".join(f"{s[k]['hit@1']:>7.2f}" if k in s else f"{'':>7}" for k in kinds)
             + f"{s['all']['hit@1']:>7.3f}{s['all']['hit@5']:>7.3f}{s['all']['mrr@10']:>7.3f}"
             + f"{v['unanswerable_abstained']:>4}/{v['unanswerable']:<2}{v['right_first_low']:>4}/{v['right_first']:<3}"
         )

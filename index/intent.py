@@ -21,7 +21,8 @@ _EARLIEST = re.compile(r"最早|首次|第一次|最先|首提|(?:从|是)?哪.?
 # Verbs of stating that only frame a first-mention question.
 _STATING = re.compile(r"提出|出现|写入|写进|见于|提到|出自|来自")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
 _SHORT_YEAR = re.compile(r"(?<![\d.])(\d\d)年(?!代)")
 
 
@@ -55,5 +56,5 @@ def understand(normalised: str) -> Intent:
     if earliest:
         text = _STATING.sub(" ", _EARLIEST.sub(" ", text))
     text = _QUESTION.sub(" ", text)
-    years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}))
     return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest)

@@ -21,13 +21,13 @@ from .ranking import K1
 class Weights:
     # A query term found in a document's metadata scores for each of its passages
     # `field` x the term's specificity (log of documents / documents sharing it).
-    field: float = K1 + 1
+    field: float = 4.0
     # Candidates scaled by the IDF-weighted share of query terms the passage, or its
     # document's metadata, matches (Lucene's coordination factor), to this power.
     coordination: float = 1.0
     # Share of the score that depends on how many query terms the passage's whole
     # document has: a passage of the document about the question beats a stray one.
-    document: float = 0.3
+    document: float = 0.6
     # News items against speeches and reports that answer equally well.
     news: float = 0.5
     # A year the question names that is neither the document's year nor in the passage;
@@ -35,10 +35,10 @@ class Weights:
     year_miss: float = 0.35
     year_next: float = 0.7
     # A month or day the question names that the document's date does not match.
-    date_miss: float = 0.4
+    date_miss: float = 0.3
     # Candidates among the best `PHRASE_POOL` that contain pairs of the query's adjacent
     # words verbatim gain up to this share (by the pairs' weight): proximity.
-    phrase: float = 0.5
+    phrase: float = 1.0
     # A year the question names is a constraint (the factors above), not metadata evidence:
     # the figures of a year are stated in that year's report and in the next one's.
     year_metadata: float = 0.0

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .analysis import QueryTerm
+from .analysis import QueryTerm, load_synonyms
 from .intent import Intent
 from .models import Hit
 from .normalize import normalize
@@ -33,9 +33,12 @@ from .rerank import weighted_share
 # Below this IDF-weighted share of the question matched, the top hit is not an answer.
 MIN_COVERAGE = 0.75
 # A term found in more than this share of passages is general (今天, 工作, 发展).
-GENERAL_SHARE = 0.02
+GENERAL_SHARE = 0.05
 GENERAL_MIN = 50  # passages; in a small collection no word is general
 ENTITY_TAGS = ("ns", "nt")
+# Numbered names: 二十一大, 十五届, 五中全会, 神舟二十五号.  The number is the point of them,
+# so the hit must carry the same number (a synonym's form counts: 十九大 = 第十九次全国代表大会).
+_NUMBERED = re.compile(r"[一二三四五六七八九十百两0-9]+[大届中号期]")
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ def _named_documents(intent: Intent, distinct: list[str], reader) -> list[tuple[
 def judge(reader, intent: Intent, terms: list[QueryTerm], distinct: list[str], term_weights: np.ndarray,
           top_bits: int | None, hits: list[Hit]) -> Verdict:
     """The verdict on a search's hits (see the module docstring)."""
+    synonyms = load_synonyms()
     if not hits or top_bits is None:
         return Verdict("low", ())
     top = hits[0]
@@ -96,6 +100,10 @@ def judge(reader, intent: Intent, terms: list[QueryTerm], distinct: list[str], t
     for year, word in _named_documents(intent, distinct, reader):
         if doc_year != year or word not in metadata:
             unmatched.append(f"{year}年{word}")
+    for name in _NUMBERED.findall(intent.text):
+        forms = {name} | {w for w, c in synonyms.items() if c == synonyms.get(name, name)}
+        if not any(form in passage or form in metadata for form in forms):
+            unmatched.append(name)
     entities = dictionary_entities()
     matched = [(top_bits >> j) & 1 == 1 for j in range(len(distinct))]
     for j, term in enumerate(distinct):
@@ -105,8 +113,9 @@ def judge(reader, intent: Intent, terms: list[QueryTerm], distinct: list[str], t
             unmatched.append(term)
     general = np.array([reader.idf(t) < _general_idf(reader) for t in distinct])
     coverage = float(weighted_share(np.array([top_bits], dtype=np.int64), term_weights)[0]) if len(distinct) else 1.0
-    answerable = not len(distinct) or any(m and not g for m, g in zip(matched, general)) or any(
-        (top_bits >> j) & 1 and distinct[j].isdigit() for j in range(len(distinct)))
+    # Nothing to quote when the best passage shares only general words with a question
+    # whose specific words are nowhere in it.
+    answerable = not general.all() and (coverage >= 0.5 or any(m and not g for m, g in zip(matched, general)))
     if coverage < MIN_COVERAGE:
         unmatched.extend(t for j, t in enumerate(distinct) if not matched[j] and not general[j] and t not in unmatched
                          and not any(t in u for u in unmatched))

@@ -1,0 +1,66 @@
+"""Question understanding: years, dates, first-mention intent and question words."""
+
+import pytest
+
+from index.analysis import Analyzer
+from index.intent import understand
+from index.normalize import normalize
+
+
+def intent_of(query: str):
+    return understand(normalize(query))
+
+
+@pytest.mark.parametrize("query, years", [
+    ("岳阳2021年目标", (2021,)),
+    ("2021 目标", (2021,)),
+    ("二〇二一年 岳阳 目标", (2021,)),
+    ("98年那场大洪水", (1998,)),
+    ("中国制造2025 制造强国", ()),  # a name, not a year
+    ("2018至2022年 国内生产总值", (2022,)),
+])
+def test_years_the_question_names(query, years):
+    assert intent_of(query).years == years
+
+
+def test_a_month_and_day_are_constraints_not_words():
+    intent = intent_of("2022年7月1日 香港回归25周年大会")
+    assert intent.dates == ((2022, 7, 1),)
+    assert intent.years == (2022,)
+    assert "7月" not in intent.text and "1日" not in intent.text
+    assert intent.date_numbers == ((20220701, 20220701),)
+    assert intent_of("2023年12月 中央经济工作会议").date_numbers == ((20231200, 20231299),)
+
+
+@pytest.mark.parametrize("query", [
+    "构建社会主义和谐社会 哪一年的政府工作报告最早提出",
+    "大众创业 万众创新 首次写入政府工作报告",
+    "科学发展观 从哪一年开始出现在政府工作报告里",
+    "雄安新区 第一次出现在哪份报告",
+])
+def test_first_mention_questions(query):
+    intent = intent_of(query)
+    assert intent.earliest
+    for word in ("最早", "首次", "第一次", "提出", "出现", "写入"):
+        assert word not in intent.text
+
+
+def test_question_words_are_not_searched():
+    analyzer = Analyzer()
+    terms = {t.term for t in analyzer.query_terms(intent_of("十九大报告提出的新时代社会主要矛盾是什么？是不是变了").text)}
+    assert {"十九大", "矛盾"} <= terms
+    assert not terms & {"什么", "是不是", "主要"}
+    assert not intent_of("农民种地交的皇粮国税是哪年彻底不用交的").earliest  # 哪年 alone asks a year, not a first
+
+
+def test_relative_years_resolve_against_the_document_year():
+    analyzer = Analyzer()
+    tokens = analyzer.tokens(normalize("去年全市经济增长8%，明年目标7%，今年要稳中求进。"), year="2021")
+    assert {"2020", "2021", "2022"} <= set(tokens)
+    assert "2020" not in analyzer.tokens(normalize("去年全市经济增长8%"))  # no document year, nothing resolved
+
+
+def test_adjacent_words_give_phrases():
+    analyzer = Analyzer()
+    phrases = analyzer.phrases(normalize("构建社会主义和谐社会"))
+    assert any("社会主义" in p and len(p) > 4 for p in phrases)
