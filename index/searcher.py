@@ -102,7 +102,7 @@ class Searcher:
             order = np.arange(min(len(ids), offset + top))[offset:]
         hits = self._hits(scored, order, terms, offset)
         top_bits = int(scored.bits[order[0]]) if len(order) and offset == 0 else None
-        verdict = judge(self.reader, intent, terms, scored.distinct, scored.term_weights, top_bits, hits)
+        verdict = judge(self.reader, intent, scored.distinct, scored.term_weights, top_bits, hits)
         if not verdict.answerable:
             hits = []
         return SearchResult(

@@ -24,21 +24,20 @@ from functools import lru_cache
 
 import numpy as np
 
-from .analysis import QueryTerm, load_synonyms
 from .intent import Intent
 from .models import Hit
 from .normalize import normalize
 from .rerank import weighted_share
 
 # Below this IDF-weighted share of the question matched, the top hit is not an answer.
-MIN_COVERAGE = 0.75
+MIN_COVERAGE = 0.6
 # A term found in more than this share of passages is general (今天, 工作, 发展).
 GENERAL_SHARE = 0.05
 GENERAL_MIN = 50  # passages; in a small collection no word is general
 ENTITY_TAGS = ("ns", "nt")
 # Numbered names: 二十一大, 十五届, 五中全会, 神舟二十五号.  The number is the point of them,
 # so the hit must carry the same number (a synonym's form counts: 十九大 = 第十九次全国代表大会).
-_NUMBERED = re.compile(r"[一二三四五六七八九十百两0-9]+[大届中号期]")
+_NUMBERED = re.compile(r"[一二三四五六七八九十百两0-9]+[大届中号]")
 
 
 @dataclass(frozen=True)
@@ -49,18 +48,26 @@ class Verdict:
 
 
 @lru_cache(maxsize=1)
-def dictionary_entities() -> frozenset[str]:
-    """Words jieba's own dictionary tags as places or organisations."""
+def dictionary_tags() -> dict[str, str]:
+    """jieba's own dictionary: word -> part-of-speech tag (its words are Simplified)."""
     import jieba
 
-    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
-    words = set()
-    with open(path, encoding="utf-8") as handle:
+    tags = {}
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
-            if len(parts) == 3 and parts[2] in ENTITY_TAGS and len(parts[0]) >= 2:
-                words.add(parts[0])  # jieba's dictionary is in Simplified characters already
-    return frozenset(words)
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
+def is_name(term: str, named_terms: frozenset[str]) -> bool:
+    """A place, person or organisation: a word of the collection's speakers and places that
+    is not a common word, or a word jieba's dictionary tags as a place or organisation."""
+    if len(term) < 2 or term.isdigit():
+        return False
+    tag = dictionary_tags().get(term)
+    return tag in ENTITY_TAGS or (term in named_terms and tag in (None, "nr", "nrt", "nrfg", "nz", "ns", "nt"))
 
 
 def _named_documents(intent: Intent, distinct: list[str], reader) -> list[tuple[int, str]]:
@@ -71,55 +78,80 @@ def _named_documents(intent: Intent, distinct: list[str], reader) -> list[tuple[
         match = re.search(rf"{year}年(\S+)", intent.text)
         if not match:
             continue
-        following = match.group(1)
-        named = [t for t in distinct if following.startswith(t) and t in reader.series_terms]
+        named = [t for t in distinct if match.group(1).startswith(t) and t in reader.series_terms]
         if named:
             found.append((year, max(named, key=len)))
     return found
 
 
-def judge(reader, intent: Intent, terms: list[QueryTerm], distinct: list[str], term_weights: np.ndarray,
-          top_bits: int | None, hits: list[Hit]) -> Verdict:
+@dataclass(frozen=True)
+class _Top:
+    """The top hit as the checks see it: its year, normalised text and metadata."""
+
+    year: int
+    date: str
+    passage: str
+    metadata: str
+    bits: int
+
+    def has(self, text: str) -> bool:
+        return text in self.passage or text in self.metadata
+
+
+def _top_of(hit: Hit, bits: int) -> _Top:
+    meta = hit.document.meta
+    year_text = meta.year or meta.date[:4]
+    metadata = normalize(" ".join((meta.title, meta.speaker, meta.place, meta.date, meta.year)))
+    return _Top(int(year_text) if year_text.isdigit() else 0, meta.date, normalize(hit.text), metadata, bits)
+
+
+def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
+    """Years and months the question names that the top hit does not cover.  A year is
+    covered by the document's year, the next year's document (annual reports and January
+    news state the year before), or the year in the passage (relative years resolved)."""
+    missing = []
+    for year in intent.years:
+        in_passage = str(year) in distinct and (top.bits >> distinct.index(str(year))) & 1
+        if top.year not in (year, year + 1) and not in_passage and not top.has(str(year)):
+            missing.append(f"{year}年")
+    for year, month, _day in intent.dates:
+        on_date = top.date.startswith(f"{year}-{month:02d}")
+        undated_mention = year == top.year and not top.date[5:7] and f"{month}月" in top.passage
+        if not (on_date or undated_mention):
+            missing.append(f"{year}年{month}月")
+    return missing
+
+
+def _missing_numbers(intent: Intent, top: _Top) -> list[str]:
+    """Numbered names (二十一大, 十五届, 五中全会) whose number the top hit does not carry."""
+    missing = []
+    for name in _NUMBERED.findall(intent.text):
+        number = name[:-1]
+        if not re.search(rf"(?<![一二三四五六七八九十百两0-9])第?{number}[大届中号次]", top.passage + " " + top.metadata):
+            missing.append(name)
+    return missing
+
+
+def judge(reader, intent: Intent, distinct: list[str], term_weights: np.ndarray, top_bits: int | None,
+          hits: list[Hit]) -> Verdict:
     """The verdict on a search's hits (see the module docstring)."""
-    synonyms = load_synonyms()
     if not hits or top_bits is None:
         return Verdict("low", ())
-    top = hits[0]
-    doc = top.document
-    doc_year = int(doc.meta.year or doc.meta.date[:4] or 0) if (doc.meta.year or doc.meta.date[:4]).isdigit() else 0
-    passage = normalize(top.text)
-    metadata = normalize(" ".join((doc.meta.title, doc.meta.speaker, doc.meta.place, doc.meta.date, doc.meta.year)))
-    unmatched: list[str] = []
-    for year in intent.years:
-        if year != doc_year and str(year) not in passage and str(year) not in metadata:
-            unmatched.append(f"{year}年")
-    for year, month, _day in intent.dates:
-        on_date = doc.meta.date.startswith(f"{year}-{month:02d}")
-        if not on_date and not (year == doc_year and not doc.meta.date[5:7] and f"{month}月" in passage):
-            unmatched.append(f"{year}年{month}月")
-    for year, word in _named_documents(intent, distinct, reader):
-        if doc_year != year or word not in metadata:
-            unmatched.append(f"{year}年{word}")
-    for name in _NUMBERED.findall(intent.text):
-        forms = {name} | {w for w, c in synonyms.items() if c == synonyms.get(name, name)}
-        if not any(form in passage or form in metadata for form in forms):
-            unmatched.append(name)
-    entities = dictionary_entities()
-    matched = [(top_bits >> j) & 1 == 1 for j in range(len(distinct))]
-    for j, term in enumerate(distinct):
-        if matched[j] or term.isdigit():
-            continue
-        if term in entities or term in reader.named_terms:
-            unmatched.append(term)
-    general = np.array([reader.idf(t) < _general_idf(reader) for t in distinct])
-    coverage = float(weighted_share(np.array([top_bits], dtype=np.int64), term_weights)[0]) if len(distinct) else 1.0
-    # Nothing to quote when the best passage shares only general words with a question
-    # whose specific words are nowhere in it.
-    answerable = not general.all() and (coverage >= 0.5 or any(m and not g for m, g in zip(matched, general)))
+    top = _top_of(hits[0], top_bits)
+    unmatched = _missing_times(intent, distinct, top)
+    unmatched += [f"{year}年{word}" for year, word in _named_documents(intent, distinct, reader)
+                  if top.year != year or word not in top.metadata]
+    unmatched += _missing_numbers(intent, top)
+    unmatched += [t for t in distinct if is_name(t, reader.named_terms) and not top.has(t)]
+    matched = np.array([(top_bits >> j) & 1 == 1 for j in range(len(distinct))], dtype=bool)
+    general = np.array([reader.idf(t) < _general_idf(reader) for t in distinct], dtype=bool)
+    coverage = float(weighted_share(np.array([top_bits], dtype=np.int64), term_weights)[0]) if distinct else 1.0
+    # Nothing to quote when the question's words are all general, or when the best passage
+    # shares only general words with a question whose specific words are nowhere in it.
+    answerable = not general.all() and (coverage >= 0.5 or bool((matched & ~general).any()))
     if coverage < MIN_COVERAGE:
-        unmatched.extend(t for j, t in enumerate(distinct) if not matched[j] and not general[j] and t not in unmatched
-                         and not any(t in u for u in unmatched))
-    unmatched = list(dict.fromkeys(unmatched))
+        unmatched += [t for t, m, g in zip(distinct, matched, general) if not m and not g]
+    unmatched = [u for u in dict.fromkeys(unmatched) if not any(u != o and u in o for o in unmatched)]
     low = bool(unmatched) or coverage < MIN_COVERAGE
     return Verdict("low" if low else "high", tuple(unmatched), answerable)
 
