@@ -4,8 +4,9 @@ Documents whose content (file bytes and metadata row) is unchanged since the las
 are not parsed or tokenized again; only new or changed documents, and unchanged ones
 that contain a dictionary word that appeared or disappeared, are.  When an index exists,
 the new file starts as a copy of it and only the changed documents' rows and the posting
-lists of their terms are rewritten (`update.py`); a first build, or one that would leave
-too many holes in the passage numbering, writes everything (`write_full`).
+lists of their terms are rewritten (`writer.update_copy`); a first build, or one that would
+leave too many holes in the passage numbering, writes everything (`writer.write_full`).
+This module plans: what changed, what to read and tokenize (on both cores); `writer` writes.
 """
 
 from __future__ import annotations
@@ -20,62 +21,28 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from multiprocessing import get_context
 from pathlib import Path
 
-import numpy as np
-import sqlite_utils
-
 from . import cleaning
 from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, learned_phrases
+from .build_types import Progress, SourceDocument
 from .errors import BuildError, IndexUnavailable
+from .filters import FILTER_FIELDS
 from .metadata import METADATA_FILE, extract, read_metadata_csv
 from .models import BuildReport, DocumentMeta, SkippedFile
 from .normalize import normalize
-from .ranking import build_postings, raw_idf
 from .readers import SUPPORTED_SUFFIXES, UnreadableSource, read_source
-from .store import (
-    SCHEMA_VERSION, TOKEN_SEPARATOR, create_indexes, create_schema, open_readonly, publish,
-    read_meta, temporary_path, write_array, write_meta,
-)
+from .store import TOKEN_SEPARATOR, open_readonly, publish, read_meta, temporary_path
+from .writer import update_copy, write_full
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, int, int], None]
 PARALLEL_THRESHOLD = 3000  # files or passages; below this a worker pool costs more than it saves
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 MAX_HOLES = 0.25  # share of unused passage ids above which a build rewrites everything
-FILTER_FIELDS = ("title", "speaker", "place", "year", "kind")
-
-
-@dataclass
-class SourceDocument:
-    """One speech file on its way into the index: metadata, passages and their tokens."""
-
-    source: str
-    path: str
-    sha256: str
-    meta: DocumentMeta
-    texts: list[str] = field(default_factory=list)
-    norms: list[str] = field(default_factory=list)
-    paragraphs: list[int] = field(default_factory=list)
-    parts: list[int] = field(default_factory=list)
-    tokens: list[list[str]] | None = None
-    dictionary: str = ""
-    phrases: set[str] = field(default_factory=set)
-    field_terms: set[str] | None = None  # terms of its metadata, once tokenized
-    old_id: int | None = None  # its id in the previous index, when it comes from there
-    stored_passages: int = 0  # its passage count there (its texts are loaded only if needed)
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.source, self.path
-
-    @property
-    def passages_count(self) -> int:
-        return len(self.texts) or self.stored_passages
 
 
 def _discover(source: Path) -> list[tuple[str, str]]:
@@ -300,10 +267,14 @@ def _build_lock(db_path: Path):
 
 
 # -- the build -------------------------------------------------------------------------------
-def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | None = None) -> BuildReport:
-    """Index every readable file under `sources` into `db_path`; see the module docstring."""
-    from .update import update_copy  # noqa: PLC0415 - update imports this module
+def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | None = None, *,
+                on_tokenize: Callable[[list[str]], None] | None = None) -> BuildReport:
+    """Index every readable file under `sources` into `db_path`; see the module docstring.
 
+    `progress(stage, done, total)` is told how far each stage is; an exception it raises
+    stops the build and leaves the previous index in place.  `on_tokenize`, a hook for
+    tests and logs, is called with the paths of the documents about to be tokenized.
+    """
     started = time.perf_counter()
     progress = progress or (lambda stage, done, total: None)
     sources = [Path(s).resolve() for s in sources]
@@ -341,6 +312,8 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
         elif previous is not None:
             previous.fill([d for d in unchanged if d.old_id not in stale_ids], with_tokens=True)
             previous.fill(stale, with_tokens=False)
+        if on_tokenize is not None:
+            on_tokenize([doc.path for doc in fresh + stale])
         _tokenize(fresh + stale, analyzer, progress, fields_of=fresh + stale if incremental else docs)
         for doc in fresh + stale:
             doc.dictionary = version
@@ -375,94 +348,3 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
         skipped=tuple(skipped),
         seconds=time.perf_counter() - started,
     )
-
-
-# -- writing ---------------------------------------------------------------------------------
-def document_row(doc: SourceDocument, doc_id: int, first_passage: int, analyzer: Analyzer) -> dict:
-    meta = doc.meta
-    field_terms = doc.field_terms
-    if field_terms is None:
-        field_terms = analyzer.field_tokens(*(getattr(meta, key) for key in FILTER_FIELDS))
-    return {
-        "id": doc_id, "source": doc.source, "path": doc.path, "sha256": doc.sha256,
-        **meta.__dict__, "first_passage": first_passage, "passages": len(doc.texts),
-        "dictionary": doc.dictionary,
-        "phrases": json.dumps(sorted(doc.phrases), ensure_ascii=False),
-        "field_terms": json.dumps(sorted(field_terms), ensure_ascii=False),
-        **{f"n_{key}": normalize(getattr(meta, key)) for key in FILTER_FIELDS},
-    }
-
-
-def passage_rows(doc: SourceDocument, doc_id: int, first_passage: int) -> Iterable[dict]:
-    for i, text in enumerate(doc.texts):
-        yield {
-            "id": first_passage + i, "doc_id": doc_id, "paragraph": doc.paragraphs[i], "part": doc.parts[i],
-            "text": text, "norm": doc.norms[i], "tokens": TOKEN_SEPARATOR.join(doc.tokens[i]),
-        }
-
-
-def corpus_meta(passages: int, slots: int, total_tokens: int, dfs: np.ndarray) -> dict:
-    """The numbers BM25 needs besides the postings: N, average length, mean IDF."""
-    average_idf = float(raw_idf(dfs.astype(np.float64), passages).mean()) if len(dfs) else 0.0
-    return {"passages": passages, "slots": slots, "total_tokens": total_tokens,
-            "avgdl": total_tokens / passages if passages else 0.0, "average_idf": average_idf}
-
-
-def source_hashes(db: sqlite_utils.Database) -> dict[str, str]:
-    return {f"{source}/{path}": sha for source, path, sha in db.execute("select source, path, sha256 from documents")}
-
-
-def write_full(path: Path, docs: list[SourceDocument], analyzer: Analyzer, build_meta: dict, progress: Progress) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-    db = sqlite_utils.Database(path)
-    db.conn.execute("pragma journal_mode = off")
-    db.conn.execute("pragma synchronous = off")
-    create_schema(db)
-    write_meta(db, {"schema_version": SCHEMA_VERSION, "complete": "0"})
-    token_lists: list[list[str]] = []
-    doc_rows: list[dict] = []
-    passage_doc: list[int] = []
-    progress("writing", 0, 3)
-    firsts = []
-    for doc_id, doc in enumerate(docs):
-        firsts.append(len(token_lists))
-        token_lists.extend(doc.tokens or [])
-        passage_doc.extend([doc_id] * len(doc.texts))
-        doc_rows.append(document_row(doc, doc_id, firsts[-1], analyzer))
-    with db.conn:
-        db["passages"].insert_all(
-            (row for doc_id, doc in enumerate(docs) for row in passage_rows(doc, doc_id, firsts[doc_id])),
-            batch_size=5000,
-        )
-        db["documents"].insert_all(doc_rows, batch_size=1000)
-        db["field_terms"].insert_all(_field_rows(doc_rows), batch_size=5000)
-    progress("writing", 1, 3)
-    postings, _, stats = build_postings(token_lists)
-    progress("writing", 2, 3)
-    with db.conn:
-        db["postings"].insert_all(
-            ({"term": p.term, "df": len(p.ids), "ids": p.ids.tobytes(), "tfs": p.tfs.tobytes()} for p in postings),
-            batch_size=5000,
-        )
-        write_array(db, "passage_doc", np.asarray(passage_doc))
-        write_array(db, "passage_chars", np.fromiter((len(t) for d in docs for t in d.texts), dtype=np.int32))
-        lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int32, count=len(token_lists))
-        write_array(db, "passage_tokens", lengths)
-        create_indexes(db)
-        dfs = np.fromiter((len(p.ids) for p in postings), dtype=np.int64, count=len(postings))
-        write_meta(db, {**build_meta, **corpus_meta(len(token_lists), len(token_lists), int(lengths.sum()), dfs),
-                        "documents": len(docs), "source_hashes": source_hashes(db)})
-        write_meta(db, {"complete": "1"})
-    progress("writing", 3, 3)
-    db.conn.close()
-
-
-def _field_rows(doc_rows: list[dict]) -> Iterable[dict]:
-    """Rows of the field_terms table: each metadata term with the documents that have it."""
-    index: dict[str, list[int]] = {}
-    for row in doc_rows:
-        for term in json.loads(row["field_terms"]):
-            index.setdefault(term, []).append(row["id"])
-    for term, doc_ids in index.items():
-        yield {"term": term, "docs": np.asarray(doc_ids, dtype=np.int32).tobytes()}

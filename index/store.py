@@ -19,6 +19,7 @@ import numpy as np
 import sqlite_utils
 
 from .errors import IndexUnavailable
+from .filters import FILTERS
 
 SCHEMA_VERSION = "4"
 TOKEN_SEPARATOR = "\t"
@@ -34,7 +35,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "first_passage": int, "passages": int, "dictionary": str,
             "phrases": str, "field_terms": str,  # JSON lists: quoted set phrases, metadata terms
             # normalised copies of the metadata, for filters
-            "n_title": str, "n_speaker": str, "n_place": str, "n_year": str, "n_kind": str,
+            **{f.column: str for f in FILTERS},
         },
         pk="id",
     )
