@@ -29,12 +29,12 @@ from pathlib import Path
 from . import cleaning
 from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, learned_phrases
 from .build_types import Progress, SourceDocument
-from .errors import BuildError, IndexUnavailable
+from .errors import BuildError, IndexUnavailable, UnreadableSource
 from .filters import FILTER_FIELDS
 from .metadata import METADATA_FILE, extract, read_metadata_csv
 from .models import BuildReport, DocumentMeta, SkippedFile
 from .normalize import normalize
-from .readers import SUPPORTED_SUFFIXES, UnreadableSource, read_source
+from .readers import SUPPORTED_SUFFIXES, read_source
 from .store import TOKEN_SEPARATOR, open_readonly, publish, read_meta, temporary_path
 from .writer import update_copy, write_full
 
@@ -172,7 +172,7 @@ def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> SourceDo
     except UnreadableSource as exc:
         return SkippedFile(path, str(exc))
     doc = parse_document(source, rel, sha, text, known)
-    return doc if doc.texts else SkippedFile(path, "no text left after cleaning")
+    return doc if doc.texts else SkippedFile(path, str(UnreadableSource("no_text_left")))
 
 
 def _read_sources(sources: list[Path], previous: Previous | None, progress: Progress):
@@ -262,7 +262,7 @@ def _build_lock(db_path: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildError(f"another build of {db_path} is running") from None
+            raise BuildError(f"another build of {db_path} is running", code="build_locked", path=db_path) from None
         yield
 
 
@@ -280,7 +280,7 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
     sources = [Path(s).resolve() for s in sources]
     for source in sources:
         if not source.is_dir():
-            raise BuildError(f"source folder not found: {source}")
+            raise BuildError(f"source folder not found: {source}", code="source_missing", path=source)
     db_path = Path(db_path).resolve()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _build_lock(db_path):

@@ -70,16 +70,19 @@ def read_meta(db: sqlite_utils.Database) -> dict[str, str]:
 def open_readonly(path: Path) -> sqlite_utils.Database:
     """Open an index for reading, or raise IndexUnavailable saying how to rebuild it."""
     if not path.is_file():
-        raise IndexUnavailable(f"no index at {path}; {REBUILD_HINT}")
+        raise IndexUnavailable(f"no index at {path}; {REBUILD_HINT}", code="index_missing", path=path)
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         db = sqlite_utils.Database(conn)
         meta = read_meta(db)
     except sqlite3.DatabaseError as exc:
-        raise IndexUnavailable(f"the index at {path} is unreadable ({exc}); {REBUILD_HINT}") from exc
+        raise IndexUnavailable(f"the index at {path} is unreadable ({exc}); {REBUILD_HINT}",
+                               code="index_damaged", path=path) from exc
     if meta.get("schema_version") != SCHEMA_VERSION or meta.get("complete") != "1":
         conn.close()
-        raise IndexUnavailable(f"the index at {path} is incomplete or from another version; {REBUILD_HINT}")
+        code = "index_outdated" if meta.get("schema_version") != SCHEMA_VERSION else "index_damaged"
+        raise IndexUnavailable(f"the index at {path} is incomplete or from another version; {REBUILD_HINT}",
+                               code=code, path=path)
     return db
 
 
