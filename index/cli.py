@@ -46,8 +46,6 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--top", type=int, default=5, help="number of passages (default 5)")
     search.add_argument("--json", action="store_true", help="print one JSON object")
 
-    commands.add_parser("bench", help="benchmark at 10k/100k/1M passages (python -m index bench --help)", add_help=False)
-
     sources = commands.add_parser("sources", help="list the indexed speeches")
     sources.add_argument("--db", type=Path)
     sources.add_argument("--json", action="store_true")
@@ -129,10 +127,6 @@ def main(argv: list[str] | None = None) -> int:
 
     jieba.setLogLevel(logging.WARNING)
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["bench"]:
-        from .bench import main as bench_main
-
-        return bench_main(argv[1:])
     args = _parser().parse_args(argv)
     try:
         if args.command == "build":
