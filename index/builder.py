@@ -267,6 +267,93 @@ def _build_lock(db_path: Path):
 
 
 # -- the build -------------------------------------------------------------------------------
+@dataclass
+class Plan:
+    """What a build does: the documents it keeps, drops and tokenizes, and how it writes them."""
+
+    docs: list[SourceDocument]  # the collection, in source order
+    fresh: list[SourceDocument]  # new or changed: parsed now
+    removed: list[SourceDocument]  # in the previous index only
+    changed: list[SourceDocument]  # their previous versions
+    stale: list[SourceDocument]  # unchanged, but to be tokenized again (a dictionary word came or went)
+    user_words: set[str]
+    incremental: bool  # update a copy of the previous index rather than write everything
+
+    @property
+    def tokenize(self) -> list[SourceDocument]:
+        return self.fresh + self.stale
+
+
+def collection_words(docs: list[SourceDocument]) -> set[str]:
+    """The user dictionary: quoted set phrases, places and speakers, normalised."""
+    words: set[str] = set()
+    for doc in docs:
+        words |= doc.phrases  # already normalised
+        words.update(normalize(w) for w in (doc.meta.place, doc.meta.speaker) if w)
+    return words
+
+
+def plan_build(previous: Previous | None, docs: list[SourceDocument], fresh: list[SourceDocument]) -> Plan:
+    """Compare the collection as read with the previous index: see `Plan`."""
+    user_words = collection_words(docs)
+    if previous is None:
+        return Plan(docs, fresh, [], [], [], user_words, incremental=False)
+    current_keys = {doc.key for doc in docs}
+    removed = [doc for key, doc in previous.docs.items() if key not in current_keys]
+    changed = [previous.docs[doc.key] for doc in fresh if doc.key in previous.docs]
+    unchanged = [doc for doc in docs if doc.old_id is not None]
+    stale_ids = previous.containing(user_words ^ previous.user_words, {d.old_id for d in unchanged})
+    stale = [doc for doc in unchanged if doc.old_id in stale_ids]
+    slots = int(previous.meta.get("slots", 0))
+    dropped = sum(d.passages_count for d in removed + changed + stale)
+    added = sum(len(d.texts) for d in fresh)
+    holes = dropped + slots - int(previous.meta["passages"])
+    incremental = bool(slots + added) and holes <= MAX_HOLES * (slots + added)
+    return Plan(docs, fresh, removed, changed, stale, user_words, incremental)
+
+
+def _load_kept(previous: Previous | None, plan: Plan) -> None:
+    """Load from the previous index what the writer needs of the documents that were not read."""
+    if previous is None:
+        return
+    if not plan.incremental:  # a full write needs every passage and its tokens
+        stale_ids = {doc.old_id for doc in plan.stale}
+        previous.fill([d for d in plan.docs if d.old_id is not None and d.old_id not in stale_ids], with_tokens=True)
+    previous.fill(plan.stale, with_tokens=False)
+
+
+def _write(plan: Plan, previous: Previous | None, db_path: Path, analyzer: Analyzer, build_meta: dict,
+           progress: Progress) -> None:
+    """Write the new index next to `db_path` and put it in place; on any failure, leave the old one."""
+    temporary = temporary_path(db_path)
+    try:
+        if plan.incremental:
+            update_copy(previous.path, temporary, drop=plan.removed + plan.changed + plan.stale, add=plan.tokenize,
+                        analyzer=analyzer, meta=build_meta, progress=progress)
+        else:
+            write_full(temporary, plan.docs, analyzer, build_meta, progress)
+        publish(temporary, db_path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        raise
+
+
+def _report(plan: Plan, skipped: list[SkippedFile], db_path: Path, seconds: float) -> BuildReport:
+    changed_keys = {doc.key for doc in plan.changed}
+    return BuildReport(
+        db_path=str(db_path),
+        documents=len(plan.docs),
+        passages=sum(d.passages_count for d in plan.docs),
+        added=tuple(sorted(d.path for d in plan.fresh if d.key not in changed_keys)),
+        changed=tuple(sorted(d.path for d in plan.changed)),
+        removed=tuple(sorted(d.path for d in plan.removed)),
+        unchanged=len(plan.docs) - len({doc.key for doc in plan.fresh}),
+        skipped=tuple(skipped),
+        seconds=seconds,
+    )
+
+
 def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | None = None, *,
                 on_tokenize: Callable[[list[str]], None] | None = None) -> BuildReport:
     """Index every readable file under `sources` into `db_path`; see the module docstring.
@@ -286,65 +373,19 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
     with _build_lock(db_path):
         previous = Previous.load(db_path)
         docs, skipped, fresh = _read_sources(sources, previous, progress)
-        old_docs = previous.docs if previous else {}
-        current_keys = {doc.key for doc in docs}
-        removed = [doc for key, doc in old_docs.items() if key not in current_keys]
-        changed = [old_docs[doc.key] for doc in fresh if doc.key in old_docs]
-
-        user_words = set()
-        for doc in docs:
-            user_words |= doc.phrases  # already normalised
-            user_words.update(normalize(w) for w in (doc.meta.place, doc.meta.speaker) if w)
-        version = dictionary_version(user_words)
-        analyzer = Analyzer(user_words)
-        unchanged = [doc for doc in docs if doc.old_id is not None]
-        stale_ids = previous.containing(user_words ^ previous.user_words, {d.old_id for d in unchanged}) if previous else set()
-        stale = [doc for doc in unchanged if doc.old_id in stale_ids]
-
-        slots = int(previous.meta.get("slots", 0)) if previous else 0
-        dropped = sum(d.passages_count for d in removed + changed + stale) if previous else 0
-        added = sum(len(d.texts) for d in fresh)
-        incremental = previous is not None and (slots + added) and (
-            dropped + (slots - int(previous.meta["passages"]))) <= MAX_HOLES * (slots + added)
-
-        if incremental:
-            previous.fill(stale, with_tokens=False)
-        elif previous is not None:
-            previous.fill([d for d in unchanged if d.old_id not in stale_ids], with_tokens=True)
-            previous.fill(stale, with_tokens=False)
+        plan = plan_build(previous, docs, fresh)
+        _load_kept(previous, plan)
+        version = dictionary_version(plan.user_words)
+        analyzer = Analyzer(plan.user_words)
         if on_tokenize is not None:
-            on_tokenize([doc.path for doc in fresh + stale])
-        _tokenize(fresh + stale, analyzer, progress, fields_of=fresh + stale if incremental else docs)
-        for doc in fresh + stale:
+            on_tokenize([doc.path for doc in plan.tokenize])
+        _tokenize(plan.tokenize, analyzer, progress, fields_of=plan.tokenize if plan.incremental else docs)
+        for doc in plan.tokenize:
             doc.dictionary = version
-
-        temporary = temporary_path(db_path)
         build_meta = {
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "analyzer_version": ANALYZER_VERSION, "dictionary_version": version,
-            "user_words": sorted(user_words), "sources": [str(s) for s in sources],
+            "user_words": sorted(plan.user_words), "sources": [str(s) for s in sources],
         }
-        try:
-            if incremental:
-                update_copy(previous.path, temporary, drop=removed + changed + stale, add=fresh + stale,
-                            analyzer=analyzer, meta=build_meta, progress=progress)
-            else:
-                write_full(temporary, docs, analyzer, build_meta, progress)
-            publish(temporary, db_path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                temporary.unlink()
-            raise
-
-    fresh_keys = {doc.key for doc in fresh}
-    return BuildReport(
-        db_path=str(db_path),
-        documents=len(docs),
-        passages=sum(d.passages_count for d in docs),
-        added=tuple(sorted(d.path for d in fresh if d.key not in old_docs)),
-        changed=tuple(sorted(d.path for d in changed)),
-        removed=tuple(sorted(d.path for d in removed)),
-        unchanged=len(docs) - len(fresh_keys),
-        skipped=tuple(skipped),
-        seconds=time.perf_counter() - started,
-    )
+        _write(plan, previous, db_path, analyzer, build_meta, progress)
+    return _report(plan, skipped, db_path, time.perf_counter() - started)

@@ -18,7 +18,7 @@ from .searcher import Searcher
 
 USAGE_ERROR = 2
 
-SEARCH_HELP = f"""\
+SEARCH_HELP = """\
 Quote the passages that answer QUERY, with their sources.
 
 The query is free text in Simplified or Traditional Chinese; words that name a place,
