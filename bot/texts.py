@@ -9,6 +9,9 @@ import html
 from datetime import datetime, timezone
 
 from index import BuildReport, Document, IndexInfo
+from index.errors import QueryError, unreadable_code
+from index.filters import FILTERS
+from index.query import MAX_QUERY_CHARS
 
 from .render import meta_lines, title_of
 
@@ -44,8 +47,7 @@ def help_text(bot_username: str | None) -> str:
             "• 结果下方的按钮：下一页、上下文（前后段落）、全文（整段或原文文件）",
             "",
             "<b>筛选</b>（写在问题里，冒号可以是全角或半角）",
-            "• 地点:岳阳　• 年份:2021",
-            "• 讲话人:王一鸥　• 标题:政府工作报告　• 类型:讲话",
+            *(f"• {_e(f.help_example)}（也可写 {_e(' '.join(k + ':' for k in f.keys[1:]))}）" for f in FILTERS),
             "例如：<code>经济 目标 地点:岳阳 年份:2021</code>",
             "",
             "<b>在群组里</b>：发送 /ask 问题，或 " + _e(at) + " 问题，或直接回复我的消息。",
@@ -87,14 +89,8 @@ def rate_limited(seconds: float) -> str:
 
 
 def query_error(code: str) -> str:
-    if code == "too_long":
-        return "问题太长了，请精简到几个关键词（500 字以内）再问。"
-    if code == "no_terms":
-        return (
-            "这条消息里没有可以检索的词（只有标点、符号或常用虚词）。"
-            f"请换几个关键词，例如：{_e(EXAMPLE)}"
-        )
-    return f"请告诉我要查什么，例如：{_e(EXAMPLE)}\n发送 /help 查看用法。"
+    """Why a question cannot be searched (a QueryError's code), in Chinese."""
+    return ERROR_MESSAGES[code] if code in QueryError.CODES else ERROR_MESSAGES["empty"]
 
 
 def no_answer(query: str) -> str:
@@ -214,31 +210,50 @@ def unsupported_upload(suffix: str, supported: tuple[str, ...]) -> str:
     return f"不支持 {_e(shown)} 文件。可以上传：{_e(' '.join(sorted(supported)))}。文件没有保存。"
 
 
-# Why the search core could not read a file (its reasons are English), said in Chinese.
-REASONS = (
-    ("empty file", "文件是空的"),
-    ("binary file", "这是二进制文件，不是文字"),
-    ("undecodable text", "无法识别文字编码"),
-    ("unsupported file type", "不支持的文件类型"),
-    ("file too large", "文件太大"),
-    ("corrupt docx: this is a legacy", "这是旧版 Word .doc 文件，请另存为 .docx"),
-    ("corrupt docx", "docx 文件已损坏"),
-    ("corrupt pdf", "pdf 文件已损坏"),
-    ("corrupt html", "html 文件已损坏"),
-    ("encrypted pdf", "pdf 文件已加密"),
-    ("pdf has no text layer", "pdf 里没有文字层（可能是扫描件）"),
-    ("pdf has no pages", "pdf 没有页面"),
-    ("html has no text", "html 里没有文字"),
-    ("docx has no text", "docx 里没有文字"),
-    ("document too deeply nested", "文档结构嵌套过深"),
-)
+# Every error code of the search core (index.errors), said in Chinese.
+ERROR_MESSAGES = {
+    "empty": f"请告诉我要查什么，例如：{_e(EXAMPLE)}\n发送 /help 查看用法。",
+    "usage": f"请告诉我要查什么，例如：{_e(EXAMPLE)}\n发送 /help 查看用法。",
+    "too_long": f"问题太长了，请精简到几个关键词（{MAX_QUERY_CHARS} 字以内）再问。",
+    "no_terms": (
+        "这条消息里没有可以检索的词（只有标点、符号或常用虚词）。"
+        f"请换几个关键词，例如：{_e(EXAMPLE)}"
+    ),
+    "index_missing": INDEX_MISSING,
+    "index_damaged": INDEX_MISSING,
+    "index_outdated": INDEX_MISSING,
+    "build_locked": REINDEX_BUSY,
+    "source_missing": "找不到讲话资料库的文件夹",
+    "unsupported_type": "不支持的文件类型",
+    "not_found": "文件不存在",
+    "permission_denied": "没有读取这个文件的权限",
+    "not_a_file": "这不是普通文件",
+    "read_failed": "无法读取文件",
+    "too_large": "文件太大",
+    "not_bytes": "不是文件内容",
+    "empty_file": "文件是空的",
+    "binary": "这是二进制文件，不是文字",
+    "undecodable": "无法识别文字编码",
+    "too_nested": "文档结构嵌套过深",
+    "unreadable": "无法读取文件内容",
+    "corrupt_html": "html 文件已损坏",
+    "html_no_text": "html 里没有文字",
+    "legacy_doc": "这是旧版 Word .doc 文件，请另存为 .docx",
+    "corrupt_docx": "docx 文件已损坏",
+    "docx_no_text": "docx 里没有文字",
+    "corrupt_pdf": "pdf 文件已损坏",
+    "encrypted_pdf": "pdf 文件已加密",
+    "pdf_no_pages": "pdf 没有页面",
+    "pdf_no_text": "pdf 里没有文字层（可能是扫描件）",
+    "no_text_left": "清理后没有剩下正文",
+}
 
 
 def reason(text: str) -> str:
-    """A reader's English reason in Chinese, the original kept in brackets for the admin."""
-    for prefix, chinese in REASONS:
-        if text.startswith(prefix):
-            return f"{chinese}（{_e(text)}）"
+    """Why a file could not be read (a reader's English reason) in Chinese, the original kept in brackets."""
+    code = unreadable_code(text)
+    if code is not None:
+        return f"{ERROR_MESSAGES[code]}（{_e(text)}）"
     return _e(text)
 
 

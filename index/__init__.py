@@ -9,12 +9,12 @@
 
 from .builder import build_index
 from .config import default_db_path, default_source_dir
-from .errors import BuildError, IndexUnavailable, QueryError, SearchError
+from .errors import BuildError, IndexUnavailable, QueryError, SearchError, UnreadableSource
 from .models import (
     BuildReport, Document, DocumentMeta, Hit, IndexInfo, Passage, Quote, SearchResult, SkippedFile,
 )
 from .query import FILTER_HELP
-from .readers import SUPPORTED_SUFFIXES, UnreadableSource, read_bytes, read_source
+from .readers import SUPPORTED_SUFFIXES, read_bytes, read_source
 from .searcher import Searcher
 
 __all__ = [

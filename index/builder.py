@@ -4,8 +4,9 @@ Documents whose content (file bytes and metadata row) is unchanged since the las
 are not parsed or tokenized again; only new or changed documents, and unchanged ones
 that contain a dictionary word that appeared or disappeared, are.  When an index exists,
 the new file starts as a copy of it and only the changed documents' rows and the posting
-lists of their terms are rewritten (`update.py`); a first build, or one that would leave
-too many holes in the passage numbering, writes everything (`write_full`).
+lists of their terms are rewritten (`writer.update_copy`); a first build, or one that would
+leave too many holes in the passage numbering, writes everything (`writer.write_full`).
+This module plans: what changed, what to read and tokenize (on both cores); `writer` writes.
 """
 
 from __future__ import annotations
@@ -20,62 +21,28 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from multiprocessing import get_context
 from pathlib import Path
 
-import numpy as np
-import sqlite_utils
-
 from . import cleaning
 from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, learned_phrases
-from .errors import BuildError, IndexUnavailable
+from .build_types import Progress, SourceDocument
+from .errors import BuildError, IndexUnavailable, UnreadableSource
+from .filters import FILTER_FIELDS
 from .metadata import METADATA_FILE, extract, read_metadata_csv
 from .models import BuildReport, DocumentMeta, SkippedFile
 from .normalize import normalize
-from .ranking import build_postings, raw_idf
-from .readers import SUPPORTED_SUFFIXES, UnreadableSource, read_source
-from .store import (
-    SCHEMA_VERSION, TOKEN_SEPARATOR, create_indexes, create_schema, open_readonly, publish,
-    read_meta, temporary_path, write_array, write_meta,
-)
+from .readers import SUPPORTED_SUFFIXES, read_source
+from .store import TOKEN_SEPARATOR, open_readonly, publish, read_meta, temporary_path
+from .writer import update_copy, write_full
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, int, int], None]
 PARALLEL_THRESHOLD = 3000  # files or passages; below this a worker pool costs more than it saves
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 MAX_HOLES = 0.25  # share of unused passage ids above which a build rewrites everything
-FILTER_FIELDS = ("title", "speaker", "place", "year", "kind")
-
-
-@dataclass
-class SourceDocument:
-    """One speech file on its way into the index: metadata, passages and their tokens."""
-
-    source: str
-    path: str
-    sha256: str
-    meta: DocumentMeta
-    texts: list[str] = field(default_factory=list)
-    norms: list[str] = field(default_factory=list)
-    paragraphs: list[int] = field(default_factory=list)
-    parts: list[int] = field(default_factory=list)
-    tokens: list[list[str]] | None = None
-    dictionary: str = ""
-    phrases: set[str] = field(default_factory=set)
-    field_terms: set[str] | None = None  # terms of its metadata, once tokenized
-    old_id: int | None = None  # its id in the previous index, when it comes from there
-    stored_passages: int = 0  # its passage count there (its texts are loaded only if needed)
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.source, self.path
-
-    @property
-    def passages_count(self) -> int:
-        return len(self.texts) or self.stored_passages
 
 
 def _discover(source: Path) -> list[tuple[str, str]]:
@@ -205,7 +172,7 @@ def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> SourceDo
     except UnreadableSource as exc:
         return SkippedFile(path, str(exc))
     doc = parse_document(source, rel, sha, text, known)
-    return doc if doc.texts else SkippedFile(path, "no text left after cleaning")
+    return doc if doc.texts else SkippedFile(path, str(UnreadableSource("no_text_left")))
 
 
 def _read_sources(sources: list[Path], previous: Previous | None, progress: Progress):
@@ -295,174 +262,130 @@ def _build_lock(db_path: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildError(f"another build of {db_path} is running") from None
+            raise BuildError(f"another build of {db_path} is running", code="build_locked", path=db_path) from None
         yield
 
 
 # -- the build -------------------------------------------------------------------------------
-def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | None = None) -> BuildReport:
-    """Index every readable file under `sources` into `db_path`; see the module docstring."""
-    from .update import update_copy  # noqa: PLC0415 - update imports this module
+@dataclass
+class Plan:
+    """What a build does: the documents it keeps, drops and tokenizes, and how it writes them."""
 
+    docs: list[SourceDocument]  # the collection, in source order
+    fresh: list[SourceDocument]  # new or changed: parsed now
+    removed: list[SourceDocument]  # in the previous index only
+    changed: list[SourceDocument]  # their previous versions
+    stale: list[SourceDocument]  # unchanged, but to be tokenized again (a dictionary word came or went)
+    user_words: set[str]
+    incremental: bool  # update a copy of the previous index rather than write everything
+
+    @property
+    def tokenize(self) -> list[SourceDocument]:
+        return self.fresh + self.stale
+
+
+def collection_words(docs: list[SourceDocument]) -> set[str]:
+    """The user dictionary: quoted set phrases, places and speakers, normalised."""
+    words: set[str] = set()
+    for doc in docs:
+        words |= doc.phrases  # already normalised
+        words.update(normalize(w) for w in (doc.meta.place, doc.meta.speaker) if w)
+    return words
+
+
+def plan_build(previous: Previous | None, docs: list[SourceDocument], fresh: list[SourceDocument]) -> Plan:
+    """Compare the collection as read with the previous index: see `Plan`."""
+    user_words = collection_words(docs)
+    if previous is None:
+        return Plan(docs, fresh, [], [], [], user_words, incremental=False)
+    current_keys = {doc.key for doc in docs}
+    removed = [doc for key, doc in previous.docs.items() if key not in current_keys]
+    changed = [previous.docs[doc.key] for doc in fresh if doc.key in previous.docs]
+    unchanged = [doc for doc in docs if doc.old_id is not None]
+    stale_ids = previous.containing(user_words ^ previous.user_words, {d.old_id for d in unchanged})
+    stale = [doc for doc in unchanged if doc.old_id in stale_ids]
+    slots = int(previous.meta.get("slots", 0))
+    dropped = sum(d.passages_count for d in removed + changed + stale)
+    added = sum(len(d.texts) for d in fresh)
+    holes = dropped + slots - int(previous.meta["passages"])
+    incremental = bool(slots + added) and holes <= MAX_HOLES * (slots + added)
+    return Plan(docs, fresh, removed, changed, stale, user_words, incremental)
+
+
+def _load_kept(previous: Previous | None, plan: Plan) -> None:
+    """Load from the previous index what the writer needs of the documents that were not read."""
+    if previous is None:
+        return
+    if not plan.incremental:  # a full write needs every passage and its tokens
+        stale_ids = {doc.old_id for doc in plan.stale}
+        previous.fill([d for d in plan.docs if d.old_id is not None and d.old_id not in stale_ids], with_tokens=True)
+    previous.fill(plan.stale, with_tokens=False)
+
+
+def _write(plan: Plan, previous: Previous | None, db_path: Path, analyzer: Analyzer, build_meta: dict,
+           progress: Progress) -> None:
+    """Write the new index next to `db_path` and put it in place; on any failure, leave the old one."""
+    temporary = temporary_path(db_path)
+    try:
+        if plan.incremental:
+            update_copy(previous.path, temporary, drop=plan.removed + plan.changed + plan.stale, add=plan.tokenize,
+                        analyzer=analyzer, meta=build_meta, progress=progress)
+        else:
+            write_full(temporary, plan.docs, analyzer, build_meta, progress)
+        publish(temporary, db_path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        raise
+
+
+def _report(plan: Plan, skipped: list[SkippedFile], db_path: Path, seconds: float) -> BuildReport:
+    changed_keys = {doc.key for doc in plan.changed}
+    return BuildReport(
+        db_path=str(db_path),
+        documents=len(plan.docs),
+        passages=sum(d.passages_count for d in plan.docs),
+        added=tuple(sorted(d.path for d in plan.fresh if d.key not in changed_keys)),
+        changed=tuple(sorted(d.path for d in plan.changed)),
+        removed=tuple(sorted(d.path for d in plan.removed)),
+        unchanged=len(plan.docs) - len({doc.key for doc in plan.fresh}),
+        skipped=tuple(skipped),
+        seconds=seconds,
+    )
+
+
+def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | None = None, *,
+                on_tokenize: Callable[[list[str]], None] | None = None) -> BuildReport:
+    """Index every readable file under `sources` into `db_path`; see the module docstring.
+
+    `progress(stage, done, total)` is told how far each stage is; an exception it raises
+    stops the build and leaves the previous index in place.  `on_tokenize`, a hook for
+    tests and logs, is called with the paths of the documents about to be tokenized.
+    """
     started = time.perf_counter()
     progress = progress or (lambda stage, done, total: None)
     sources = [Path(s).resolve() for s in sources]
     for source in sources:
         if not source.is_dir():
-            raise BuildError(f"source folder not found: {source}")
+            raise BuildError(f"source folder not found: {source}", code="source_missing", path=source)
     db_path = Path(db_path).resolve()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _build_lock(db_path):
         previous = Previous.load(db_path)
         docs, skipped, fresh = _read_sources(sources, previous, progress)
-        old_docs = previous.docs if previous else {}
-        current_keys = {doc.key for doc in docs}
-        removed = [doc for key, doc in old_docs.items() if key not in current_keys]
-        changed = [old_docs[doc.key] for doc in fresh if doc.key in old_docs]
-
-        user_words = set()
-        for doc in docs:
-            user_words |= doc.phrases  # already normalised
-            user_words.update(normalize(w) for w in (doc.meta.place, doc.meta.speaker) if w)
-        version = dictionary_version(user_words)
-        analyzer = Analyzer(user_words)
-        unchanged = [doc for doc in docs if doc.old_id is not None]
-        stale_ids = previous.containing(user_words ^ previous.user_words, {d.old_id for d in unchanged}) if previous else set()
-        stale = [doc for doc in unchanged if doc.old_id in stale_ids]
-
-        slots = int(previous.meta.get("slots", 0)) if previous else 0
-        dropped = sum(d.passages_count for d in removed + changed + stale) if previous else 0
-        added = sum(len(d.texts) for d in fresh)
-        incremental = previous is not None and (slots + added) and (
-            dropped + (slots - int(previous.meta["passages"]))) <= MAX_HOLES * (slots + added)
-
-        if incremental:
-            previous.fill(stale, with_tokens=False)
-        elif previous is not None:
-            previous.fill([d for d in unchanged if d.old_id not in stale_ids], with_tokens=True)
-            previous.fill(stale, with_tokens=False)
-        _tokenize(fresh + stale, analyzer, progress, fields_of=fresh + stale if incremental else docs)
-        for doc in fresh + stale:
+        plan = plan_build(previous, docs, fresh)
+        _load_kept(previous, plan)
+        version = dictionary_version(plan.user_words)
+        analyzer = Analyzer(plan.user_words)
+        if on_tokenize is not None:
+            on_tokenize([doc.path for doc in plan.tokenize])
+        _tokenize(plan.tokenize, analyzer, progress, fields_of=plan.tokenize if plan.incremental else docs)
+        for doc in plan.tokenize:
             doc.dictionary = version
-
-        temporary = temporary_path(db_path)
         build_meta = {
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "analyzer_version": ANALYZER_VERSION, "dictionary_version": version,
-            "user_words": sorted(user_words), "sources": [str(s) for s in sources],
+            "user_words": sorted(plan.user_words), "sources": [str(s) for s in sources],
         }
-        try:
-            if incremental:
-                update_copy(previous.path, temporary, drop=removed + changed + stale, add=fresh + stale,
-                            analyzer=analyzer, meta=build_meta, progress=progress)
-            else:
-                write_full(temporary, docs, analyzer, build_meta, progress)
-            publish(temporary, db_path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                temporary.unlink()
-            raise
-
-    fresh_keys = {doc.key for doc in fresh}
-    return BuildReport(
-        db_path=str(db_path),
-        documents=len(docs),
-        passages=sum(d.passages_count for d in docs),
-        added=tuple(sorted(d.path for d in fresh if d.key not in old_docs)),
-        changed=tuple(sorted(d.path for d in changed)),
-        removed=tuple(sorted(d.path for d in removed)),
-        unchanged=len(docs) - len(fresh_keys),
-        skipped=tuple(skipped),
-        seconds=time.perf_counter() - started,
-    )
-
-
-# -- writing ---------------------------------------------------------------------------------
-def document_row(doc: SourceDocument, doc_id: int, first_passage: int, analyzer: Analyzer) -> dict:
-    meta = doc.meta
-    field_terms = doc.field_terms
-    if field_terms is None:
-        field_terms = analyzer.field_tokens(*(getattr(meta, key) for key in FILTER_FIELDS))
-    return {
-        "id": doc_id, "source": doc.source, "path": doc.path, "sha256": doc.sha256,
-        **meta.__dict__, "first_passage": first_passage, "passages": len(doc.texts),
-        "dictionary": doc.dictionary,
-        "phrases": json.dumps(sorted(doc.phrases), ensure_ascii=False),
-        "field_terms": json.dumps(sorted(field_terms), ensure_ascii=False),
-        **{f"n_{key}": normalize(getattr(meta, key)) for key in FILTER_FIELDS},
-    }
-
-
-def passage_rows(doc: SourceDocument, doc_id: int, first_passage: int) -> Iterable[dict]:
-    for i, text in enumerate(doc.texts):
-        yield {
-            "id": first_passage + i, "doc_id": doc_id, "paragraph": doc.paragraphs[i], "part": doc.parts[i],
-            "text": text, "norm": doc.norms[i], "tokens": TOKEN_SEPARATOR.join(doc.tokens[i]),
-        }
-
-
-def corpus_meta(passages: int, slots: int, total_tokens: int, dfs: np.ndarray) -> dict:
-    """The numbers BM25 needs besides the postings: N, average length, mean IDF."""
-    average_idf = float(raw_idf(dfs.astype(np.float64), passages).mean()) if len(dfs) else 0.0
-    return {"passages": passages, "slots": slots, "total_tokens": total_tokens,
-            "avgdl": total_tokens / passages if passages else 0.0, "average_idf": average_idf}
-
-
-def source_hashes(db: sqlite_utils.Database) -> dict[str, str]:
-    return {f"{source}/{path}": sha for source, path, sha in db.execute("select source, path, sha256 from documents")}
-
-
-def write_full(path: Path, docs: list[SourceDocument], analyzer: Analyzer, build_meta: dict, progress: Progress) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-    db = sqlite_utils.Database(path)
-    db.conn.execute("pragma journal_mode = off")
-    db.conn.execute("pragma synchronous = off")
-    create_schema(db)
-    write_meta(db, {"schema_version": SCHEMA_VERSION, "complete": "0"})
-    token_lists: list[list[str]] = []
-    doc_rows: list[dict] = []
-    passage_doc: list[int] = []
-    progress("writing", 0, 3)
-    firsts = []
-    for doc_id, doc in enumerate(docs):
-        firsts.append(len(token_lists))
-        token_lists.extend(doc.tokens or [])
-        passage_doc.extend([doc_id] * len(doc.texts))
-        doc_rows.append(document_row(doc, doc_id, firsts[-1], analyzer))
-    with db.conn:
-        db["passages"].insert_all(
-            (row for doc_id, doc in enumerate(docs) for row in passage_rows(doc, doc_id, firsts[doc_id])),
-            batch_size=5000,
-        )
-        db["documents"].insert_all(doc_rows, batch_size=1000)
-        db["field_terms"].insert_all(_field_rows(doc_rows), batch_size=5000)
-    progress("writing", 1, 3)
-    postings, _, stats = build_postings(token_lists)
-    progress("writing", 2, 3)
-    with db.conn:
-        db["postings"].insert_all(
-            ({"term": p.term, "df": len(p.ids), "ids": p.ids.tobytes(), "tfs": p.tfs.tobytes()} for p in postings),
-            batch_size=5000,
-        )
-        write_array(db, "passage_doc", np.asarray(passage_doc))
-        write_array(db, "passage_chars", np.fromiter((len(t) for d in docs for t in d.texts), dtype=np.int32))
-        lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int32, count=len(token_lists))
-        write_array(db, "passage_tokens", lengths)
-        create_indexes(db)
-        dfs = np.fromiter((len(p.ids) for p in postings), dtype=np.int64, count=len(postings))
-        write_meta(db, {**build_meta, **corpus_meta(len(token_lists), len(token_lists), int(lengths.sum()), dfs),
-                        "documents": len(docs), "source_hashes": source_hashes(db)})
-        write_meta(db, {"complete": "1"})
-    progress("writing", 3, 3)
-    db.conn.close()
-
-
-def _field_rows(doc_rows: list[dict]) -> Iterable[dict]:
-    """Rows of the field_terms table: each metadata term with the documents that have it."""
-    index: dict[str, list[int]] = {}
-    for row in doc_rows:
-        for term in json.loads(row["field_terms"]):
-            index.setdefault(term, []).append(row["id"])
-    for term, doc_ids in index.items():
-        yield {"term": term, "docs": np.asarray(doc_ids, dtype=np.int32).tobytes()}
+        _write(plan, previous, db_path, analyzer, build_meta, progress)
+    return _report(plan, skipped, db_path, time.perf_counter() - started)

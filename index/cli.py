@@ -10,24 +10,75 @@ from pathlib import Path
 
 from .builder import build_index
 from .config import DB_ENV, SOURCE_ENV, default_db_path, default_source_dir
-from .errors import QueryError, SearchError
+from .errors import QueryError, SearchError, unreadable_code
+from .filters import FILTER_HELP, FILTERS
 from .models import BuildReport, SearchResult
-from .query import FILTER_HELP
+from .query import MAX_QUERY_CHARS
 from .searcher import Searcher
 from .sources import missing_line, source_line
 
 USAGE_ERROR = 2
 
-SEARCH_HELP = f"""\
+SEARCH_HELP = """\
 Quote the passages that answer QUERY, with their sources.
 
 The query is free text in Simplified or Traditional Chinese; words that name a place,
-speaker, year or meeting found in a speech's metadata favour that speech. Filters
-restrict the search to matching speeches:
-  {FILTER_HELP}
-(also place: year: speaker: title: kind:, with ":" or "：").
+speaker, year or title found in a speech's metadata favour that speech. Filters
+restrict the search to matching speeches (":" or "："):
+""" + "".join(f"  {f.help_example}  (also {' '.join(k + ':' for k in f.keys[1:])})\n" for f in FILTERS) + """\
 With QUERY "-", read one query per line from standard input and print JSON Lines.
 """
+
+REBUILD = "请运行 {rebuild} 重建索引。"
+# Every error code as the command line says it, in Chinese; str(exc) follows in brackets
+# where it carries details.  {path}: the file concerned; {rebuild}: the command to run.
+MESSAGES = {
+    "empty": "查询是空的，请写上要查的词。",
+    "too_long": f"查询太长了，最多检索 {MAX_QUERY_CHARS} 个字。",
+    "no_terms": "查询里没有可以检索的词（只有标点、符号或常用虚词）。",
+    "usage": "参数有误。",
+    "index_missing": "索引不存在：{path}。" + REBUILD,
+    "index_damaged": "索引已损坏或不完整：{path}。" + REBUILD,
+    "index_outdated": "索引来自另一个版本：{path}。" + REBUILD,
+    "build_locked": "另一个构建正在写这个索引：{path}，请等它完成后再试。",
+    "source_missing": "找不到讲话所在的文件夹：{path}",
+    "unsupported_type": "不支持的文件类型",
+    "not_found": "文件不存在",
+    "permission_denied": "没有读取权限",
+    "not_a_file": "不是普通文件",
+    "read_failed": "无法读取文件",
+    "too_large": "文件太大",
+    "not_bytes": "不是字节数据",
+    "empty_file": "文件是空的",
+    "binary": "这是二进制文件，不是文字",
+    "undecodable": "无法识别文字编码",
+    "too_nested": "文档结构嵌套过深",
+    "unreadable": "无法读取文件内容",
+    "corrupt_html": "html 文件已损坏",
+    "html_no_text": "html 里没有文字",
+    "legacy_doc": "这是旧版 Word .doc 文件，请另存为 .docx",
+    "corrupt_docx": "docx 文件已损坏",
+    "docx_no_text": "docx 里没有文字",
+    "corrupt_pdf": "pdf 文件已损坏",
+    "encrypted_pdf": "pdf 文件已加密",
+    "pdf_no_pages": "pdf 没有页面",
+    "pdf_no_text": "pdf 里没有文字层（可能是扫描件）",
+    "no_text_left": "清理后没有剩下正文",
+}
+
+
+def error_message(exc: SearchError, db: Path | None = None) -> str:
+    """One line in Chinese for a failure of the search core; `db` is the --db the user gave."""
+    rebuild = "python -m index build" + (f" --db {db}" if db is not None else "")
+    path = getattr(exc, "path", None) or db or default_db_path()
+    message = MESSAGES.get(exc.code, "出错了。").format(path=path, rebuild=rebuild)
+    return f"错误：{message}" if exc.code.startswith(("index_", "build_", "source_")) else f"错误：{message}（{exc}）"
+
+
+def skipped_reason(reason: str) -> str:
+    """Why a build skipped a file, in Chinese, the English reason in brackets."""
+    code = unreadable_code(reason)
+    return f"{MESSAGES[code]}（{reason}）" if code else reason
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,8 +98,6 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--top", type=int, default=5, help="number of passages (default 5)")
     search.add_argument("--json", action="store_true", help="print one JSON object")
 
-    commands.add_parser("bench", help="benchmark at 10k/100k/1M passages (python -m index bench --help)", add_help=False)
-
     sources = commands.add_parser("sources", help="list the indexed speeches")
     sources.add_argument("--db", type=Path)
     sources.add_argument("--json", action="store_true")
@@ -62,7 +111,7 @@ def _print_build(report: BuildReport) -> None:
           f"unchanged: {report.unchanged}")
     print(f"skipped: {len(report.skipped)}")
     for skipped in report.skipped:
-        print(f"  {skipped.path}: {skipped.reason}")
+        print(f"  {skipped.path}: {skipped_reason(skipped.reason)}")
     print(f"seconds: {report.seconds:.2f}")
 
 
@@ -131,10 +180,6 @@ def main(argv: list[str] | None = None) -> int:
 
     jieba.setLogLevel(logging.WARNING)
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["bench"]:
-        from .bench import main as bench_main
-
-        return bench_main(argv[1:])
     args = _parser().parse_args(argv)
     try:
         if args.command == "build":
@@ -146,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             return _search(args)
         return _sources(args)
     except SearchError as exc:  # QueryError, IndexUnavailable, BuildError: one line each
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_message(exc, getattr(args, "db", None)), file=sys.stderr)
         return USAGE_ERROR if isinstance(exc, QueryError) else 1
     except KeyboardInterrupt:
         print("interrupted; the previous index is unchanged", file=sys.stderr)

@@ -1,23 +1,99 @@
-"""The search core's failures; each edge (CLI, bot) turns them into one message."""
+"""The search core's failures, one vocabulary: each error has a stable `code`.
+
+`str(exc)` is a short English sentence for logs and administrators; the edges (CLI, bot)
+turn `exc.code` into a message for the user, each in exactly one place.  Details travel
+as attributes (`path`, `suffix`, ...), not inside the sentence only.
+"""
 
 from __future__ import annotations
 
 
 class SearchError(Exception):
-    """Base class: str(exc) is a message fit for a user."""
+    """Base class of the search core's failures."""
 
+    CODES: tuple[str, ...] = ()
+    code = "error"
 
-class IndexUnavailable(SearchError):
-    """The index file is missing, corrupt, incomplete or from another version."""
+    def __init__(self, message: str, *, code: str | None = None, **details: object) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        for name, value in details.items():
+            setattr(self, name, value)
 
 
 class QueryError(SearchError):
-    """A query that cannot be searched; `code` lets the bot phrase it in Chinese."""
+    """A query that cannot be searched."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+    CODES = ("empty", "too_long", "no_terms", "usage")
+
+    def __init__(self, code: str, message: str, **details: object) -> None:
+        super().__init__(message, code=code, **details)
+
+
+class IndexUnavailable(SearchError):
+    """The index file is missing, damaged, or from another version; `path` when known."""
+
+    CODES = ("index_missing", "index_damaged", "index_outdated")
+    code = "index_damaged"
+    path = None
 
 
 class BuildError(SearchError):
     """A build that could not start or finish; the previous index stays in place."""
+
+    CODES = ("build_locked", "source_missing")
+    code = "build_locked"
+    path = None
+
+
+# code -> how str(exc) begins; some add details: "binary file (PNG image)".
+UNREADABLE_REASONS = {
+    "unsupported_type": "unsupported file type",
+    "not_found": "file not found",
+    "permission_denied": "permission denied",
+    "not_a_file": "not a regular file",
+    "read_failed": "cannot read file",
+    "too_large": "file too large",
+    "not_bytes": "not a byte string",
+    "empty_file": "empty file",
+    "binary": "binary file",
+    "undecodable": "undecodable text",
+    "too_nested": "document too deeply nested",
+    "unreadable": "cannot read",
+    "corrupt_html": "corrupt html",
+    "html_no_text": "html has no text",
+    "legacy_doc": "corrupt docx: this is a legacy Word .doc file",
+    "corrupt_docx": "corrupt docx",
+    "docx_no_text": "docx has no text",
+    "corrupt_pdf": "corrupt pdf",
+    "encrypted_pdf": "encrypted pdf",
+    "pdf_no_pages": "pdf has no pages",
+    "pdf_no_text": "pdf has no text layer",
+    "no_text_left": "no text left after cleaning",
+}
+
+
+class UnreadableSource(SearchError):
+    """A file that cannot be turned into text; ``str(exc)`` (also ``reason``) is a short English reason."""
+
+    CODES = tuple(UNREADABLE_REASONS)
+
+    def __init__(self, code: str, reason: str | None = None, **details: object) -> None:
+        if code not in UNREADABLE_REASONS:
+            raise ValueError(f"unknown code {code!r}")
+        self.reason = reason or UNREADABLE_REASONS[code]
+        super().__init__(self.reason, code=code, **details)
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def unreadable_code(reason: str) -> str | None:
+    """The code of an UnreadableSource from its reason (as a SkippedFile keeps it), or None."""
+    heads = [(head, code) for code, head in UNREADABLE_REASONS.items() if reason.startswith(head)]
+    return max(heads, key=lambda pair: len(pair[0]))[1] if heads else None
+
+
+ERRORS = (QueryError, IndexUnavailable, BuildError, UnreadableSource)
+CODES = tuple(code for error in ERRORS for code in error.CODES)

@@ -7,19 +7,11 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import QueryError
+from .filters import FILTER_HELP, FILTER_KEYS  # noqa: F401 - FILTER_HELP: its historical home
 from .normalize import normalize
 
 MAX_QUERY_CHARS = 1000
 
-# Filter keys as users type them, mapped to DocumentMeta fields.
-FILTER_KEYS = {
-    "地点": "place", "地区": "place", "place": "place",
-    "年份": "year", "年": "year", "year": "year",
-    "讲话人": "speaker", "讲话者": "speaker", "作者": "speaker", "speaker": "speaker",
-    "标题": "title", "title": "title",
-    "类型": "kind", "kind": "kind",
-}
-FILTER_HELP = "地点:岳阳  年份:2021  讲话人:王一鸥  标题:政府工作报告  类型:讲话"
 _FILTER = re.compile(r"(?<!\S)(" + "|".join(sorted(map(re.escape, FILTER_KEYS), key=len, reverse=True)) + r")[:：]\s*(\S+)")
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import sqlite_utils
 
 from .errors import IndexUnavailable
+from .filters import FILTERS
 
 SCHEMA_VERSION = "4"
 TOKEN_SEPARATOR = "\t"
@@ -34,7 +35,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "first_passage": int, "passages": int, "dictionary": str,
             "phrases": str, "field_terms": str,  # JSON lists: quoted set phrases, metadata terms
             # normalised copies of the metadata, for filters
-            "n_title": str, "n_speaker": str, "n_place": str, "n_year": str, "n_kind": str,
+            **{f.column: str for f in FILTERS},
         },
         pk="id",
     )
@@ -69,16 +70,19 @@ def read_meta(db: sqlite_utils.Database) -> dict[str, str]:
 def open_readonly(path: Path) -> sqlite_utils.Database:
     """Open an index for reading, or raise IndexUnavailable saying how to rebuild it."""
     if not path.is_file():
-        raise IndexUnavailable(f"no index at {path}; {REBUILD_HINT}")
+        raise IndexUnavailable(f"no index at {path}; {REBUILD_HINT}", code="index_missing", path=path)
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         db = sqlite_utils.Database(conn)
         meta = read_meta(db)
     except sqlite3.DatabaseError as exc:
-        raise IndexUnavailable(f"the index at {path} is unreadable ({exc}); {REBUILD_HINT}") from exc
+        raise IndexUnavailable(f"the index at {path} is unreadable ({exc}); {REBUILD_HINT}",
+                               code="index_damaged", path=path) from exc
     if meta.get("schema_version") != SCHEMA_VERSION or meta.get("complete") != "1":
         conn.close()
-        raise IndexUnavailable(f"the index at {path} is incomplete or from another version; {REBUILD_HINT}")
+        code = "index_outdated" if meta.get("schema_version") != SCHEMA_VERSION else "index_damaged"
+        raise IndexUnavailable(f"the index at {path} is incomplete or from another version; {REBUILD_HINT}",
+                               code=code, path=path)
     return db
 
 

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from index import Searcher, bench
+from benchmarks import speed
+from benchmarks.report import format_report
+from benchmarks.resampling import HAND_WRITTEN_QUERIES, load_pool, make_queries
+from index import Searcher
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SIZES = (300, 500)  # the seeds have 177 passages: these repeat them 1.7 and 2.8 times
@@ -22,7 +25,7 @@ def report(tmp_path_factory):
     argv = ["--corpus", str(SEEDS), "--sizes", ",".join(map(str, SIZES)), "--queries", "60",
             "--repeat", "1", "--workdir", str(workdir), "--json", str(workdir / "report.json"),
             "--max-rank-bm25", str(MAX_RANK_BM25), "--baseline-queries", "50", "--full-build", "--keep", "--quiet"]
-    assert bench.main(argv) == 0
+    assert speed.main(argv) == 0
     return json.loads((workdir / "report.json").read_text(encoding="utf-8")), workdir
 
 
@@ -59,7 +62,7 @@ def test_rank_bm25_is_skipped_with_a_reason_above_its_limit(report):
     result = data["sizes"]["500"]
     assert "--max-rank-bm25" in result["rank_bm25"]["skipped"]
     assert result["ratios"]["rank_bm25_over_ours_ranking_p50"] is None
-    rows = [line.split() for line in bench.format_report(data).splitlines() if line.startswith("rank-bm25 ")]
+    rows = [line.split() for line in format_report(data).splitlines() if line.startswith("rank-bm25 ")]
     assert rows and all(row[-1] == "skipped" and row[-2] != "skipped" for row in rows)
 
 
@@ -94,7 +97,7 @@ def test_a_resampled_collection_is_a_real_index_of_whole_documents(report):
 
 def test_the_table_has_one_column_per_size(report):
     data, _ = report
-    table = bench.format_report(data)
+    table = format_report(data)
     header = table.splitlines()[0].split()
     assert header == ["passages", "300", "500"]
     assert "rank-bm25 full p50 / p95, ms" in table and "targets:" in table
@@ -104,24 +107,24 @@ def test_the_table_has_one_column_per_size(report):
     ("10k,100k,1M", [10_000, 100_000, 1_000_000]), ("500, 2000", [500, 2000]), ("1.5k", [1500]),
 ])
 def test_sizes_accept_k_and_m_suffixes(text, sizes):
-    assert bench.parse_sizes(text) == sizes
+    assert speed.parse_sizes(text) == sizes
 
 
 @pytest.mark.parametrize("text", ["", "abc", "5", "10k,x"])
 def test_bad_sizes_are_refused(text):
     with pytest.raises(Exception, match="size|passages|no sizes"):
-        bench.parse_sizes(text)
+        speed.parse_sizes(text)
 
 
 def test_a_missing_corpus_is_one_error_line(tmp_path, capsys):
-    assert bench.main(["--corpus", str(tmp_path / "nowhere"), "--workdir", str(tmp_path), "--sizes", "100"]) == 1
+    assert speed.main(["--corpus", str(tmp_path / "nowhere"), "--workdir", str(tmp_path), "--sizes", "100"]) == 1
     assert capsys.readouterr().err.strip() == f"error: corpus folder not found: {tmp_path / 'nowhere'}"
 
 
 def test_queries_are_fixed_by_the_seed_and_drawn_from_real_passages(tmp_path):
-    pool = bench.load_pool([SEEDS], tmp_path)
-    first, second = bench.make_queries(pool, 80), bench.make_queries(pool, 80)
+    pool = load_pool([SEEDS], tmp_path)
+    first, second = make_queries(pool, 80), make_queries(pool, 80)
     assert first == second and len(set(first)) > 70
-    assert first[:30] == list(bench.HAND_WRITTEN_QUERIES)
+    assert first[:30] == list(HAND_WRITTEN_QUERIES)
     vocabulary = {t for doc in pool.docs for tokens in doc.tokens for t in tokens}
     assert all(set(q.split()) <= vocabulary for q in first[30:])

@@ -28,7 +28,7 @@ def db(tmp_path_factory):
     result = run("build", "--source", str(folder / "seeds"), "--db", str(path), "--quiet")
     assert result.returncode == 0, result.stderr
     assert "documents: 5" in result.stdout and "skipped: 1" in result.stdout
-    assert "garbage.txt: binary file" in result.stdout and "seconds:" in result.stdout
+    assert "garbage.txt: 这是二进制文件，不是文字（binary file）" in result.stdout and "seconds:" in result.stdout
     return path
 
 
@@ -61,16 +61,20 @@ def test_json_lines_from_stdin(db):
 def test_bad_queries_exit_2_with_a_message(db, query):
     result = run("search", "--db", str(db), query)
     assert result.returncode == 2
-    assert result.stderr.startswith("error:") and "Traceback" not in result.stderr
+    assert result.stderr.startswith("错误：") and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_missing_and_corrupt_index_say_how_to_rebuild(tmp_path):
     result = run("search", "--db", str(tmp_path / "none.sqlite"), "岳阳")
-    assert result.returncode == 1 and "python -m index build" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("错误：索引不存在")
+    assert f"python -m index build --db {tmp_path / 'none.sqlite'}" in result.stderr
     corrupt = tmp_path / "corrupt.sqlite"
     corrupt.write_bytes(os.urandom(8192))
     result = run("search", "--db", str(corrupt), "岳阳")
-    assert result.returncode == 1 and "python -m index build" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"python -m index build --db {corrupt}" in result.stderr
 
 
 def test_search_builds_the_default_index_when_missing(tmp_path):

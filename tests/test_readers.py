@@ -1,4 +1,4 @@
-"""Tests for index/readers.py: real files written to tmp_path, fast and offline."""
+"""Tests for index/readers/: real files written to tmp_path, fast and offline."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import zipfile
 
 import pytest
 
+from index.errors import unreadable_code
 from index.readers import (
     MAX_FILE_SIZE,
+    READERS,
     SUPPORTED_SUFFIXES,
     UnreadableSource,
     read_bytes,
@@ -268,8 +270,37 @@ def test_supported_suffixes():
 
 
 def test_reason_is_str_of_exception():
-    exc = UnreadableSource("empty file")
-    assert str(exc) == "empty file" and exc.reason == "empty file"
+    exc = UnreadableSource("empty_file")
+    assert str(exc) == "empty file" and exc.reason == "empty file" and exc.code == "empty_file"
+
+
+def test_supported_suffixes_are_the_reader_table():
+    assert SUPPORTED_SUFFIXES == tuple(READERS) == (".txt", ".md", ".docx", ".html", ".htm", ".pdf")
+
+
+@pytest.mark.parametrize("suffix", [".xyz", ".doc", ".pdfx", ""])
+def test_an_unknown_suffix_is_refused_by_name_not_read_as_pdf(suffix):
+    with pytest.raises(UnreadableSource) as caught:
+        read_bytes(b"%PDF-1.4 looks like a pdf", suffix)
+    assert caught.value.code == "unsupported_type" and caught.value.suffix == suffix
+    assert str(caught.value) == (f"unsupported file type {suffix}" if suffix else "unsupported file type (no extension)")
+
+
+@pytest.mark.parametrize(
+    ("data", "suffix", "code"),
+    [
+        (b"", ".txt", "empty_file"),
+        (b"\x89PNG\r\n\x1a\n\0\0", ".txt", "binary"),
+        (b"not a zip", ".docx", "corrupt_docx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old word", ".docx", "legacy_doc"),
+        (b"no header", ".pdf", "corrupt_pdf"),
+        (b"<html><body><script>x</script></body></html>", ".html", "html_no_text"),
+    ],
+)
+def test_each_failure_has_a_code_and_its_reason_names_it(data, suffix, code):
+    with pytest.raises(UnreadableSource) as caught:
+        read_bytes(data, suffix)
+    assert caught.value.code == code and unreadable_code(str(caught.value)) == code
 
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Retrieval quality: index/evaluation.py on hand-made data, the question set and its data, and the
+"""Retrieval quality: benchmarks/retrieval.py on hand-made data, the question set and its data, and the
 engine against the naive baseline on seeds/ + tests/data/retrieval/ (`pytest -s` prints the table).
 
 Everything read here lives in this repository: tests/data/retrieval/ is a small copy of the shared
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from index.evaluation import (
+from benchmarks.retrieval import (
     Metrics,
     Question,
     evaluate,
@@ -60,7 +60,7 @@ ROW = {"id": "x", "set": "corpus", "query": "GDP目标", "source": "cn-national-
        "doc": "gwr_national/gwr_2023.txt", "answer": "国内生产总值增长5%左右"}
 
 
-# ---------------------------------------------------------------- (a) evaluation.py, hand-made data
+# ---------------------------------------------------------------- (a) retrieval.py, hand-made data
 
 class TestLoadQuestions:
     def test_reads_frozen_questions_and_skips_blank_lines(self, tmp_path):

@@ -1,27 +1,127 @@
-"""Update a copy of the index in place of rebuilding it: the incremental half of a build.
+"""Write an index file: whole (`write_full`), or as an updated copy of the previous one (`update_copy`).
 
-The copy loses the passages of dropped documents (removed, changed, or to be tokenized
-again) and gains the new ones under fresh ids after the largest id in use, so the ids of
-everything else, and their rows, stay as they are.  Only the posting lists of terms that
-occur in dropped or added passages are rewritten; BM25's corpus-wide numbers (N, average
-length, mean IDF) are recomputed, and the searcher derives the weights from them.
+A full write numbers every passage from 0.  An update copies the previous file, drops the
+passages of dropped documents (removed, changed, or to be tokenized again) and adds the
+new ones under fresh ids after the largest id in use, so the ids of everything else, and
+their rows, stay as they are.  Only the posting lists of terms that occur in dropped or
+added passages are rewritten; BM25's corpus-wide numbers (N, average length, mean IDF)
+are recomputed, and the searcher derives the weights from them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import sqlite_utils
 
 from .analysis import Analyzer
-from .builder import Progress, SourceDocument, corpus_meta, document_row, passage_rows, source_hashes
-from .store import TOKEN_SEPARATOR, read_array, write_array, write_meta
+from .build_types import Progress, SourceDocument
+from .filters import FILTER_FIELDS
+from .normalize import normalize
+from .ranking import build_postings, raw_idf
+from .store import (
+    SCHEMA_VERSION, TOKEN_SEPARATOR, create_indexes, create_schema, read_array, write_array, write_meta,
+)
 
 
+def document_row(doc: SourceDocument, doc_id: int, first_passage: int, analyzer: Analyzer) -> dict:
+    meta = doc.meta
+    field_terms = doc.field_terms
+    if field_terms is None:
+        field_terms = analyzer.field_tokens(*(getattr(meta, key) for key in FILTER_FIELDS))
+    return {
+        "id": doc_id, "source": doc.source, "path": doc.path, "sha256": doc.sha256,
+        **meta.__dict__, "first_passage": first_passage, "passages": len(doc.texts),
+        "dictionary": doc.dictionary,
+        "phrases": json.dumps(sorted(doc.phrases), ensure_ascii=False),
+        "field_terms": json.dumps(sorted(field_terms), ensure_ascii=False),
+        **{f"n_{key}": normalize(getattr(meta, key)) for key in FILTER_FIELDS},
+    }
+
+
+def passage_rows(doc: SourceDocument, doc_id: int, first_passage: int) -> Iterable[dict]:
+    for i, text in enumerate(doc.texts):
+        yield {
+            "id": first_passage + i, "doc_id": doc_id, "paragraph": doc.paragraphs[i], "part": doc.parts[i],
+            "text": text, "norm": doc.norms[i], "tokens": TOKEN_SEPARATOR.join(doc.tokens[i]),
+        }
+
+
+def corpus_meta(passages: int, slots: int, total_tokens: int, dfs: np.ndarray) -> dict:
+    """The numbers BM25 needs besides the postings: N, average length, mean IDF."""
+    average_idf = float(raw_idf(dfs.astype(np.float64), passages).mean()) if len(dfs) else 0.0
+    return {"passages": passages, "slots": slots, "total_tokens": total_tokens,
+            "avgdl": total_tokens / passages if passages else 0.0, "average_idf": average_idf}
+
+
+def source_hashes(db: sqlite_utils.Database) -> dict[str, str]:
+    return {f"{source}/{path}": sha for source, path, sha in db.execute("select source, path, sha256 from documents")}
+
+
+def write_full(path: Path, docs: list[SourceDocument], analyzer: Analyzer, build_meta: dict, progress: Progress) -> None:
+    """Write to `path` an index of `docs` (tokenized), passages numbered from 0."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    db = sqlite_utils.Database(path)
+    db.conn.execute("pragma journal_mode = off")
+    db.conn.execute("pragma synchronous = off")
+    create_schema(db)
+    write_meta(db, {"schema_version": SCHEMA_VERSION, "complete": "0"})
+    token_lists: list[list[str]] = []
+    doc_rows: list[dict] = []
+    passage_doc: list[int] = []
+    progress("writing", 0, 3)
+    firsts = []
+    for doc_id, doc in enumerate(docs):
+        firsts.append(len(token_lists))
+        token_lists.extend(doc.tokens or [])
+        passage_doc.extend([doc_id] * len(doc.texts))
+        doc_rows.append(document_row(doc, doc_id, firsts[-1], analyzer))
+    with db.conn:
+        db["passages"].insert_all(
+            (row for doc_id, doc in enumerate(docs) for row in passage_rows(doc, doc_id, firsts[doc_id])),
+            batch_size=5000,
+        )
+        db["documents"].insert_all(doc_rows, batch_size=1000)
+        db["field_terms"].insert_all(_field_rows(doc_rows), batch_size=5000)
+    progress("writing", 1, 3)
+    postings, _, stats = build_postings(token_lists)
+    progress("writing", 2, 3)
+    with db.conn:
+        db["postings"].insert_all(
+            ({"term": p.term, "df": len(p.ids), "ids": p.ids.tobytes(), "tfs": p.tfs.tobytes()} for p in postings),
+            batch_size=5000,
+        )
+        write_array(db, "passage_doc", np.asarray(passage_doc))
+        write_array(db, "passage_chars", np.fromiter((len(t) for d in docs for t in d.texts), dtype=np.int32))
+        lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int32, count=len(token_lists))
+        write_array(db, "passage_tokens", lengths)
+        create_indexes(db)
+        dfs = np.fromiter((len(p.ids) for p in postings), dtype=np.int64, count=len(postings))
+        write_meta(db, {**build_meta, **corpus_meta(len(token_lists), len(token_lists), int(lengths.sum()), dfs),
+                        "documents": len(docs), "source_hashes": source_hashes(db)})
+        write_meta(db, {"complete": "1"})
+    progress("writing", 3, 3)
+    db.conn.close()
+
+
+def _field_rows(doc_rows: list[dict]) -> Iterable[dict]:
+    """Rows of the field_terms table: each metadata term with the documents that have it."""
+    index: dict[str, list[int]] = {}
+    for row in doc_rows:
+        for term in json.loads(row["field_terms"]):
+            index.setdefault(term, []).append(row["id"])
+    for term, doc_ids in index.items():
+        yield {"term": term, "docs": np.asarray(doc_ids, dtype=np.int32).tobytes()}
+
+
+# -- the incremental update ------------------------------------------------------------------
 def update_copy(previous: Path, target: Path, drop: list[SourceDocument], add: list[SourceDocument], analyzer: Analyzer,
                 meta: dict, progress: Progress) -> None:
     """Write to `target` the index at `previous` minus the `drop` documents plus `add`."""
