@@ -24,7 +24,7 @@ def rank_terms(searcher: Searcher, terms: Sequence[str], k: int = TOP) -> tuple[
     """BM25 alone, as `rank_bm25.BM25Okapi` defines it, over the searcher's posting lists:
     ids and scores of the k best passages.  No metadata boosts, coordination, short-passage
     prior or quotes: the part of `Searcher.search` that bm25s and rank-bm25 also do."""
-    return searcher.rank(list(terms), k)
+    return searcher.bm25_top(list(terms), k)
 
 
 def same_ranking(ids: np.ndarray, scores: np.ndarray, reference: np.ndarray) -> bool:

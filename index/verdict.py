@@ -137,6 +137,8 @@ def judge(reader, intent: Intent, distinct: list[str], term_weights: np.ndarray,
     """The verdict on a search's hits (see the module docstring)."""
     if not hits or top_bits is None:
         return Verdict("low", ())
+    if not distinct:  # filters alone: the documents asked for, nothing to judge
+        return Verdict("high")
     top = _top_of(hits[0], top_bits)
     unmatched = _missing_times(intent, distinct, top)
     unmatched += [f"{year}年{word}" for year, word in _named_documents(intent, distinct, reader)
