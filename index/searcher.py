@@ -348,10 +348,41 @@ class Searcher:
         rows = self._rows(ids)
         return [Passage(i, self.document(rows[i][1]), rows[i][2], rows[i][3]) for i in ids]
 
-    def documents(self) -> list[Document]:
+    def documents(self, offset: int = 0, limit: int = -1) -> list[Document]:
+        """Documents grouped by source folder, by path within one; `limit` -1 means all."""
         with self._lock:
-            rows = list(self._db.query("select * from documents order by id"))
+            rows = list(self._db.query(
+                "select * from documents order by source, path, id limit ? offset ?", [limit, offset]))
         return [self._documents.get(row["id"]) or self._document(row) for row in rows]
+
+    def sources(self) -> dict[str, int]:
+        """Each source folder the index was built from (absolute) -> its number of documents."""
+        with self._lock:
+            counts = dict(self._db.execute("select source, count(*) from documents group by source").fetchall())
+        built_from = self._meta.get("sources", "[]")
+        folders = json.loads(built_from) if isinstance(built_from, str) else built_from
+        return {folder: counts.get(folder, 0) for folder in sorted(set(folders) | set(counts))}
+
+    def document_by_sha(self, prefix: str) -> Document | None:
+        """The document whose content hash starts with `prefix` (hex), if any."""
+        if not prefix or any(ch not in "0123456789abcdef" for ch in prefix):
+            return None
+        with self._lock:
+            row = next(self._db.query(
+                "select * from documents where substr(sha256, 1, ?) = ? order by id limit 1", [len(prefix), prefix]), None)
+        return None if row is None else self._document(row)
+
+    def passage_at(self, doc_id: int, ordinal: int) -> int | None:
+        """The id of a document's `ordinal`-th passage (0-based), if it has that many."""
+        if not 0 <= doc_id < len(self._doc_count) - 1 or not 0 <= ordinal < self._doc_count[doc_id]:
+            return None
+        return int(self._doc_first[doc_id]) + ordinal
+
+    def ordinal_of(self, passage_id: int) -> int | None:
+        """The 0-based position of a passage within its document."""
+        if not 0 <= passage_id < self._slots or self._passage_doc[passage_id] == len(self._doc_count) - 1:
+            return None
+        return passage_id - int(self._doc_first[int(self._passage_doc[passage_id])])
 
     def info(self) -> IndexInfo:
         return IndexInfo(
