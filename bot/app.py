@@ -88,7 +88,7 @@ def add_handlers(application: Application) -> None:
             CommandHandler("start", handlers.start),
             CommandHandler("help", handlers.help_command),
             CommandHandler("sources", handlers.sources),
-            CommandHandler(["whoami", "id"], handlers.whoami),
+            CommandHandler("whoami", handlers.whoami),
             CommandHandler("ask", handlers.ask),
             CommandHandler("reindex", admin.reindex),
             CommandHandler("stats", admin.stats),
