@@ -65,7 +65,8 @@ class SearchService:
         return await self._call(lambda s: s.context(passage_id, before=before, after=after))
 
     async def documents(self, offset: int = 0, limit: int = -1) -> list[Document]:
-        return await self._call(lambda s: s.documents(offset, limit))
+        """Grouped by source folder, by path within one (the order of /sources)."""
+        return await self._call(lambda s: s.documents(offset, limit, by_source=True))
 
     async def sources(self) -> dict[str, int]:
         return await self._call(lambda s: s.sources())

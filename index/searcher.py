@@ -348,11 +348,12 @@ class Searcher:
         rows = self._rows(ids)
         return [Passage(i, self.document(rows[i][1]), rows[i][2], rows[i][3]) for i in ids]
 
-    def documents(self, offset: int = 0, limit: int = -1) -> list[Document]:
-        """Documents grouped by source folder, by path within one; `limit` -1 means all."""
+    def documents(self, offset: int = 0, limit: int = -1, by_source: bool = False) -> list[Document]:
+        """Documents in id order, or grouped by source folder and by path within one;
+        `limit` -1 means all."""
+        order = "source, path, id" if by_source else "id"
         with self._lock:
-            rows = list(self._db.query(
-                "select * from documents order by source, path, id limit ? offset ?", [limit, offset]))
+            rows = list(self._db.query(f"select * from documents order by {order} limit ? offset ?", [limit, offset]))
         return [self._documents.get(row["id"]) or self._document(row) for row in rows]
 
     def sources(self) -> dict[str, int]:
