@@ -15,6 +15,7 @@ from index import IndexUnavailable
 
 from .app import build_application
 from .config import CLI_HINT, ConfigError, Settings, env_example, settings_markdown
+from .logs import quiet_third_party
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=settings.log_level
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every URL, token included
+    quiet_third_party(settings.log_level)
 
     application = build_application(settings)
     try:
