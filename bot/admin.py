@@ -114,7 +114,8 @@ def count_files(folder: Path) -> int:
 
 
 async def current_plan(state: BotState) -> Plan:
-    return await asyncio.to_thread(plan_rebuild, await state.search.sources(), state.settings.source_dir)
+    indexed = await state.search.sources()
+    return await asyncio.to_thread(plan_rebuild, indexed, state.settings.source_dir)
 
 
 async def reindex(update: Update, context: Context) -> None:

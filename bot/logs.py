@@ -23,4 +23,5 @@ def quiet_third_party(level: str) -> None:
         if name == "jieba":
             for handler in list(logger.handlers):
                 logger.removeHandler(handler)
-        logger.setLevel(logging.DEBUG if debug and name not in ("httpx", "httpcore") else logging.WARNING)
+        verbose = debug and name not in ("httpx", "httpcore")
+        logger.setLevel(logging.DEBUG if verbose else logging.WARNING)

@@ -388,7 +388,8 @@ def render_sources(
         for source, count in sources.items():
             if count:
                 label = f"📁 {shorten(folder_name(source), 16)}"
-                jumps.append(InlineKeyboardButton(label, callback_data=callback_data("s", first // page_size)))
+                data = callback_data("s", first // page_size)
+                jumps.append(InlineKeyboardButton(label, callback_data=data))
             first += count
         rows.extend(jumps[i : i + 2] for i in range(0, len(jumps), 2))
     text = "\n".join(lines)

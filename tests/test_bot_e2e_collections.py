@@ -119,7 +119,8 @@ async def test_a_rebuild_that_would_lose_a_folder_asks_first(bot, folders):
         assert "没有重建索引" in text and "删掉 3 篇讲话" in text
         assert f"来源文件夹不存在：{news}" in text and "/reindex 确认" in text
         uploads = snapshot(folders.source_dir)
-        bot.server.send_user_document(chat, boss, "另一篇.txt", NEW_SPEECH.replace("北海", "钦州").encode())
+        other = NEW_SPEECH.replace("北海", "钦州").encode()
+        bot.server.send_user_document(chat, boss, "另一篇.txt", other)
         refused = await wait_for_text(bot, chat, "上传的文件没有保存")
         assert "删掉 3 篇讲话" in text_of(refused)
         assert snapshot(folders.source_dir) == uploads

@@ -19,7 +19,6 @@ jieba.Tokenizer().initialize()
 
 @pytest.mark.parametrize("level, expected", [("INFO", 0), ("DEBUG", 1)])
 def test_jieba_lines_appear_once_at_debug_and_never_at_info(level, expected):
-    run = subprocess.run(
-        [sys.executable, "-c", SCRIPT, level], capture_output=True, text=True, timeout=60, check=True
-    )
+    command = [sys.executable, "-c", SCRIPT, level]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True)
     assert run.stderr.count("Prefix dict has been built") == expected, run.stderr
