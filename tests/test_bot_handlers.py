@@ -261,3 +261,32 @@ def test_progress_and_build_report_texts():
         "跳过 12 个文件：" in text and "• bad0.txt：这是二进制文件，不是文字（binary file）" in text
     )
     assert "……另有 2 个" in text
+
+
+# --- rebuild plans -----------------------------------------------------------------------
+
+
+def test_a_rebuild_plan_reads_every_folder_and_counts_what_it_would_lose(tmp_path):
+    from bot.admin import plan_rebuild
+
+    kept, emptied, gone, uploads = (tmp_path / n for n in ("kept", "emptied", "gone", "uploads"))
+    for folder, files in ((kept, 100), (emptied, 3)):
+        folder.mkdir()
+        for number in range(files):
+            (folder / f"{number}.txt").write_text("讲话", encoding="utf-8")
+    (kept / "metadata.csv").write_text("file,title\n", encoding="utf-8")  # not a speech
+    plan = plan_rebuild({str(kept): 100}, uploads)
+    assert plan.folders == (kept, uploads) and uploads.is_dir()
+    assert plan.lost == 0 and not plan.needs_confirmation
+
+    (kept / "0.txt").unlink()  # one of 100 gone: within the 2% a rebuild may drop unasked
+    assert plan_rebuild({str(kept): 100}, uploads).lost == 1
+    assert not plan_rebuild({str(kept): 100}, uploads).needs_confirmation
+
+    plan = plan_rebuild({str(kept): 100, str(emptied): 10, str(gone): 24_177}, kept)
+    assert plan.folders == (kept, emptied)  # the upload folder is one of them: once
+    assert plan.missing == {str(gone): 24_177} and plan.shrunk == {str(kept): 1, str(emptied): 7}
+    assert plan.needs_confirmation
+    text = visible_text(texts.rebuild_would_lose(plan, for_upload=False))
+    assert "重建会删掉 24185 篇讲话" in text and f"来源文件夹不存在：{gone}（24177 篇）" in text
+    assert text.endswith("发送 /reindex 确认")
