@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     SPEECHES_DB=/data/speeches.sqlite \
-    SPEECHES_DIR=/data/speeches
+    SPEECHES_DIR=/data/speeches \
+    BOT_STATE_DB=/data/bot-state.sqlite
 
 RUN groupadd --system --gid 10001 bot \
     && useradd --system --uid 10001 --gid bot --home-dir /home/bot --create-home \

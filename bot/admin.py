@@ -10,8 +10,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import re
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from telegram import Message, Update
@@ -27,6 +30,8 @@ from index import (
     build_index,
     read_bytes,
 )
+
+from index.metadata import METADATA_FILE
 
 from . import texts
 from .state import BotState, bot_state
@@ -48,20 +53,95 @@ async def is_admin(update: Update, context: Context, refusal: str = texts.NOT_AD
 # --- /reindex ----------------------------------------------------------------------------
 
 
+CONFIRM_WORDS = ("确认", "force", "confirm")
+MAX_SILENT_LOSS = 0.02  # a rebuild may drop up to this share of the documents unasked
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a rebuild will read, and what it would lose compared with the current index."""
+
+    folders: tuple[Path, ...]  # existing folders to build from
+    missing: dict[str, int]  # folder the index was built from that is gone -> its documents
+    shrunk: dict[str, int]  # folder with fewer files than indexed documents -> how many fewer
+    documents: int  # in the current index
+
+    @property
+    def lost(self) -> int:
+        return sum(self.missing.values()) + sum(self.shrunk.values())
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.lost > MAX_SILENT_LOSS * self.documents
+
+
+def plan_rebuild(indexed: dict[str, int], upload_dir: Path) -> Plan:
+    """Build from every folder the index was built from, plus the upload folder.
+
+    `indexed` maps each source folder of the current index to its number of documents.
+    Slow-ish (it counts files), so run it in a thread.
+    """
+    folders: dict[str, Path] = {}
+    missing: dict[str, int] = {}
+    shrunk: dict[str, int] = {}
+    for name, count in indexed.items():
+        folder = Path(name)
+        if not folder.is_dir():
+            missing[name] = count
+            continue
+        folders[str(folder.resolve())] = folder
+        fewer = count - count_files(folder)
+        if fewer > 0:
+            shrunk[name] = fewer
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    folders.setdefault(str(upload_dir.resolve()), upload_dir)
+    return Plan(tuple(folders.values()), missing, shrunk, sum(indexed.values()))
+
+
+def count_files(folder: Path) -> int:
+    """Files a build would try to read (hidden files, metadata.csv and READMEs left out)."""
+    count = 0
+    for _, subfolders, names in os.walk(folder):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        count += sum(
+            1
+            for name in names
+            if not name.startswith(".")
+            and name != METADATA_FILE
+            and name.lower().rsplit(".", 1)[0] != "readme"
+        )
+    return count
+
+
+async def current_plan(state: BotState) -> Plan:
+    indexed = await state.search.sources()
+    return await asyncio.to_thread(plan_rebuild, indexed, state.settings.source_dir)
+
+
 async def reindex(update: Update, context: Context) -> None:
+    """/reindex rebuilds from all source folders; /reindex 确认 also when that loses documents."""
     if not await is_admin(update, context):
         return
     state = bot_state(context)
+    message = update.effective_message
     if state.indexing.locked():
-        await update.effective_message.reply_text(texts.REINDEX_BUSY)
+        await message.reply_text(texts.REINDEX_BUSY)
+        return
+    plan = await current_plan(state)
+    confirmed = bool(context.args) and context.args[0].lower() in CONFIRM_WORDS
+    if plan.needs_confirmation and not confirmed:
+        await message.reply_text(texts.rebuild_would_lose(plan, for_upload=False))
+        return
+    if state.indexing.locked():
+        await message.reply_text(texts.REINDEX_BUSY)
         return
     await state.indexing.acquire()  # an unlocked lock is taken without yielding: no race
     try:
-        status = await update.effective_message.reply_text(texts.REINDEX_STARTED)
+        status = await message.reply_text(texts.REINDEX_STARTED)
     except BaseException:
         state.indexing.release()
         raise
-    context.application.create_task(report_rebuild(state, status), update=update)
+    context.application.create_task(report_rebuild(state, status, plan.folders), update=update)
 
 
 class Progress:
@@ -74,12 +154,12 @@ class Progress:
         self.latest = (stage, done, total)  # one atomic assignment; no lock needed
 
 
-async def report_rebuild(state: BotState, status: Message) -> None:
+async def report_rebuild(state: BotState, status: Message, folders: Sequence[Path]) -> None:
     """Rebuild while editing `status` at most every BOT_PROGRESS_SECONDS, then summarise."""
     progress = Progress()
     started = time.monotonic()
     try:
-        build = asyncio.ensure_future(rebuild(state, progress))
+        build = asyncio.ensure_future(rebuild(state, folders, progress))
         shown = None
         while not build.done():
             await asyncio.wait({build}, timeout=max(0.05, state.settings.progress_seconds))
@@ -98,14 +178,16 @@ async def report_rebuild(state: BotState, status: Message) -> None:
         state.indexing.release()
 
 
-async def rebuild(state: BotState, progress: Progress | None = None) -> BuildReport:
-    """Build the index from the collection in a thread, then answer from the new one.
+async def rebuild(
+    state: BotState, folders: Sequence[Path], progress: Progress | None = None
+) -> BuildReport:
+    """Build the index from `folders` in a thread, then answer from the new one.
 
     The caller holds state.indexing.
     """
     settings = state.settings
     report = await asyncio.to_thread(
-        build_index, sources=[settings.source_dir], db_path=settings.db_path, progress=progress
+        build_index, sources=list(folders), db_path=settings.db_path, progress=progress
     )
     if progress is not None:
         progress("loading", 0, 0)
@@ -169,28 +251,40 @@ async def upload(update: Update, context: Context) -> None:
     if same is not None:
         await message.reply_text(texts.duplicate_upload(same.relative_to(folder).as_posix()))
         return
+    plan = await current_plan(state)
+    if plan.needs_confirmation:
+        await message.reply_text(texts.rebuild_would_lose(plan, for_upload=True))
+        return
     if state.indexing.locked():
         await message.reply_text(texts.UPLOAD_BUSY)
         return
     async with state.indexing:
-        await index_upload(state, message, folder, safe_filename(name, suffix), data)
+        await index_upload(state, message, folder, safe_filename(name, suffix), data, plan)
 
 
 async def index_upload(
-    state: BotState, message: Message, folder: Path, name: str, data: bytes
+    state: BotState, message: Message, folder: Path, name: str, data: bytes, plan: Plan
 ) -> None:
     path = await asyncio.to_thread(save_new, folder, name, data)
     relative = path.relative_to(folder).as_posix()
     status = await message.reply_text(texts.upload_saved(relative))
     try:
-        report = await rebuild(state)
+        report = await rebuild(state, plan.folders)
     except Exception as error:
         logger.exception("Indexing the upload %s failed", relative)
         path.unlink(missing_ok=True)
         await edit(status, texts.build_failed(str(error) or type(error).__name__))
         return
     skipped = next((s for s in report.skipped if s.path in (relative, str(path))), None)
-    indexed = next((d for d in await state.search.documents() if d.path == relative), None)
+    source = str(folder.resolve())
+    indexed = next(
+        (
+            d
+            for d in await state.search.documents()
+            if d.path == relative and d.source == source
+        ),
+        None,
+    )
     if skipped is not None or indexed is None:
         path.unlink(missing_ok=True)
         reason = skipped.reason if skipped else "没有找到可以收录的段落"

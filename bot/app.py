@@ -36,6 +36,8 @@ from .state import STATE, BotState, QueryStore, RateLimiter
 
 logger = logging.getLogger(__name__)
 
+PASSAGE_KEY = r"[0-9a-f]{12}\.\d{1,6}"  # see bot.service.passage_key
+
 NON_TEXT = (
     filters.Sticker.ALL
     | filters.PHOTO
@@ -74,7 +76,7 @@ def build_application(settings: Settings) -> Application:
     )
     application.bot_data[STATE] = BotState(
         settings=settings,
-        queries=QueryStore(),
+        queries=QueryStore(settings.state_file),
         limiter=RateLimiter(*settings.rate_limit),
     )
     add_handlers(application)
@@ -90,6 +92,7 @@ def add_handlers(application: Application) -> None:
             CommandHandler("start", handlers.start),
             CommandHandler("help", handlers.help_command),
             CommandHandler("sources", handlers.sources),
+            CommandHandler("whoami", handlers.whoami),
             CommandHandler("ask", handlers.ask),
             CommandHandler("reindex", admin.reindex),
             CommandHandler("stats", admin.stats),
@@ -99,9 +102,10 @@ def add_handlers(application: Application) -> None:
             MessageHandler(private & filters.Document.ALL, admin.upload),
             MessageHandler(private & NON_TEXT, handlers.non_text_hint),
             CallbackQueryHandler(handlers.page_button, pattern=r"^p:[\w-]+:\d{1,4}$"),
-            CallbackQueryHandler(handlers.context_button, pattern=r"^c:[0-9a-f]{4}:\d+$"),
-            CallbackQueryHandler(handlers.full_button, pattern=r"^f:[\w-]+:[0-9a-f]{4}:\d+$"),
-            CallbackQueryHandler(handlers.file_button, pattern=r"^d:[0-9a-f]{4}:\d+$"),
+            CallbackQueryHandler(handlers.context_button, pattern=rf"^c:{PASSAGE_KEY}$"),
+            CallbackQueryHandler(handlers.full_button, pattern=rf"^f:[\w-]+:{PASSAGE_KEY}$"),
+            CallbackQueryHandler(handlers.file_button, pattern=r"^d:[0-9a-f]{12}$"),
+            CallbackQueryHandler(handlers.sources_button, pattern=r"^s:\d{1,6}$"),
             CallbackQueryHandler(handlers.stale_button),
             InlineQueryHandler(handlers.inline_query),
         ]
@@ -122,6 +126,7 @@ async def post_shutdown(application: Application) -> None:
     state: BotState = application.bot_data[STATE]
     if state.service is not None:
         state.service.close()
+    state.queries.close()
 
 
 def open_index(settings: Settings) -> Searcher:

@@ -69,6 +69,12 @@ SETTINGS: tuple[Setting, ...] = (
         shown_default="seeds/",
     ),
     Setting(
+        "BOT_STATE_DB",
+        "",
+        "SQLite file where the bot keeps asked questions for paging across restarts.",
+        shown_default="bot-state.sqlite next to SPEECHES_DB",
+    ),
+    Setting(
         "BOT_RATE_LIMIT",
         "10/60",
         "Questions per user: N/S allows at most N questions in S seconds; 0 disables the limit.",
@@ -119,6 +125,11 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str = ""
     log_level: str = "INFO"
+    state_path: Path | None = None  # None: bot-state.sqlite next to the index
+
+    @property
+    def state_file(self) -> Path:
+        return self.state_path or self.db_path.parent / "bot-state.sqlite"
 
     @property
     def base_url(self) -> str:
@@ -160,6 +171,7 @@ class Settings:
             webhook_port=int(parse_number("BOT_WEBHOOK_PORT", get("BOT_WEBHOOK_PORT"))),
             webhook_secret=parse_secret(get("BOT_WEBHOOK_SECRET")),
             log_level=parse_log_level(get("BOT_LOG_LEVEL")),
+            state_path=Path(get("BOT_STATE_DB")) if get("BOT_STATE_DB") else None,
         )
         if settings.webhook_url and not settings.webhook_secret:
             raise ConfigError(WEBHOOK_SECRET_MISSING)

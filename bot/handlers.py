@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from telegram import (
+    CallbackQuery,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
@@ -28,7 +29,9 @@ from index import Document, Passage, QueryError, SearchResult
 from . import texts
 from .render import (
     PAGE_SIZE,
+    SOURCES_PAGE,
     Reply,
+    pages_of,
     render_answer,
     render_context,
     render_group_answer,
@@ -37,6 +40,7 @@ from .render import (
     render_sources,
     title_of,
 )
+from .service import document_key
 from .state import BotState, bot_state
 
 logger = logging.getLogger(__name__)
@@ -70,11 +74,16 @@ async def start(update: Update, context: Context) -> None:
     message = update.effective_message
     payload = context.args[0] if context.args else ""
     if payload.startswith("q") and update.effective_chat.type == ChatType.PRIVATE:
-        asked = bot_state(context).queries.get(payload[1:])
+        asked = bot_state(context).queries.get(
+            payload[1:], user_id(update), update.effective_chat.id, link=True
+        )
         if asked is None:
             await message.reply_text(texts.EXPIRED_LINK)
         else:
             await answer(update, context, asked.query)
+        return
+    if payload == "help":  # from the inline mode's "no results? see how" button
+        await message.reply_text(texts.help_text(context.bot.username))
         return
     user = update.effective_user
     await message.reply_text(
@@ -87,9 +96,37 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 async def sources(update: Update, context: Context) -> None:
-    documents = await bot_state(context).search.documents()
-    for text in render_sources(documents):
-        await update.effective_message.reply_text(text)
+    """/sources: one message, the first page of the collection; buttons turn the pages."""
+    reply = await sources_page(context, 0)
+    await update.effective_message.reply_text(reply.text, reply_markup=reply.keyboard)
+
+
+async def sources_button(update: Update, context: Context) -> None:
+    """s:<page> — another page of /sources, in place."""
+    callback = update.callback_query
+    reply = await sources_page(context, int(callback.data.split(":")[1]))
+    await callback.answer()
+    await edit_in_place(callback, reply)
+
+
+async def sources_page(context: Context, page: int) -> Reply:
+    service = bot_state(context).search
+    folders = await service.sources()
+    pages = pages_of(sum(folders.values()), SOURCES_PAGE)
+    page = min(max(0, page), pages - 1)
+    documents = await service.documents(page * SOURCES_PAGE, SOURCES_PAGE)
+    return render_sources(documents, folders, page)
+
+
+async def whoami(update: Update, context: Context) -> None:
+    """/whoami (or /id): the numeric ids an admin needs for BOT_ADMIN_IDS."""
+    user = update.effective_user
+    chat = update.effective_chat
+    is_admin = bot_state(context).settings.is_admin(user.id if user else None)
+    await update.effective_message.reply_text(
+        texts.whoami(user.id if user else None, chat.id, chat.type, is_admin),
+        do_quote=is_group(update),
+    )
 
 
 async def ask(update: Update, context: Context) -> None:
@@ -140,10 +177,10 @@ async def answer(update: Update, context: Context, question: str) -> None:
     message = update.effective_message
     group = is_group(update)
     started = time.perf_counter()
-    user_id = update.effective_user.id if update.effective_user else 0
-    wait = state.limiter.check(user_id, time.monotonic())
+    asker = user_id(update)
+    wait = state.limiter.check(asker, time.monotonic())
     if wait:
-        if state.limiter.should_warn(user_id, time.monotonic()):
+        if state.limiter.should_warn(asker, time.monotonic()):
             await message.reply_text(texts.rate_limited(wait), do_quote=group)
         return
     try:
@@ -155,21 +192,21 @@ async def answer(update: Update, context: Context, question: str) -> None:
         await message.reply_text(texts.no_answer(question), do_quote=group)
         state.search.record_answer(started)
         return
-    qid = state.queries.add(question)
-    remember_spans(state, qid, result)
+    qid = state.queries.add(question, asker, update.effective_chat.id, shared=group)
+    keys = await remember_spans(state, qid, result)
     if group:
         reply = render_group_answer(result, qid, context.bot.username)
     else:
-        reply = render_answer(result, qid, 0, state.search.tag)
+        reply = render_answer(result, qid, 0, keys)
     await message.reply_text(reply.text, reply_markup=reply.keyboard, do_quote=group)
     state.search.record_answer(started)
 
 
-def remember_spans(state: BotState, qid: str, result: SearchResult) -> None:
-    asked = state.queries.get(qid)
-    if asked is not None:
-        for hit in result.hits:
-            asked.spans[hit.passage_id] = hit.spans
+async def remember_spans(state: BotState, qid: str, result: SearchResult) -> dict[int, str]:
+    """Keep the matched words of each hit (to bold the full passage); return the hits' keys."""
+    keys = await state.search.passage_keys(result.hits)
+    state.queries.remember_spans(qid, {keys[hit.passage_id]: hit.spans for hit in result.hits})
+    return keys
 
 
 # --- buttons -----------------------------------------------------------------------------
@@ -181,7 +218,7 @@ async def page_button(update: Update, context: Context) -> None:
     callback = update.callback_query
     _, qid, page_text = callback.data.split(":")
     page = int(page_text)
-    asked = state.queries.get(qid)
+    asked = state.queries.get(qid, user_id(update), update.effective_chat.id)
     if asked is None:
         await callback.answer(texts.EXPIRED, show_alert=True)
         return
@@ -192,9 +229,13 @@ async def page_button(update: Update, context: Context) -> None:
     if result is None or not result.hits:
         await callback.answer(texts.NO_MORE_RESULTS)
         return
-    remember_spans(state, qid, result)
-    reply = render_answer(result, qid, page, state.search.tag)
+    keys = await remember_spans(state, qid, result)
+    reply = render_answer(result, qid, page, keys)
     await callback.answer()
+    await edit_in_place(callback, reply)
+
+
+async def edit_in_place(callback: CallbackQuery, reply: Reply) -> None:
     try:
         await callback.edit_message_text(reply.text, reply_markup=reply.keyboard)
     except BadRequest as error:
@@ -203,14 +244,14 @@ async def page_button(update: Update, context: Context) -> None:
 
 
 async def context_button(update: Update, context: Context) -> None:
-    """c:<index tag>:<passage id> — the passages before and after a hit."""
+    """c:<passage key> — the passages before and after a hit."""
     callback = update.callback_query
-    _, tag, passage_text = callback.data.split(":")
-    passage_id = int(passage_text)
     service = bot_state(context).search
-    if tag != service.tag:
+    found = await service.resolve(callback.data.split(":")[1])
+    if found is None:
         await callback.answer(texts.INDEX_CHANGED, show_alert=True)
         return
+    passage_id = found[1]
     passages = await service.context(passage_id, before=1, after=1)
     focus = next((p for p in passages if p.id == passage_id), None)
     document = await document_of(context, focus) if focus else None
@@ -223,35 +264,30 @@ async def context_button(update: Update, context: Context) -> None:
 
 
 async def full_button(update: Update, context: Context) -> None:
-    """f:<qid>:<index tag>:<passage id> — the whole passage, matched words in bold."""
+    """f:<qid>:<passage key> — the whole passage, matched words in bold."""
     callback = update.callback_query
-    _, qid, tag, passage_text = callback.data.split(":")
-    passage_id = int(passage_text)
+    _, qid, key = callback.data.split(":")
     state = bot_state(context)
-    if tag != state.search.tag:
+    found = await state.search.resolve(key)
+    if found is None:
         await callback.answer(texts.INDEX_CHANGED, show_alert=True)
         return
-    passage = await state.search.passage(passage_id)
+    passage = await state.search.passage(found[1])
     document = await document_of(context, passage) if passage else None
     if passage is None or document is None:
         await callback.answer(texts.PASSAGE_GONE, show_alert=True)
         return
-    asked = state.queries.get(qid)
-    spans = asked.spans.get(passage_id, ()) if asked else ()
+    asked = state.queries.get(qid, user_id(update), update.effective_chat.id)
+    spans = state.queries.spans(qid, key) if asked else ()
     await callback.answer()
-    for reply in render_passage(passage, document, state.search.tag, spans):
+    for reply in render_passage(passage, document, document_key(document), spans):
         await send(update, context, reply)
 
 
 async def file_button(update: Update, context: Context) -> None:
-    """d:<index tag>:<document id> — the original file of a speech."""
+    """d:<document key> — the original file of a speech."""
     callback = update.callback_query
-    _, tag, document_text = callback.data.split(":")
-    service = bot_state(context).search
-    if tag != service.tag:
-        await callback.answer(texts.INDEX_CHANGED, show_alert=True)
-        return
-    document = await service.document(int(document_text))
+    document = await bot_state(context).search.document_by_key(callback.data.split(":")[1])
     path = Path(document.file_path) if document else None
     if path is None or not path.is_file():
         await callback.answer(texts.FILE_GONE, show_alert=True)
@@ -341,6 +377,10 @@ async def on_error(update: object, context: Context) -> None:
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+
+def user_id(update: Update) -> int:
+    return update.effective_user.id if update.effective_user else 0
 
 
 def is_group(update: Update) -> bool:

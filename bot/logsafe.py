@@ -16,7 +16,7 @@ TOKEN_IN_TEXT = re.compile(r"(?<![A-Za-z0-9_-])(bot)?(\d{3,}):[A-Za-z0-9_-]{30,}
 MASK = "***"
 
 # Libraries that log every request (httpx: the URL with the token) or every socket event.
-CHATTY_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "tornado.access")
+CHATTY_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "tornado.access", "jieba")
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -65,6 +65,7 @@ def configure_logging(level: str, token: str = "") -> None:
     """Log to stderr at `level` with tokens masked; chatty libraries only log warnings unless
     `level` is DEBUG."""
     logging.basicConfig(format=FORMAT, level=level)
+    _drop_jieba_handler()
     token_filter = TokenFilter(token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(token_filter)
@@ -73,3 +74,13 @@ def configure_logging(level: str, token: str = "") -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
     # PTB's bootstrap retry loop logs under "telegram.ext" (see telegram/ext/_utils/networkloop)
     logging.getLogger("telegram.ext").addFilter(StartupAbortFilter())
+
+
+def _drop_jieba_handler() -> None:
+    """jieba adds its own stderr handler at import, so each of its lines came out twice (once
+    there, once through the root handler, unmasked by ours): that handler goes."""
+    import jieba  # noqa: F401 - imported here so its handler exists to remove
+
+    logger = logging.getLogger("jieba")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)

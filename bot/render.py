@@ -23,6 +23,10 @@ MAX_ENTITIES = 100
 MAX_CALLBACK_BYTES = 64
 PAGE_SIZE = 3
 QUESTION_SHOWN = 60  # characters of the question echoed above the answer
+TITLE_SHOWN = 80  # characters of a title in source lines (metadata.csv may hold anything)
+FIELD_SHOWN = 30  # characters of a speaker, place or date
+COUNT_SHOWN = 30  # totals above this are noise (every passage sharing a word): not shown
+SOURCES_PAGE = 20  # documents per page of /sources
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -148,15 +152,21 @@ def number_mark(n: int) -> str:
 # --- sources -----------------------------------------------------------------------------
 
 
-def title_of(document: Document) -> str:
-    return document.meta.title or document.path.rsplit("/", 1)[-1]
+def title_of(document: Document, limit: int = TITLE_SHOWN) -> str:
+    """The title (else the file name), cut to `limit` characters."""
+    return shorten(document.meta.title or document.path.rsplit("/", 1)[-1], limit)
+
+
+def details_of(meta: DocumentMeta) -> list[str]:
+    """Speaker, place and date, each cut short; unknown ones left out."""
+    return [shorten(part, FIELD_SHOWN) for part in (meta.speaker, meta.place, meta.date) if part]
 
 
 def source_line(document: Document, paragraph: int) -> str:
     """《title》 speaker · place · date · 第N段, escaped; unknown fields are left out."""
     meta = document.meta
     head = f"《{title_of(document)}》"
-    rest = [part for part in (meta.speaker, meta.place, meta.date) if part]
+    rest = details_of(meta)
     rest.append(f"第{paragraph}段")
     line = head + " " + " · ".join(rest)
     return html.escape(line, quote=False)
@@ -165,10 +175,10 @@ def source_line(document: Document, paragraph: int) -> str:
 def meta_lines(meta: DocumentMeta) -> list[str]:
     unknown = "未识别"
     return [
-        f"标题：{html.escape(meta.title or unknown)}",
-        f"讲话人：{html.escape(meta.speaker or unknown)}",
-        f"地点：{html.escape(meta.place or unknown)}",
-        f"日期：{html.escape(meta.date or unknown)}",
+        f"标题：{html.escape(shorten(meta.title, 200) or unknown)}",
+        f"讲话人：{html.escape(shorten(meta.speaker, FIELD_SHOWN) or unknown)}",
+        f"地点：{html.escape(shorten(meta.place, FIELD_SHOWN) or unknown)}",
+        f"日期：{html.escape(shorten(meta.date, FIELD_SHOWN) or unknown)}",
     ]
 
 
@@ -203,18 +213,29 @@ def pages_of(total: int, page_size: int = PAGE_SIZE) -> int:
     return max(1, -(-total // page_size))
 
 
-def render_answer(result: SearchResult, qid: str, page: int, index_tag: str) -> Reply:
+def answer_header(query: str, total: int, page: int) -> str:
+    """🔎 「question」, with the count and page only where they tell the reader something.
+
+    Any passage sharing a single word with the question counts, so a count in the
+    thousands says nothing; the page number alone is shown then.
+    """
+    pages = pages_of(total)
+    head = f"🔎 「{shorten(query, QUESTION_SHOWN)}」"
+    if total <= COUNT_SHOWN:
+        head += f" 共 {total} 段" + (f" · 第 {page + 1}/{pages} 页" if pages > 1 else "")
+    elif page > 0:
+        head += f" · 第 {page + 1} 页"
+    return html.escape(head, quote=False)
+
+
+def render_answer(result: SearchResult, qid: str, page: int, keys: dict[int, str]) -> Reply:
     """A page of results for a private chat (or an expanded group answer).
 
-    Buttons: p:<qid>:<page> pages, c:<index_tag>:<passage id> shows the context,
-    f:<qid>:<index_tag>:<passage id> the whole passage.
+    Buttons: p:<qid>:<page> pages, c:<passage key> shows the context, f:<qid>:<passage
+    key> the whole passage; `keys` maps each hit's passage id to its stable key.
     """
     pages = pages_of(result.total)
-    header = html.escape(
-        f"🔎 「{shorten(result.query, QUESTION_SHOWN)}」 共 {result.total} 段"
-        + (f" · 第 {page + 1}/{pages} 页" if pages > 1 else ""),
-        quote=False,
-    )
+    header = answer_header(result.query, result.total, page)
     first = page * PAGE_SIZE + 1
     numbers = range(first, first + len(result.hits))
     blocks = _hit_blocks(result.hits, [number_mark(n) for n in numbers], header)
@@ -222,11 +243,11 @@ def render_answer(result: SearchResult, qid: str, page: int, index_tag: str) -> 
         [
             InlineKeyboardButton(
                 f"上下文 {number_mark(first + i)}",
-                callback_data=callback_data("c", index_tag, hit.passage_id),
+                callback_data=callback_data("c", keys[hit.passage_id]),
             ),
             InlineKeyboardButton(
                 f"全文 {number_mark(first + i)}",
-                callback_data=callback_data("f", qid, index_tag, hit.passage_id),
+                callback_data=callback_data("f", qid, keys[hit.passage_id]),
             ),
         ]
         for i, hit in enumerate(result.hits)
@@ -252,11 +273,8 @@ def render_group_answer(result: SearchResult, qid: str, bot_username: str | None
     blocks = _hit_blocks(top, [number_mark(1)], header)
     row = []
     if result.total > 1:
-        row.append(
-            InlineKeyboardButton(
-                f"更多结果（共 {result.total} 段）", callback_data=callback_data("p", qid, 0)
-            )
-        )
+        label = f"更多结果（共 {result.total} 段）" if result.total <= COUNT_SHOWN else "更多结果"
+        row.append(InlineKeyboardButton(label, callback_data=callback_data("p", qid, 0)))
     if bot_username:
         row.append(InlineKeyboardButton("私聊查看 ↗", url=deep_link(bot_username, f"q{qid}")))
     return Reply("\n\n".join([header, *blocks]), InlineKeyboardMarkup([row]) if row else None)
@@ -269,11 +287,11 @@ def deep_link(bot_username: str, payload: str) -> str:
 
 
 def render_passage(
-    passage: Passage, document: Document, index_tag: str, spans: Spans = ()
+    passage: Passage, document: Document, document_key: str, spans: Spans = ()
 ) -> list[Reply]:
     """The whole passage, split over as many messages as needed, with a file button.
 
-    The button is d:<index_tag>:<document id>.
+    The button is d:<document key>.
     """
     source = source_line(document, passage.paragraph)
     budget = MAX_TEXT - utf16_len(visible_text(source)) - 32
@@ -282,7 +300,7 @@ def render_passage(
         [
             [
                 InlineKeyboardButton(
-                    "📄 原文文件", callback_data=callback_data("d", index_tag, document.id)
+                    "📄 原文文件", callback_data=callback_data("d", document_key)
                 )
             ]
         ]
@@ -322,18 +340,62 @@ def pack(blocks: Sequence[str], separator: str = "\n") -> list[str]:
     return messages
 
 
-def render_sources(documents: Sequence[Document]) -> list[str]:
-    passages = sum(d.passages for d in documents)
-    lines = [f"<b>收录讲话 {len(documents)} 篇，共 {passages} 段</b>"]
-    for number, document in enumerate(documents, start=1):
-        meta = document.meta
-        details = " · ".join(p for p in (meta.speaker, meta.place, meta.date) if p)
-        line = f"{number}. 《{title_of(document)}》"
+def folder_name(source: str) -> str:
+    """How a source folder is shown: its last part (the server's layout is nobody's business)."""
+    return source.rstrip("/").rsplit("/", 1)[-1] or source
+
+
+def render_sources(
+    documents: Sequence[Document], sources: dict[str, int], page: int, page_size: int = SOURCES_PAGE
+) -> Reply:
+    """One page of the collection: a count, the page's documents under their source folder,
+    and buttons s:<page> to turn pages and to jump to each folder.
+
+    `documents` are the page's documents (in the order of `sources`); `sources` maps each
+    folder to its number of documents.
+    """
+    total = sum(sources.values())
+    pages = pages_of(total, page_size)
+    lines = [f"<b>收录讲话 {total} 篇</b>" + (f"（第 {page + 1}/{pages} 页）" if pages > 1 else "")]
+    folder = None
+    for number, document in enumerate(documents, start=page * page_size + 1):
+        if document.source != folder and len(sources) > 1:
+            folder = document.source
+            lines.append(f"\n📁 <b>{html.escape(shorten(folder_name(folder), 40), quote=False)}</b>"
+                         f"（{sources.get(folder, 0)} 篇）")
+        line = f"{number}. 《{title_of(document, 60)}》"
+        details = " · ".join(details_of(document.meta))
         if details:
             line += f" {details}"
         line += f"（{document.passages} 段）"
         lines.append(html.escape(line, quote=False))
-    return pack(lines)
+    rows = []
+    navigation = []
+    if page > 0:
+        navigation.append(InlineKeyboardButton("◀ 上一页", callback_data=callback_data("s", page - 1)))
+    if page + 1 < pages:
+        navigation.append(InlineKeyboardButton("下一页 ▶", callback_data=callback_data("s", page + 1)))
+    if navigation:
+        rows.append(navigation)
+    if pages > 2:
+        rows.append([
+            InlineKeyboardButton("⏮ 第一页", callback_data=callback_data("s", 0)),
+            InlineKeyboardButton("最后一页 ⏭", callback_data=callback_data("s", pages - 1)),
+        ])
+    if 1 < len(sources) <= 10 and pages > 1:
+        first = 0
+        jumps = []
+        for source, count in sources.items():
+            if count:
+                label = f"📁 {shorten(folder_name(source), 16)}"
+                data = callback_data("s", first // page_size)
+                jumps.append(InlineKeyboardButton(label, callback_data=data))
+            first += count
+        rows.extend(jumps[i : i + 2] for i in range(0, len(jumps), 2))
+    text = "\n".join(lines)
+    if not fits(text):  # cannot happen with the cuts above; never send an oversized message
+        text = pack(lines)[0]
+    return Reply(text, InlineKeyboardMarkup(rows) if rows else None)
 
 
 @dataclass(frozen=True)

@@ -8,22 +8,34 @@ All bookkeeping happens on the event loop thread; only Searcher calls run in thr
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import statistics
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from index import Document, IndexInfo, Passage, Searcher, SearchResult
+from index import Document, Hit, IndexInfo, Passage, Searcher, SearchResult
 
 T = TypeVar("T")
+KEY_HEX = 12  # hex digits of a document's content hash that buttons carry
+
+
+def passage_key(document: Document, ordinal: int) -> str:
+    """A name for a passage that outlives rebuilds as long as its document is unchanged.
+
+    Ids are renumbered by a full rebuild; a document's content hash and a passage's
+    position in it are not.
+    """
+    return f"{document_key(document)}.{ordinal}"
+
+
+def document_key(document: Document) -> str:
+    return document.sha256[:KEY_HEX]
 
 
 class SearchService:
     def __init__(self, searcher: Searcher) -> None:
         self._searcher = searcher
-        self.tag = index_tag(searcher)
         self._users: dict[int, int] = {}  # id(searcher) -> calls running on it
         self._retired: dict[int, Searcher] = {}
         self._answer_ms: deque[float] = deque(maxlen=1000)
@@ -52,11 +64,48 @@ class SearchService:
     async def context(self, passage_id: int, before: int = 1, after: int = 1) -> list[Passage]:
         return await self._call(lambda s: s.context(passage_id, before=before, after=after))
 
-    async def documents(self) -> list[Document]:
-        return await self._call(lambda s: s.documents())
+    async def documents(self, offset: int = 0, limit: int = -1) -> list[Document]:
+        """Grouped by source folder, by path within one (the order of /sources)."""
+        return await self._call(lambda s: s.documents(offset, limit, by_source=True))
+
+    async def sources(self) -> dict[str, int]:
+        return await self._call(lambda s: s.sources())
 
     async def document(self, document_id: int) -> Document | None:
-        return next((d for d in await self.documents() if d.id == document_id), None)
+        def find(searcher: Searcher) -> Document | None:
+            try:
+                return searcher.document(document_id)
+            except StopIteration:  # no such id
+                return None
+
+        return await self._call(find)
+
+    async def resolve(self, key: str) -> tuple[Document, int] | None:
+        """The document and passage id a button's passage key names in the current index."""
+        sha, _, ordinal = key.partition(".")
+        if not ordinal.isdigit():
+            return None
+
+        def find(searcher: Searcher) -> tuple[Document, int] | None:
+            document = searcher.document_by_sha(sha)
+            passage_id = searcher.passage_at(document.id, int(ordinal)) if document else None
+            return None if passage_id is None else (document, passage_id)
+
+        return await self._call(find)
+
+    async def passage_keys(self, hits: Sequence[Hit]) -> dict[int, str]:
+        """Passage id -> stable key, "<content hash prefix>.<position in its document>"."""
+
+        def keys(searcher: Searcher) -> dict[int, str]:
+            return {
+                hit.passage_id: passage_key(hit.document, searcher.ordinal_of(hit.passage_id) or 0)
+                for hit in hits
+            }
+
+        return await self._call(keys)
+
+    async def document_by_key(self, key: str) -> Document | None:
+        return await self._call(lambda s: s.document_by_sha(key))
 
     async def info(self) -> IndexInfo:
         return await self._call(lambda s: s.info())
@@ -64,7 +113,6 @@ class SearchService:
     def swap(self, searcher: Searcher) -> None:
         """Answer from `searcher` from now on; close the old one when its last call ends."""
         old, self._searcher = self._searcher, searcher
-        self.tag = index_tag(searcher)
         if id(old) in self._users:
             self._retired[id(old)] = old
         else:
@@ -86,14 +134,3 @@ class SearchService:
     @property
     def median_ms(self) -> float | None:
         return statistics.median(self._answer_ms) if self._answer_ms else None
-
-
-def index_tag(searcher: Searcher) -> str:
-    """Four hex digits naming one build of the index.
-
-    Buttons that name a passage or document by id carry it: ids are only meaningful in
-    the build that gave them out, and a button from before a rebuild must not show
-    another passage.
-    """
-    info = searcher.info()
-    return hashlib.blake2s(f"{info.db_path}|{info.built_at}".encode()).hexdigest()[:4]

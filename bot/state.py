@@ -1,15 +1,21 @@
-"""Small in-memory state the handlers share: asked queries (for paging) and per-user rate limits.
+"""State the handlers share: asked questions (for paging) in SQLite, rate limits in memory.
 
-Callback data may hold only 64 bytes, so a question is kept here under a short random id
-and buttons carry that id. Both stores are bounded and take the time as an argument.
+Callback data may hold only 64 bytes, so a question is kept under a short random id and
+buttons carry that id. Questions live in a small SQLite file, so paging survives a restart;
+each belongs to the user and chat that asked, and nobody else can read it by its id.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
-from collections import OrderedDict, deque
+import sqlite3
+import threading
+import time
+from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from telegram.ext import CallbackContext
 
@@ -17,38 +23,118 @@ from .config import Settings
 from .render import Spans
 from .service import SearchService
 
+SCHEMA = """
+create table if not exists queries (
+    qid text primary key,
+    query text not null,
+    user_id integer not null,
+    chat_id integer not null,
+    shared integer not null default 0,  -- asked in a group: its deep link works for anyone
+    created real not null
+);
+create index if not exists queries_created on queries(created);
+create table if not exists spans (
+    qid text not null references queries(qid) on delete cascade,
+    passage text not null,  -- the stable passage key the buttons carry
+    spans text not null,
+    primary key (qid, passage)
+);
+"""
 
-@dataclass
+
+@dataclass(frozen=True)
 class AskedQuery:
+    qid: str
     query: str
-    # Matched words per passage id, from results already shown, to bold the full passage.
-    spans: dict[int, Spans] = field(default_factory=dict)
+    user_id: int
+    chat_id: int
+    shared: bool = False
 
 
 class QueryStore:
-    """The most recent `capacity` questions, by short id (least recently used go first)."""
+    """The most recent `capacity` questions, by short id, in the SQLite file at `path`.
 
-    def __init__(self, capacity: int = 2000) -> None:
+    Calls are short single-row statements; one connection guarded by a lock serves every
+    thread. ":memory:" gives a store that lives as long as the object.
+    """
+
+    def __init__(self, path: Path | str = ":memory:", capacity: int = 100_000) -> None:
         self.capacity = capacity
-        self._queries: OrderedDict[str, AskedQuery] = OrderedDict()
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("pragma foreign_keys = on")
+        if str(path) != ":memory:":
+            self._db.execute("pragma journal_mode = wal")
+            self._db.execute("pragma synchronous = normal")
+        self._db.executescript(SCHEMA)
+        self._added = 0
 
-    def add(self, query: str) -> str:
-        qid = secrets.token_urlsafe(6)  # 8 characters of [A-Za-z0-9_-]
-        while qid in self._queries:
-            qid = secrets.token_urlsafe(6)
-        self._queries[qid] = AskedQuery(query)
-        while len(self._queries) > self.capacity:
-            self._queries.popitem(last=False)
+    def add(self, query: str, user_id: int, chat_id: int, shared: bool = False) -> str:
+        """Keep `query`, asked by `user_id` in `chat_id`; return its new id."""
+        with self._lock:
+            while True:
+                qid = secrets.token_urlsafe(6)  # 8 characters of [A-Za-z0-9_-]
+                try:
+                    self._db.execute(
+                        "insert into queries values (?, ?, ?, ?, ?, ?)",
+                        (qid, query, user_id, chat_id, int(shared), time.time()),
+                    )
+                    break
+                except sqlite3.IntegrityError:
+                    continue
+            self._added += 1
+            if self._added % 1000 == 0:
+                self._forget_oldest()
         return qid
 
-    def get(self, qid: str) -> AskedQuery | None:
-        asked = self._queries.get(qid)
-        if asked is not None:
-            self._queries.move_to_end(qid)
-        return asked
+    def get(self, qid: str, user_id: int, chat_id: int, link: bool = False) -> AskedQuery | None:
+        """The question `qid` if `user_id` asked it or it was asked in `chat_id`, else None.
+
+        With `link` (a deep link), a question asked in a group is open to anyone: the group
+        saw it, and the link was posted there.
+        """
+        with self._lock:
+            row = self._db.execute(
+                "select qid, query, user_id, chat_id, shared from queries where qid = ?", (qid,)
+            ).fetchone()
+        if row is None:
+            return None
+        asked = AskedQuery(row[0], row[1], row[2], row[3], bool(row[4]))
+        if asked.user_id == user_id or asked.chat_id == chat_id or (link and asked.shared):
+            return asked
+        return None
+
+    def remember_spans(self, qid: str, spans: dict[str, Spans]) -> None:
+        """Matched words per passage key, from results shown, to bold the full passage."""
+        with self._lock:
+            self._db.executemany(
+                "insert or replace into spans values (?, ?, ?)",
+                [(qid, key, json.dumps(value)) for key, value in spans.items()],
+            )
+
+    def spans(self, qid: str, passage: str) -> Spans:
+        with self._lock:
+            row = self._db.execute(
+                "select spans from spans where qid = ? and passage = ?", (qid, passage)
+            ).fetchone()
+        return tuple(tuple(pair) for pair in json.loads(row[0])) if row else ()
+
+    def _forget_oldest(self) -> None:
+        self._db.execute(
+            "delete from queries where qid in (select qid from queries order by created desc"
+            " limit -1 offset ?)",
+            (self.capacity,),
+        )
 
     def __len__(self) -> int:
-        return len(self._queries)
+        with self._lock:
+            return self._db.execute("select count(*) from queries").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
 
 class RateLimiter:

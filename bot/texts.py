@@ -8,6 +8,8 @@ from __future__ import annotations
 import html
 from datetime import datetime, timezone
 
+from typing import TYPE_CHECKING
+
 from index import BuildReport, Document, IndexInfo
 from index.errors import QueryError, unreadable_code
 from index.filters import FILTERS
@@ -15,12 +17,16 @@ from index.query import MAX_QUERY_CHARS
 
 from .render import meta_lines, title_of
 
+if TYPE_CHECKING:
+    from .admin import Plan
+
 EXAMPLE = "岳阳2021年目标"
 
 PUBLIC_COMMANDS = (
     ("ask", "提问：/ask 问题"),
     ("sources", "查看收录的讲话"),
     ("help", "用法和筛选语法"),
+    ("whoami", "查看我的用户 ID 和聊天 ID"),
     ("start", "开始"),
 )
 ADMIN_COMMANDS = (
@@ -59,8 +65,25 @@ def help_text(bot_username: str | None) -> str:
 
 
 def start_text(first_name: str | None, bot_username: str | None) -> str:
+    """A short welcome; /help has the whole story."""
     greeting = f"你好，{_e(first_name)}！" if first_name else "你好！"
-    return greeting + "\n\n" + help_text(bot_username)
+    return "\n".join(
+        [
+            greeting,
+            "把问题直接发给我，我会逐字引用讲话原文并注明出处。",
+            f"例如：{_e(EXAMPLE)}",
+            "",
+            "/help 用法和筛选　/sources 收录的讲话",
+        ]
+    )
+
+
+def whoami(user_id: int | None, chat_id: int, chat_type: str, is_admin: bool) -> str:
+    lines = [f"你的用户 ID：<code>{user_id}</code>" if user_id else "无法识别你的用户 ID。"]
+    if chat_type != "private":
+        lines.append(f"这个聊天的 ID：<code>{chat_id}</code>")
+    lines.append("你是管理员。" if is_admin else "管理员把用户 ID 填进 BOT_ADMIN_IDS 即可授权。")
+    return "\n".join(lines)
 
 
 UNKNOWN_COMMAND = "没有这个命令。"
@@ -99,7 +122,7 @@ def no_answer(query: str) -> str:
         [
             f"没有找到与「{_e(shown)}」相关的段落。可以试试：",
             "• 用更少、更关键的词，例如：岳阳 目标",
-            "• 换成繁体或简体再问一次",
+            "• 换个说法，用讲话里可能出现的词",
             "• 去掉或改用筛选条件，例如：年份:2021、地点:岳阳",
             "发送 /sources 查看收录了哪些讲话。",
         ]
@@ -198,6 +221,22 @@ def build_report(report: BuildReport, max_skipped: int = 10) -> str:
             lines.append(f"……另有 {len(report.skipped) - max_skipped} 个")
     else:
         lines.append("没有跳过的文件。")
+    return "\n".join(lines)
+
+
+def rebuild_would_lose(plan: Plan, for_upload: bool, max_shown: int = 10) -> str:
+    """Why a rebuild was not started: it would drop many documents of the current index."""
+    share = plan.lost / plan.documents if plan.documents else 1.0
+    lines = [f"⚠️ 没有重建索引：重建会删掉 {plan.lost} 篇讲话（现有 {plan.documents} 篇的 {share:.0%}）。"]
+    problems = [f"• 来源文件夹不存在：{_e(f)}（{n} 篇）" for f, n in plan.missing.items()]
+    problems += [f"• {_e(f)} 里少了 {n} 个文件" for f, n in plan.shrunk.items()]
+    lines += problems[:max_shown]
+    if len(problems) > max_shown:
+        lines.append(f"……另有 {len(problems) - max_shown} 处")
+    if for_upload:
+        lines.append("上传的文件没有保存。请先恢复这些文件夹，或由管理员发送 /reindex 确认 后再上传。")
+    else:
+        lines.append("请先恢复这些文件夹；如果确实要删掉这些讲话，发送 /reindex 确认")
     return "\n".join(lines)
 
 

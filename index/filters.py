@@ -32,7 +32,7 @@ FILTERS = (
     Filter("place", ("地点", "地区"), ("place",), "岳阳"),
     Filter("year", ("年份", "年"), ("year",), "2021"),
     Filter("speaker", ("讲话人", "讲话者", "作者"), ("speaker",), "王一鸥"),
-    Filter("title", ("标题",), ("title",), "政府工作报告"),
+    Filter("title", ("标题",), ("title",), "经济工作会议"),
     Filter("kind", ("类型",), ("kind",), "讲话"),
 )
 FILTER_FIELDS = tuple(f.field for f in FILTERS)

@@ -19,12 +19,23 @@ META_FIELDS = tuple(f.name for f in fields(DocumentMeta))
 _DATE_LINE = re.compile(r"(?:日期|发布时间|发布日期|时间)[:：]\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 _CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年")
-_ROLE = r"(?:省委|市委|州委|县委|区委|盟委)(?:副)?书记|省长|市长|州长|县长|区长"
-_SPEAKER_LINE = re.compile(rf"^(?:中共)?([\u4e00-\u9fff]{{2,8}}?)(?:省|市|州|县|区)?(?:{_ROLE})\s*([\u4e00-\u9fff]{{2,4}})$")
-_AUTHOR_LINE = re.compile(rf"^[(（]作者(?:系|为|是)(?:中共)?([\u4e00-\u9fff]{{2,8}}?)(?:省|市|州|县|区)?({_ROLE})[)）]$")
+# A date in Arabic or Chinese numerals: 2024年3月1日, 二〇二四年三月一日, 2024年三月十一日.
+_DATE = r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
+# A line that is only a date, bare or in brackets, maybe with a place: (2024年3月1日,长沙).
+_DATE_ONLY = re.compile(rf"^[(（\[【〔]?{_DATE}(?:[,，、 ][\u4e00-\u9fff]{{2,10}})?[)）\]】〕]?$")
+# A date glued to the first words of the speech, as .docx runs give: 2025年5月20日同志们:
+_GLUED_DATE = re.compile(rf"^\s*[(（\[【〔]?{_DATE}[)）\]】〕]?\s*(?=同志们|各位|女士们|大家好)")
+_LEVEL = "省|市|州|县|区|盟"
+# Offices a speech header names: 市委书记, 省委副书记, 市委常委, 副省长, 常务副市长, 县长, 区委书记…
+_ROLE = rf"(?:{_LEVEL})委(?:副书记|书记|常委)|(?:常务)?代?副?(?:{_LEVEL})长|(?:{_LEVEL})(?:人大常委会|政协)(?:副)?(?:主任|主席)"
+_ROLES = rf"(?:{_ROLE})(?:、(?:{_ROLE}))*"  # 市委副书记、市长
+_SPEAKER_LINE = re.compile(rf"^(?:中共)?([\u4e00-\u9fff]{{2,8}}?)(?:{_LEVEL})?{_ROLES}[ 、:：]*([\u4e00-\u9fff]{{2,4}})(?:同志)?$")
+_ROLE_AND_NAME = re.compile(rf"^{_ROLES}[ 、:：]*([\u4e00-\u9fff]{{2,4}})(?:同志)?$")  # no place named
+_AUTHOR_LINE = re.compile(rf"^[(（]作者(?:系|为|是)(?:中共)?([\u4e00-\u9fff]{{2,8}}?)(?:{_LEVEL})?({_ROLE})[)）]$")
 _ROLE_ONLY = re.compile(r"^(?:国务院总理|国务院副总理|国家主席|总书记|中共中央总书记|[\u4e00-\u9fff]{0,8}(?:书记|省长|市长|主席|总理))$")
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _TITLE_HINT = re.compile(r"讲话|报告|发言|致辞|公报|决议|讲稿|在.{2,40}上的")
+_CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
 
 
 @dataclass(frozen=True)
@@ -51,66 +62,135 @@ def read_metadata_csv(folder: Path) -> dict[str, DocumentMeta]:
     return rows
 
 
+def _number(text: str) -> int:
+    """12, 十二, 二十一 or 二〇二四 as an int."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+
+
 def _iso(year: str, month: str, day: str) -> str:
-    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    return f"{_number(year):04d}-{_number(month):02d}-{_number(day):02d}"
+
+
+def _valid(year: str, month: str, day: str) -> bool:
+    return 1 <= _number(month) <= 12 and 1 <= _number(day) <= 31
+
+
+class _Header:
+    """Metadata found so far in a document's first lines, and the lines that held it."""
+
+    def __init__(self, lines: list[str], norms: list[str], known_title: str) -> None:
+        self.lines, self.norms, self.known_title = lines, norms, known_title
+        self.found: dict[str, str] = {}
+        self.consumed: set[int] = set()
+        self.head = [(i, line) for i, line in enumerate(lines[:40]) if line.strip()]
+
+    def take(self, i: int, **fields: str) -> bool:
+        """Record fields (the first value of each wins) and the line `i` as metadata."""
+        for key, value in fields.items():
+            self.found.setdefault(key, value)
+        self.consumed.add(i)
+        return True
+
+    def scan(self) -> None:
+        readers = (self.title, self.date_line, self.speaker, self.role_then_name, self.glued_date, self.dash_date)
+        for position, (i, line) in enumerate(self.head[:12]):
+            compact = self.norms[i].strip().replace(" ", "")
+            if self.known_title and compact == self.known_title:
+                self.consumed.add(i)
+                continue
+            if position <= 3 and self.title(i, line, compact):
+                continue
+            for reader in readers[1:]:
+                if reader(i, position, compact):
+                    break
+
+    def title(self, i: int, line: str, compact: str) -> bool:
+        if "title" in self.found or self.known_title or not 6 <= len(compact) <= 80:
+            return False
+        if compact.endswith(("。", "：", ":", "；", "，")) or not _TITLE_HINT.search(compact):
+            return False
+        return self.take(i, title=line.strip())
+
+    def date_line(self, i: int, position: int, compact: str) -> bool:
+        if m := _DATE_LINE.search(self.norms[i]):  # "发布时间:…" lines hold more: kept
+            self.found.setdefault("date", _iso(*m.groups()))
+        if (m := _DATE_ONLY.match(compact)) and _valid(*m.groups()):
+            return self.take(i, date=_iso(*m.groups()))
+        return False
+
+    def speaker(self, i: int, position: int, compact: str) -> bool:
+        if m := _SPEAKER_LINE.match(compact):
+            return self.take(i, place=m.group(1), speaker=m.group(2))
+        if m := _ROLE_AND_NAME.match(compact):
+            return self.take(i, speaker=m.group(1))
+        return False
+
+    def role_then_name(self, i: int, position: int, compact: str) -> bool:
+        """A role alone on its line, the name on the next: 国务院总理 / 李强."""
+        if not _ROLE_ONLY.match(compact) or position + 1 >= len(self.head):
+            return False
+        j, name_line = self.head[position + 1]
+        if not _NAME.match(self.norms[j].strip()):
+            return False
+        self.take(j)
+        return self.take(i, speaker=name_line.strip())
+
+    def glued_date(self, i: int, position: int, compact: str) -> bool:
+        """2025年5月20日同志们:… — the date is metadata; the line keeps the speech."""
+        m = _GLUED_DATE.match(self.norms[i])
+        if m is None or not _valid(*m.groups()):
+            return False
+        self.found.setdefault("date", _iso(*m.groups()))
+        self.norms[i] = self.norms[i][m.end() :]
+        if raw := _GLUED_DATE.match(self.lines[i]):
+            self.lines[i] = self.lines[i][raw.end() :]
+        return True
+
+    def dash_date(self, i: int, position: int, compact: str) -> bool:
+        if self.norms[i].startswith(("——", "--")) and (m := _CN_DATE.search(self.norms[i])):
+            return self.take(i, date=_iso(*m.groups()))
+        return False
+
+    def author_line(self) -> None:
+        """(作者系中共湘潭市委书记) at the end of a signed article gives the place."""
+        for i in range(len(self.lines) - 1, max(len(self.lines) - 8, -1), -1):
+            if m := _AUTHOR_LINE.match(self.norms[i].strip().replace(" ", "")):
+                self.take(i, place=m.group(1))
+                break
 
 
 def extract(lines: list[str], known: DocumentMeta | None = None, norms: list[str] | None = None) -> Extracted:
     """Metadata stated in the first lines of a document (title, date, speaker, place).
 
     `known` (from metadata.csv) wins field by field; extraction fills the gaps.  Lines
-    that are only metadata (the title, "中共岳阳市委书记 王一鸥") are reported as consumed.
-    `norms`, the lines already normalised (at least their first 40 characters), saves
-    normalising them again.
+    that are only metadata (the title, "中共岳阳市委书记 王一鸥", "（2024年3月1日）") are
+    reported as consumed.  A date glued to the start of the speech ("2025年5月20日同志们：")
+    is cut off that line, in `lines` (and `norms`) themselves.  `norms`, the lines already
+    normalised (at least their first 40 characters), saves normalising them again.
     """
     if norms is None:
         norms = [normalize(line) for line in lines]
-    found: dict[str, str] = {}
-    consumed: set[int] = set()
     known = known or DocumentMeta()
-    known_title = normalize(known.title).replace(" ", "")
-    head = [(i, line) for i, line in enumerate(lines[:40]) if line.strip()]
-
-    for position, (i, line) in enumerate(head[:12]):
-        norm = norms[i].strip()
-        compact = norm.replace(" ", "")
-        if known_title and compact == known_title:
-            consumed.add(i)
-            continue
-        if "title" not in found and not known_title and position <= 3 and 6 <= len(compact) <= 80:
-            if not compact.endswith(("。", "：", ":", "；", "，")) and _TITLE_HINT.search(compact):
-                found["title"] = line.strip()
-                consumed.add(i)
-                continue
-        if m := _DATE_LINE.search(norm):
-            found.setdefault("date", _iso(*m.groups()))
-        if m := _SPEAKER_LINE.match(compact):
-            found.setdefault("place", m.group(1))
-            found.setdefault("speaker", m.group(2))
-            consumed.add(i)
-            continue
-        if _ROLE_ONLY.match(compact) and position + 1 < len(head):
-            j, name_line = head[position + 1]
-            if _NAME.match(norms[j].strip()):
-                found.setdefault("speaker", name_line.strip())
-                consumed.update({i, j})
-                continue
-        if norm.startswith(("——", "--")) and (m := _CN_DATE.search(norm)):
-            found.setdefault("date", _iso(*m.groups()))
-            consumed.add(i)
-
-    for i in range(len(lines) - 1, max(len(lines) - 8, -1), -1):
-        if m := _AUTHOR_LINE.match(norms[i].strip().replace(" ", "")):
-            found.setdefault("place", m.group(1))
-            consumed.add(i)
-            break
-
-    title = known.title or found.get("title", "")
+    header = _Header(lines, norms, normalize(known.title).replace(" ", ""))
+    header.scan()
+    header.author_line()
+    found = header.found
     if "year" not in found:
-        date = known.date or found.get("date", "")
-        if date[:4].isdigit():
-            found["year"] = date[:4]
-        elif m := _TITLE_YEAR.search(normalize(title)):
-            found["year"] = m.group(1)
+        found.update(_year(known, found))
     merged = {key: getattr(known, key) or found.get(key, "") for key in META_FIELDS}
-    return Extracted(replace(known, **merged), frozenset(consumed))
+    return Extracted(replace(known, **merged), frozenset(header.consumed))
+
+
+def _year(known: DocumentMeta, found: dict[str, str]) -> dict[str, str]:
+    """The year from the date, else from a year named in the title."""
+    date = known.date or found.get("date", "")
+    if date[:4].isdigit():
+        return {"year": date[:4]}
+    if m := _TITLE_YEAR.search(normalize(known.title or found.get("title", ""))):
+        return {"year": m.group(1)}
+    return {}

@@ -25,6 +25,25 @@ def _printable(text: str) -> str:
     return "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 
+_PLACE_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|地区|省|市|县|区|州|盟)$")
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+
+
+def filter_value(field: str, value: str) -> str:
+    """A normalised filter value as the index stores metadata: 岳阳市 -> 岳阳, 二〇二一年 -> 2021.
+
+    Places are matched without their administrative suffix (the index has 岳阳 where the
+    text said 岳阳市), years in Arabic digits without 年.
+    """
+    value = value.strip()
+    if field == "place":
+        bare = _PLACE_SUFFIX.sub("", value)
+        return bare if len(bare) >= 2 else value
+    if field == "year":
+        return value.rstrip("年").translate(_CN_DIGITS)
+    return value
+
+
 def parse_query(raw: str) -> ParsedQuery:
     """Split filters from words; raise QueryError for a query that cannot be searched."""
     printable = _printable(raw or "")
@@ -35,8 +54,6 @@ def parse_query(raw: str) -> ParsedQuery:
     text = normalize(printable)
     filters: dict[str, str] = {}
     for key, value in _FILTER.findall(text):
-        filters[FILTER_KEYS[key]] = value.strip()
-        if FILTER_KEYS[key] == "year":
-            filters["year"] = value.strip().rstrip("年")
+        filters[FILTER_KEYS[key]] = filter_value(FILTER_KEYS[key], value)
     words = _FILTER.sub(" ", text).strip()
     return ParsedQuery(words, filters)

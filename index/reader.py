@@ -216,10 +216,36 @@ class IndexReader:
         self._documents[document.id] = document
         return document
 
-    def documents(self) -> list[Document]:
+    def documents(self, offset: int = 0, limit: int = -1, by_source: bool = False) -> list[Document]:
+        order = "source, path, id" if by_source else "id"
         with self._lock:
-            rows = list(self._db.query("select * from documents order by id"))
+            rows = list(self._db.query(f"select * from documents order by {order} limit ? offset ?", [limit, offset]))
         return [self._documents.get(row["id"]) or self._document(row) for row in rows]
+
+    def sources(self) -> dict[str, int]:
+        with self._lock:
+            counts = dict(self._db.execute("select source, count(*) from documents group by source").fetchall())
+        built_from = self.meta.get("sources", "[]")
+        folders = json.loads(built_from) if isinstance(built_from, str) else built_from
+        return {folder: counts.get(folder, 0) for folder in sorted(set(folders) | set(counts))}
+
+    def document_by_sha(self, prefix: str) -> Document | None:
+        if not prefix or any(ch not in "0123456789abcdef" for ch in prefix):
+            return None
+        with self._lock:
+            row = next(self._db.query(
+                "select * from documents where substr(sha256, 1, ?) = ? order by id limit 1", [len(prefix), prefix]), None)
+        return None if row is None else self._document(row)
+
+    def passage_at(self, doc_id: int, ordinal: int) -> int | None:
+        if not 0 <= doc_id < self.no_document or not 0 <= ordinal < self.doc_count[doc_id]:
+            return None
+        return int(self.doc_first[doc_id]) + ordinal
+
+    def ordinal_of(self, passage_id: int) -> int | None:
+        if not 0 <= passage_id < self.slots or self.passage_doc[passage_id] == self.no_document:
+            return None
+        return passage_id - int(self.doc_first[int(self.passage_doc[passage_id])])
 
     @functools.cached_property
     def named_terms(self) -> frozenset[str]:

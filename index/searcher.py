@@ -293,8 +293,26 @@ class Searcher:
     def document(self, doc_id: int) -> Document:
         return self.reader.document(doc_id)
 
-    def documents(self) -> list[Document]:
-        return self.reader.documents()
+    def documents(self, offset: int = 0, limit: int = -1, by_source: bool = False) -> list[Document]:
+        """Documents in id order, or grouped by source folder and by path within one;
+        `limit` -1 means all."""
+        return self.reader.documents(offset, limit, by_source)
+
+    def sources(self) -> dict[str, int]:
+        """Each source folder the index was built from (absolute) -> its number of documents."""
+        return self.reader.sources()
+
+    def document_by_sha(self, prefix: str) -> Document | None:
+        """The document whose content hash starts with `prefix` (hex), if any."""
+        return self.reader.document_by_sha(prefix)
+
+    def passage_at(self, doc_id: int, ordinal: int) -> int | None:
+        """The id of a document's `ordinal`-th passage (0-based), if it has that many."""
+        return self.reader.passage_at(doc_id, ordinal)
+
+    def ordinal_of(self, passage_id: int) -> int | None:
+        """The 0-based position of a passage within its document."""
+        return self.reader.ordinal_of(passage_id)
 
     def info(self) -> IndexInfo:
         return IndexInfo(

@@ -111,9 +111,14 @@ class Harness:
         self.server.send_user_document(chat, user, filename, content)
         return (await self.server.wait_for_bot_messages(chat["id"], before + 1, timeout=20))[before]
 
-    async def press(self, chat: dict, user: dict, message: dict, data: str) -> dict:
-        """Press a button; return the answer to the callback query once it came."""
-        query_id = self.server.press_button(chat, user, message, data)
+    async def press(
+        self, chat: dict, user: dict, message: dict, data: str, strict: bool = True
+    ) -> dict:
+        """Press a button; return the answer to the callback query once it came.
+
+        Without `strict`, `data` need not be one of the message's buttons (an old button).
+        """
+        query_id = self.server.press_button(chat, user, message, data, strict=strict)
         return await self.server.wait_for(lambda: self.server.callback_answers().get(query_id))
 
     async def quiet(self, seconds: float = 0.4) -> None:

@@ -66,10 +66,17 @@ def test_every_button_the_renderer_makes_has_a_handler(application):
         for h in handlers
         if isinstance(h, CallbackQueryHandler) and h.pattern is not None
     ]
-    valid = ("p:abcd-_EF:0", "p:abcdEFGH:12", "c:beef:0", "f:abcdEFGH:0a1b:33", "d:beef:0")
+    valid = (
+        "p:abcd-_EF:0",
+        "p:abcdEFGH:12",
+        "c:0123456789ab.0",
+        "f:abcdEFGH:0123456789ab.33",
+        "d:0123456789ab",
+        "s:12",
+    )
     for data in valid:
         assert sum(bool(p.match(data)) for p in patterns) == 1, data
-    for data in ("p:abcdEFGH:-1", "c:33", "c:beef:x", "d:0", "zzz"):
+    for data in ("p:abcdEFGH:-1", "c:33", "c:beef:0", "c:0123456789ab.x", "d:beef:0", "s:x", "zzz"):
         assert not any(p.match(data) for p in patterns), data
 
 
@@ -124,13 +131,31 @@ def test_strip_mentions_keeps_the_question():
 
 def test_query_store_ids_are_short_and_old_entries_go_first():
     store = QueryStore(capacity=3)
-    ids = [store.add(f"q{i}") for i in range(4)]
+    ids = []
+    for i in range(1000):  # the oldest are forgotten every 1000 additions
+        ids.append(store.add(f"q{i}", user_id=1, chat_id=1))
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{8}", qid) for qid in ids)
-    assert store.get(ids[0]) is None
-    assert store.get(ids[3]).query == "q3"
-    store.get(ids[1])  # recently used: survives the next addition
-    store.add("q4")
-    assert store.get(ids[1]) is not None and store.get(ids[2]) is None
+    assert len(store) == 3
+    assert store.get(ids[0], 1, 1) is None
+    assert store.get(ids[-1], 1, 1).query == "q999"
+
+
+def test_query_store_answers_only_who_asked_or_where(tmp_path):
+    store = QueryStore(tmp_path / "state.sqlite")
+    private = store.add("岳阳 目标", user_id=1, chat_id=1)
+    group = store.add("湘潭", user_id=2, chat_id=-100, shared=True)
+    store.remember_spans(private, {"0123456789ab.3": ((0, 2), (5, 7))})
+    assert store.get(private, 1, 1).query == "岳阳 目标"
+    assert store.get(private, 3, 3) is None  # another user who learned the id
+    assert store.get(private, 3, 3, link=True) is None
+    assert store.get(group, 4, -100).query == "湘潭"  # anyone in that group
+    assert store.get(group, 4, 4) is None  # a button pressed elsewhere
+    assert store.get(group, 4, 4, link=True).query == "湘潭"  # the link posted in the group
+    store.close()
+    reopened = QueryStore(tmp_path / "state.sqlite")  # a restart
+    assert reopened.get(private, 1, 1).query == "岳阳 目标"
+    assert reopened.spans(private, "0123456789ab.3") == ((0, 2), (5, 7))
+    assert reopened.spans(private, "0123456789ab.4") == ()
 
 
 def test_rate_limiter_sliding_window():
@@ -191,7 +216,8 @@ def test_no_answer_suggests_what_to_try_and_escapes_the_question():
     text = texts.no_answer("<script>&")
     assert "&lt;script&gt;&amp;" in text
     shown = visible_text(text)
-    for hint in ("更少", "繁体", "简体", "筛选", "年份:2021"):
+    assert "繁体" not in shown  # both scripts work: no point suggesting to switch
+    for hint in ("更少", "筛选", "年份:2021"):
         assert hint in shown
 
 
@@ -235,3 +261,32 @@ def test_progress_and_build_report_texts():
         "跳过 12 个文件：" in text and "• bad0.txt：这是二进制文件，不是文字（binary file）" in text
     )
     assert "……另有 2 个" in text
+
+
+# --- rebuild plans -----------------------------------------------------------------------
+
+
+def test_a_rebuild_plan_reads_every_folder_and_counts_what_it_would_lose(tmp_path):
+    from bot.admin import plan_rebuild
+
+    kept, emptied, gone, uploads = (tmp_path / n for n in ("kept", "emptied", "gone", "uploads"))
+    for folder, files in ((kept, 100), (emptied, 3)):
+        folder.mkdir()
+        for number in range(files):
+            (folder / f"{number}.txt").write_text("讲话", encoding="utf-8")
+    (kept / "metadata.csv").write_text("file,title\n", encoding="utf-8")  # not a speech
+    plan = plan_rebuild({str(kept): 100}, uploads)
+    assert plan.folders == (kept, uploads) and uploads.is_dir()
+    assert plan.lost == 0 and not plan.needs_confirmation
+
+    (kept / "0.txt").unlink()  # one of 100 gone: within the 2% a rebuild may drop unasked
+    assert plan_rebuild({str(kept): 100}, uploads).lost == 1
+    assert not plan_rebuild({str(kept): 100}, uploads).needs_confirmation
+
+    plan = plan_rebuild({str(kept): 100, str(emptied): 10, str(gone): 24_177}, kept)
+    assert plan.folders == (kept, emptied)  # the upload folder is one of them: once
+    assert plan.missing == {str(gone): 24_177} and plan.shrunk == {str(kept): 1, str(emptied): 7}
+    assert plan.needs_confirmation
+    text = visible_text(texts.rebuild_would_lose(plan, for_upload=False))
+    assert "重建会删掉 24185 篇讲话" in text and f"来源文件夹不存在：{gone}（24177 篇）" in text
+    assert text.endswith("发送 /reindex 确认")

@@ -39,6 +39,16 @@ META = DocumentMeta(
 DOC = Document(id=7, path="000_a.txt", source="/srv/speeches", meta=META, passages=40, sha256="x")
 
 
+class Keys(dict):
+    """Passage keys as the bot makes them: any passage id gets one."""
+
+    def __missing__(self, passage_id: int) -> str:
+        return f"beefbeefbeef.{passage_id}"
+
+
+KEYS = Keys()
+
+
 def strip(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
@@ -114,7 +124,7 @@ def test_source_line_lists_known_fields_and_paragraph():
 
 
 def test_question_is_escaped_in_answers():
-    reply = render_answer(result([hit("增长8%")], query="<b>目标</b> & 'x'"), "abcdEFGH", 0, "beef")
+    reply = render_answer(result([hit("增长8%")], query="<b>目标</b> & 'x'"), "abcdEFGH", 0, KEYS)
     assert "&lt;b&gt;目标&lt;/b&gt; &amp; 'x'" in reply.text
     assert "<b>目标</b>" not in reply.text
 
@@ -124,21 +134,22 @@ def test_question_is_escaped_in_answers():
 
 def test_private_answer_shows_three_quotes_sources_and_buttons():
     hits = [hit(f"第{i}段的内容，增长8%", [(6, 8)], rank=i, passage_id=100 + i) for i in (1, 2, 3)]
-    reply = render_answer(result(hits, total=7), "abcdEFGH", 0, "beef")
+    reply = render_answer(result(hits, total=7), "abcdEFGH", 0, KEYS)
     shown = visible_text(reply.text)
     for h in hits:
         assert h.quote.text in shown
     assert shown.count("王一鸥 · 岳阳 · 2021-01-16 · 第12段") == 3
     assert "共 7 段" in shown and "第 1/3 页" in shown
     data = all_callback_data(reply.keyboard)
-    assert "p:abcdEFGH:1" in data and "c:beef:101" in data and "f:abcdEFGH:beef:103" in data
+    assert "p:abcdEFGH:1" in data and "c:beefbeefbeef.101" in data
+    assert "f:abcdEFGH:beefbeefbeef.103" in data
     assert not any(d.startswith("p:abcdEFGH:-") for d in data)
     labels = [b.text for row in reply.keyboard.inline_keyboard for b in row]
     assert "上下文 ①" in labels and "全文 ③" in labels and "下一页 ▶" in labels
 
 
 def test_last_page_has_previous_but_no_next():
-    reply = render_answer(result([hit("增长")], total=7), "abcdEFGH", 2, "beef")
+    reply = render_answer(result([hit("增长")], total=7), "abcdEFGH", 2, KEYS)
     data = all_callback_data(reply.keyboard)
     assert "p:abcdEFGH:1" in data and "p:abcdEFGH:3" not in data
     assert "⑦" in reply.text  # numbering continues across pages
@@ -157,7 +168,7 @@ def test_long_quotes_and_many_matches_stay_within_limits():
     text = "增长<&>" * 2000
     spans = [(i, i + 2) for i in range(0, len(text), 5)]
     hits = [hit(text, spans, passage_id=i) for i in range(3)]
-    reply = render_answer(result(hits, query="增" * 600), "abcdEFGH", 0, "beef")
+    reply = render_answer(result(hits, query="增" * 600), "abcdEFGH", 0, KEYS)
     assert utf16_len(visible_text(reply.text)) <= MAX_TEXT
     assert entity_count(reply.text) <= MAX_ENTITIES
     for quoted in re.findall(r"<blockquote>(.*?)</blockquote>", reply.text, re.S):
@@ -192,7 +203,7 @@ def test_whole_passage_is_split_into_messages_within_limits():
     text = ("经济社会发展取得了良好成效，" * 40 + "\n") * 12
     spans = [(i, i + 2) for i in range(0, len(text), 7)]
     passage = Passage(id=5, document=DOC, paragraph=3, text=text)
-    replies = render_passage(passage, DOC, "beef", tuple(spans))
+    replies = render_passage(passage, DOC, "beefbeefbeef", tuple(spans))
     assert len(replies) > 1
     for reply in replies:
         assert utf16_len(visible_text(reply.text)) <= MAX_TEXT
@@ -201,7 +212,7 @@ def test_whole_passage_is_split_into_messages_within_limits():
         strip(q) for r in replies for q in re.findall(r"<blockquote>.*?</blockquote>", r.text, re.S)
     )
     assert quoted == text
-    assert replies[-1].keyboard.inline_keyboard[0][0].callback_data == "d:beef:7"
+    assert replies[-1].keyboard.inline_keyboard[0][0].callback_data == "d:beefbeefbeef"
     assert all(r.keyboard is None for r in replies[:-1])
 
 
@@ -212,12 +223,46 @@ def test_context_marks_the_asked_passage():
     assert shown.index("第4段") < shown.index("▶ 第5段") < shown.index("第6段")
 
 
-def test_sources_are_split_into_messages():
-    documents = [Document(i, f"{i}.txt", "/s", META, 10, "x") for i in range(200)]
-    messages = render_sources(documents)
-    assert len(messages) > 1
-    assert all(render.fits(m) for m in messages)
-    assert "收录讲话 200 篇，共 2000 段" in messages[0]
+def test_sources_are_one_page_with_buttons_grouped_by_folder():
+    folders = {"/srv/a": 30, "/srv/b": 170}
+    documents = [Document(i, f"{i}.txt", "/srv/a" if i < 30 else "/srv/b", META, 10, "x")
+                 for i in range(20, 40)]
+    reply = render_sources(documents, folders, page=1)
+    shown = visible_text(reply.text)
+    assert shown.startswith("收录讲话 200 篇（第 2/10 页）")
+    assert "📁 a（30 篇）" in shown and "📁 b（170 篇）" in shown
+    assert shown.index("📁 a") < shown.index("21. 《") < shown.index("📁 b") < shown.index("31. 《")
+    data = all_callback_data(reply.keyboard)
+    assert {"s:0", "s:2", "s:9"} <= set(data)  # previous, next, last
+    labels = {b.text: b.callback_data for row in reply.keyboard.inline_keyboard for b in row}
+    assert labels["📁 a"] == "s:0" and labels["📁 b"] == "s:1"  # b starts on page 2
+
+
+def test_sources_stay_within_limits_with_huge_titles():
+    huge = DocumentMeta(title="长" * 5000, speaker="讲" * 300, place="地" * 300, date="2021")
+    documents = [Document(i, f"{i}.txt", "/s", huge, 10, "x") for i in range(20)]
+    reply = render_sources(documents, {"/s": 24187}, page=0)
+    assert render.fits(reply.text)
+    assert "收录讲话 24187 篇（第 1/1210 页）" in visible_text(reply.text)
+
+
+def test_answers_with_huge_titles_stay_within_limits():
+    document = Document(1, "a.txt", "/s", DocumentMeta(title="长" * 5000, speaker="讲" * 500), 3, "x")
+    hits = [hit("增长8%" * 300, [(0, 2)], passage_id=i, document=document) for i in range(3)]
+    reply = render_answer(result(hits, total=9), "abcdEFGH", 0, KEYS)
+    assert render.fits(reply.text) and "增长8%" in visible_text(reply.text)
+    for part in render_passage(hits[0], document, "beefbeefbeef"):
+        assert render.fits(part.text)
+
+
+def test_huge_counts_are_not_shown():
+    hits = [hit("增长", passage_id=i) for i in range(3)]
+    first = visible_text(render_answer(result(hits, total=31050), "abcdEFGH", 0, KEYS).text)
+    later = visible_text(render_answer(result(hits, total=31050), "abcdEFGH", 4, KEYS).text)
+    assert first.startswith("🔎 「岳阳2021年目标」\n") and "31050" not in first
+    assert later.startswith("🔎 「岳阳2021年目标」 · 第 5 页\n") and "10350" not in later
+    group = render_group_answer(result(hits, total=31050), "abcdEFGH", None)
+    assert group.keyboard.inline_keyboard[0][0].text == "更多结果"
 
 
 def test_inline_article_posts_quote_and_source():
@@ -241,5 +286,5 @@ def test_callback_data_is_refused_over_64_bytes():
 
 def test_all_generated_callback_data_fit():
     hits = [hit("x", passage_id=2**62 + i) for i in range(3)]
-    reply = render_answer(result(hits, total=10**6), "abcdEFGH", 9999, "beef")
+    reply = render_answer(result(hits, total=10**6), "abcdEFGH", 9999, KEYS)
     assert all(len(d.encode()) <= MAX_CALLBACK_BYTES for d in all_callback_data(reply.keyboard))
