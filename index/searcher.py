@@ -25,7 +25,7 @@ import numpy as np
 
 from .analysis import QueryTerm
 from .errors import QueryError
-from .intent import Intent, understand
+from .intent import Intent, named_documents, understand
 from .models import Document, Hit, IndexInfo, Passage, SearchResult
 from .normalize import normalize, warm_up
 from .query import parse_query
@@ -42,6 +42,7 @@ METADATA_DOCUMENTS = 20
 EARLIEST_POOL = 200
 PHRASE_POOL = 100
 MAX_BITS = 62  # terms tracked for coordination (one bit each in an int64)
+_FIGURE = re.compile(r"\d[\d.,]*\s*(?:%|％|亿|万|千|百|个|人|元|吨|公里|倍|项|户|套|名|家|斤|千瓦)")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 
 
@@ -85,7 +86,9 @@ class Searcher:
         parsed = parse_query(query)
         intent = understand(parsed.text)
         terms = self.analyzer.query_terms(intent.text)
-        intent = dataclasses.replace(intent, phrases=tuple(self.analyzer.phrases(intent.text)))
+        intent = dataclasses.replace(
+            intent, phrases=tuple(self.analyzer.phrases(intent.text)),
+            documents=named_documents(intent, [t.term for t in terms], self.reader.series_terms))
         if not terms and not parsed.filters:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
         allowed = self.reader.filter_docs(parsed.filters) if parsed.filters else None
@@ -132,7 +135,7 @@ class Searcher:
                 owners = reader.passage_doc[ids]
                 doc_text_bits[owners] |= bit
                 field_docs = reader.field_docs(term)
-                if field_docs is None or term.isdigit():
+                if field_docs is None or term.isdigit() or weights.inside == 1.0:
                     # A year scores in the passage even when its document is of that year.
                     scores[ids] += contributions * counts[term]
                 else:
@@ -140,8 +143,7 @@ class Searcher:
                     # more to the point than one that does not.
                     named = np.zeros(len(reader.doc_count), dtype=bool)
                     named[field_docs] = True
-                    outside = ~named[owners]
-                    scores[ids[outside]] += contributions[outside] * counts[term]
+                    scores[ids] += contributions * np.where(named[owners], weights.inside, 1.0) * counts[term]
                 if field_docs is not None:
                     doc_meta_bits[field_docs] |= bit
                     specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
@@ -156,7 +158,7 @@ class Searcher:
                 passage_bits[used] = 0
         docs = reader.passage_doc[ids]
         final = (text + meta_score[docs]) * self._factors(weights, intent, ids, docs, bits, term_weights, distinct,
-                                                          doc_text_bits | doc_meta_bits)
+                                                          doc_text_bits | doc_meta_bits, doc_meta_bits)
         positive = final > 0
         return Scored(ids[positive], final[positive], text[positive], bits[positive], term_weights, distinct)
 
@@ -168,7 +170,7 @@ class Searcher:
             named = named[np.argsort(-meta_score[named], kind="stable")[:METADATA_DOCUMENTS]]
         return np.union1d(text_ids, self.reader.passages_of(np.sort(named)))
 
-    def _factors(self, weights, intent, ids, docs, bits, term_weights, distinct, doc_bits) -> np.ndarray:
+    def _factors(self, weights, intent, ids, docs, bits, term_weights, distinct, doc_bits, doc_meta_bits) -> np.ndarray:
         reader = self.reader
         factor = weighted_share(bits, term_weights) ** weights.coordination
         factor *= short_prior(weights, reader.passage_chars[ids])
@@ -183,6 +185,11 @@ class Searcher:
             factor *= year_factor(weights, intent.years, reader.doc_year[docs], seen)
         if intent.dates:
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
+        for year, word in intent.documents:  # both in the document's metadata (title, year)
+            j, y = distinct.index(word), distinct.index(str(year)) if str(year) in distinct else None
+            named = (doc_meta_bits[docs] >> j) & 1 == 1
+            named &= (reader.doc_year[docs] == year) if y is None else ((doc_meta_bits[docs] >> y) & 1 == 1)
+            factor *= np.where(named, 1.0, weights.document_miss)
         return factor
 
     def _order(self, scored: Scored, intent: Intent, weights: Weights, k: int) -> np.ndarray:
@@ -190,19 +197,43 @@ class Searcher:
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
         pool = top_k(scored.final, max(k, PHRASE_POOL, EARLIEST_POOL if intent.earliest else k))
-        if weights.phrase and intent.phrases:
-            scored.final[pool] *= self._phrase_factor(scored.ids[pool], intent.phrases, weights)
+        if weights.phrase and intent.phrases or weights.figure and intent.asks_number:
+            scored.final[pool] *= self._text_factor(scored.ids[pool], intent, weights)
+        if weights.lead:
+            ids = scored.ids[pool]
+            lead = self.reader.doc_news[self.reader.passage_doc[ids]] & (self.reader.ordinal_of_ids(ids) == 0)
+            scored.final[pool] *= np.where(lead, 1 + weights.lead, 1.0)
+        if weights.title:
+            scored.final[pool] *= self._title_factor(scored, pool, weights)
         pool = pool[np.lexsort((scored.ids[pool], -scored.text[pool], -scored.final[pool]))]
         if intent.earliest and weights.earliest:
             pool = self._oldest_first(scored, pool)
         return pool[:k]
 
-    def _phrase_factor(self, ids: np.ndarray, phrases: list[str], weights: Weights) -> np.ndarray:
-        rows = self.reader.rows(ids)
-        phrase_weights = np.array([self.reader.idf(p) for p in phrases])
-        total = phrase_weights.sum() or 1.0
-        found = np.array([[p in rows[i][4] for p in phrases] for i in ids.tolist()], dtype=float)
-        return 1 + weights.phrase * (found @ phrase_weights) / total
+    def _text_factor(self, ids: np.ndarray, intent: Intent, weights: Weights) -> np.ndarray:
+        """Factors read off the pool's normalised text: the question's adjacent word pairs
+        found verbatim (proximity), and a figure where the question asks for one."""
+        texts = [row[4] for row in map(self.reader.rows(ids).get, ids.tolist())]
+        factor = np.ones(len(ids))
+        if weights.phrase and intent.phrases:
+            phrase_weights = np.array([self.reader.idf(p) for p in intent.phrases])
+            found = np.array([[p in text for p in intent.phrases] for text in texts], dtype=float)
+            factor *= 1 + weights.phrase * (found @ phrase_weights) / (phrase_weights.sum() or 1.0)
+        if weights.figure and intent.asks_number:
+            factor *= np.array([1 + weights.figure if _FIGURE.search(text) else 1.0 for text in texts])
+        return factor
+
+    def _title_factor(self, scored: Scored, pool: np.ndarray, weights: Weights) -> np.ndarray:
+        """1 + `title` x the IDF-weighted share of each document's metadata terms (years
+        aside) that the question has."""
+        docs = self.reader.passage_doc[scored.ids[pool]]
+        asked = set(scored.distinct)
+        share = {}
+        for doc_id, terms in self.reader.metadata_terms(docs).items():
+            weights_of = [(self.reader.idf(t), t in asked) for t in terms if not t.isdigit()]
+            total = sum(w for w, _ in weights_of)
+            share[doc_id] = sum(w for w, hit in weights_of if hit) / total if total else 0.0
+        return 1 + weights.title * np.array([share.get(int(d), 0.0) for d in docs])
 
     def _oldest_first(self, scored: Scored, pool: np.ndarray) -> np.ndarray:
         """Among the pool, the candidates that state every term of the question, oldest

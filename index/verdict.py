@@ -70,20 +70,6 @@ def is_name(term: str, named_terms: frozenset[str]) -> bool:
     return tag in ENTITY_TAGS or (term in named_terms and tag in (None, "nr", "nrt", "nrfg", "nz", "ns", "nt"))
 
 
-def _named_documents(intent: Intent, distinct: list[str], reader) -> list[tuple[int, str]]:
-    """(year, title word) pairs where the question writes a year right before a word of the
-    collection's titles: "2030年政府工作报告"."""
-    found = []
-    for year in intent.years:
-        match = re.search(rf"{year}年(\S+)", intent.text)
-        if not match:
-            continue
-        named = [t for t in distinct if match.group(1).startswith(t) and t in reader.series_terms]
-        if named:
-            found.append((year, max(named, key=len)))
-    return found
-
-
 @dataclass(frozen=True)
 class _Top:
     """The top hit as the checks see it: its year, normalised text and metadata."""
@@ -141,8 +127,8 @@ def judge(reader, intent: Intent, distinct: list[str], term_weights: np.ndarray,
         return Verdict("high")
     top = _top_of(hits[0], top_bits)
     unmatched = _missing_times(intent, distinct, top)
-    unmatched += [f"{year}年{word}" for year, word in _named_documents(intent, distinct, reader)
-                  if top.year != year or word not in top.metadata]
+    unmatched += [f"{year}年{word}" for year, word in intent.documents
+                  if str(year) not in top.metadata or word not in top.metadata]
     unmatched += _missing_numbers(intent, top)
     unmatched += [t for t in distinct if is_name(t, reader.named_terms) and not top.has(t)]
     matched = np.array([(top_bits >> j) & 1 == 1 for j in range(len(distinct))], dtype=bool)
