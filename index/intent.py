@@ -20,7 +20,6 @@ _QUESTION = re.compile(
 _EARLIEST = re.compile(r"最早|首次|第一次|最先|首提|(?:从|是)?哪.?年开始|开始(?:出现|提出)")
 # Verbs of stating that only frame a first-mention question.
 _STATING = re.compile(r"提出|出现|写入|写进|见于|提到|出自|来自")
-_ASKS_NUMBER = re.compile(r"多少|几[个名位项条次人年岁点]|比例|比重|百分之|占比|增长了|增速|总额|总值|总量|数量|规模|人数|产量")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?")
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
@@ -34,7 +33,6 @@ class Intent:
     dates: tuple[tuple[int, int, int], ...] = ()  # (year, month, day or 0)
     earliest: bool = False  # "first mention" question
     phrases: tuple[str, ...] = ()  # adjacent word pairs, filled in by the searcher's analyzer
-    asks_number: bool = False  # 多少, 几, 比例: the answer is a figure
     # Documents the question names by year and series title ("2030年政府工作报告"), as
     # (year, title term); filled in by the searcher, which knows the collection's titles.
     documents: tuple[tuple[int, str], ...] = ()
@@ -54,7 +52,6 @@ def _full_year(match: re.Match) -> str:
 
 def understand(normalised: str) -> Intent:
     """Read the years, dates and first-mention intent of a normalised query."""
-    asks_number = bool(_ASKS_NUMBER.search(normalised))
     text = _SHORT_YEAR.sub(_full_year, normalised)  # 98年 -> 1998年
     dates = tuple((int(y), int(m), int(d or 0)) for y, m, d in _DATE.findall(text) if 1 <= int(m) <= 12)
     text = _DATE.sub(lambda m: f"{m.group(1)}年 ", text)  # the month and day are constraints, not words
@@ -63,7 +60,7 @@ def understand(normalised: str) -> Intent:
         text = _STATING.sub(" ", _EARLIEST.sub(" ", text))
     text = _QUESTION.sub(" ", text)
     years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}))
-    return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest, asks_number=asks_number)
+    return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest)
 
 
 def named_documents(intent: Intent, terms: list[str], series_terms: frozenset[str]) -> tuple[tuple[int, str], ...]:

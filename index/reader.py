@@ -184,16 +184,6 @@ class IndexReader:
             return 0.0
         return math.log((self.document_count + 1) / len(docs))
 
-    def metadata_terms(self, doc_ids) -> dict[int, list[str]]:
-        """id -> the terms of each document's metadata (title, speaker, place, year, kind)."""
-        ids = sorted({int(i) for i in doc_ids})
-        if not ids:
-            return {}
-        with self._lock:
-            rows = self._db.execute(
-                f"select id, field_terms from documents where id in ({','.join('?' * len(ids))})", ids).fetchall()
-        return {row[0]: json.loads(row[1] or "[]") for row in rows}
-
     def filter_docs(self, filters: dict[str, str]) -> np.ndarray:
         """Mask of the documents whose metadata contains every filter value."""
         clauses = " and ".join(f"instr(n_{key}, ?) > 0" for key in filters)
@@ -251,10 +241,6 @@ class IndexReader:
         if not 0 <= doc_id < self.no_document or not 0 <= ordinal < self.doc_count[doc_id]:
             return None
         return int(self.doc_first[doc_id]) + ordinal
-
-    def ordinal_of_ids(self, ids: np.ndarray) -> np.ndarray:
-        """Each passage's 0-based position within its document."""
-        return ids - self.doc_first[self.passage_doc[ids]]
 
     def ordinal_of(self, passage_id: int) -> int | None:
         if not 0 <= passage_id < self.slots or self.passage_doc[passage_id] == self.no_document:

@@ -37,9 +37,6 @@ class Weights:
     # a document of the next year (which reviews it) gets `year_next` instead.
     year_miss: float = 0.35
     year_next: float = 0.7
-    # The year is only stated in the passage (or resolved from 去年/明年 there), not the
-    # document's own year: a report of that year is the primary source.
-    year_mention: float = 1.0
     # A document the question names by year and title ("1979年政府工作报告") that the
     # candidate's document is not.
     document_miss: float = 0.5
@@ -51,14 +48,6 @@ class Weights:
     # A year the question names is a constraint (the factors above), not metadata evidence:
     # the figures of a year are stated in that year's report and in the next one's.
     year_metadata: float = 0.0
-    # When the question asks for a figure (多少, 比例), pool candidates that state one
-    # (a number with a unit) gain this share.
-    figure: float = 0.0
-    # The lead passage of a news item (its first) gains this share: it states the news.
-    lead: float = 0.0
-    # Candidates in the pool gain up to this share by how much of their document's
-    # metadata (title words, speaker, place) the question covers: the document about it.
-    title: float = 0.0
     # "First mention" questions list the documents that state the concept oldest first.
     earliest: float = 1.0
     # Passages shorter than this many characters (headings, date lines) are scaled down
@@ -72,7 +61,7 @@ class Weights:
 
 NEUTRAL = {
     "field": 0.0, "coordination": 0.0, "document": 0.0, "news": 1.0, "year_miss": 1.0,
-    "year_next": 1.0, "year_mention": 1.0, "inside": 1.0, "document_miss": 1.0, "title": 0.0, "figure": 0.0, "lead": 0.0, "date_miss": 1.0, "earliest": 0.0, "phrase": 0.0, "year_metadata": 1.0, "short_passage": 0.0,
+    "year_next": 1.0, "inside": 1.0, "document_miss": 1.0, "date_miss": 1.0, "earliest": 0.0, "phrase": 0.0, "year_metadata": 1.0, "short_passage": 0.0,
 }
 # The specificity of a metadata match is switched off by the neutral `field` value
 # with `flat_fields`, the old behaviour: every metadata term weighs like the rarest.
@@ -95,8 +84,7 @@ def year_factor(weights: Weights, years: tuple[int, ...], doc_years: np.ndarray,
     factor = np.full(len(doc_years), weights.year_miss)
     wanted = np.array(years)
     factor[np.isin(doc_years, wanted + 1)] = weights.year_next
-    factor[year_seen] = np.maximum(factor[year_seen], weights.year_mention)
-    factor[np.isin(doc_years, wanted)] = 1.0
+    factor[np.isin(doc_years, wanted) | year_seen] = 1.0
     return factor
 
 

@@ -42,7 +42,6 @@ METADATA_DOCUMENTS = 20
 EARLIEST_POOL = 200
 PHRASE_POOL = 100
 MAX_BITS = 62  # terms tracked for coordination (one bit each in an int64)
-_FIGURE = re.compile(r"\d[\d.,]*\s*(?:%|％|亿|万|千|百|个|人|元|吨|公里|倍|项|户|套|名|家|斤|千瓦)")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 
 
@@ -197,43 +196,20 @@ class Searcher:
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
         pool = top_k(scored.final, max(k, PHRASE_POOL, EARLIEST_POOL if intent.earliest else k))
-        if weights.phrase and intent.phrases or weights.figure and intent.asks_number:
-            scored.final[pool] *= self._text_factor(scored.ids[pool], intent, weights)
-        if weights.lead:
-            ids = scored.ids[pool]
-            lead = self.reader.doc_news[self.reader.passage_doc[ids]] & (self.reader.ordinal_of_ids(ids) == 0)
-            scored.final[pool] *= np.where(lead, 1 + weights.lead, 1.0)
-        if weights.title:
-            scored.final[pool] *= self._title_factor(scored, pool, weights)
+        if weights.phrase and intent.phrases:
+            scored.final[pool] *= self._phrase_factor(scored.ids[pool], intent.phrases, weights)
         pool = pool[np.lexsort((scored.ids[pool], -scored.text[pool], -scored.final[pool]))]
         if intent.earliest and weights.earliest:
             pool = self._oldest_first(scored, pool)
         return pool[:k]
 
-    def _text_factor(self, ids: np.ndarray, intent: Intent, weights: Weights) -> np.ndarray:
-        """Factors read off the pool's normalised text: the question's adjacent word pairs
-        found verbatim (proximity), and a figure where the question asks for one."""
-        texts = [row[4] for row in map(self.reader.rows(ids).get, ids.tolist())]
-        factor = np.ones(len(ids))
-        if weights.phrase and intent.phrases:
-            phrase_weights = np.array([self.reader.idf(p) for p in intent.phrases])
-            found = np.array([[p in text for p in intent.phrases] for text in texts], dtype=float)
-            factor *= 1 + weights.phrase * (found @ phrase_weights) / (phrase_weights.sum() or 1.0)
-        if weights.figure and intent.asks_number:
-            factor *= np.array([1 + weights.figure if _FIGURE.search(text) else 1.0 for text in texts])
-        return factor
-
-    def _title_factor(self, scored: Scored, pool: np.ndarray, weights: Weights) -> np.ndarray:
-        """1 + `title` x the IDF-weighted share of each document's metadata terms (years
-        aside) that the question has."""
-        docs = self.reader.passage_doc[scored.ids[pool]]
-        asked = set(scored.distinct)
-        share = {}
-        for doc_id, terms in self.reader.metadata_terms(docs).items():
-            weights_of = [(self.reader.idf(t), t in asked) for t in terms if not t.isdigit()]
-            total = sum(w for w, _ in weights_of)
-            share[doc_id] = sum(w for w, hit in weights_of if hit) / total if total else 0.0
-        return 1 + weights.title * np.array([share.get(int(d), 0.0) for d in docs])
+    def _phrase_factor(self, ids: np.ndarray, phrases: tuple[str, ...], weights: Weights) -> np.ndarray:
+        """1 + `phrase` x the IDF-weighted share of the question's adjacent word pairs that
+        the passage has verbatim: proximity, read off the pool's normalised text."""
+        rows = self.reader.rows(ids)
+        phrase_weights = np.array([self.reader.idf(p) for p in phrases])
+        found = np.array([[p in rows[i][4] for p in phrases] for i in ids.tolist()], dtype=float)
+        return 1 + weights.phrase * (found @ phrase_weights) / (phrase_weights.sum() or 1.0)
 
     def _oldest_first(self, scored: Scored, pool: np.ndarray) -> np.ndarray:
         """Among the pool, the candidates that state every term of the question, oldest
