@@ -25,7 +25,7 @@ from pathlib import Path
 from .normalize import normalize
 
 # Bump when tokenization changes in a way that makes stored tokens stale.
-ANALYZER_VERSION = "4"
+ANALYZER_VERSION = "5"
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 

@@ -248,7 +248,7 @@ def _tokenize(docs: list[SourceDocument], analyzer: Analyzer, progress: Progress
     results = _parallel_map(_tokenize_one, jobs, "tokenizing", progress, weight=len(jobs))
     position = 0
     for doc in docs:
-        doc.tokens = results[position : position + len(doc.norms)]
+        doc.tokens = cleaning.carry_headers(doc.norms, results[position : position + len(doc.norms)])
         position += len(doc.norms)
     for doc in fields_of:
         doc.field_terms = results[position]

@@ -215,3 +215,18 @@ def split_passages(paragraph: Paragraph, target: int = PASSAGE_TARGET, limit: in
 
 def passages(paras: list[Paragraph]) -> list[PassageText]:
     return [p for para in paras for p in split_passages(para)]
+
+
+HEADER_MAX = 200  # characters; a longer passage ending in a colon is not a mere header
+
+
+def carry_headers(norms: list[str], tokens: list[list[str]]) -> list[list[str]]:
+    """Each passage's tokens plus those of the passage before it when that one is a header
+    that introduces it ("今年发展主要预期目标是：", "他说："): the items of a list then match
+    the words of their heading.  The passage text itself is unchanged."""
+    carried = [list(t) for t in tokens]
+    for i in range(1, len(norms)):
+        header = norms[i - 1].rstrip()
+        if header.endswith(("：", ":")) and len(header) <= HEADER_MAX:
+            carried[i].extend(tokens[i - 1])
+    return carried

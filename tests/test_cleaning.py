@@ -106,3 +106,15 @@ def test_seed_with_traditional_text_and_glosses_cleans_to_verbatim_paragraphs():
     # Every cleaned paragraph is verbatim source text once glosses are gone.
     source = strip_pinyin(raw).replace("\n", "")
     assert all(p in source for p in paras)
+
+
+def test_a_list_header_lends_its_words_to_the_passage_it_introduces():
+    from index.cleaning import carry_headers
+
+    norms = ["今年发展主要预期目标是：", "国内生产总值增长5%左右；城镇新增就业1200万人以上。", "要坚持稳中求进。"]
+    tokens = [["发展", "主要", "预期", "目标"], ["国内生产总值", "增长"], ["稳中求进"]]
+    carried = carry_headers(norms, tokens)
+    assert carried[1] == ["国内生产总值", "增长", "发展", "主要", "预期", "目标"]
+    assert carried[0] == tokens[0] and carried[2] == tokens[2]  # no colon before them
+    long_header = ["甲" * 300 + "：", "乙"]
+    assert carry_headers(long_header, [["甲"], ["乙"]])[1] == ["乙"]  # a long passage is no header
