@@ -25,7 +25,7 @@ from pathlib import Path
 from .normalize import normalize
 
 # Bump when tokenization changes in a way that makes stored tokens stale.
-ANALYZER_VERSION = "5"
+ANALYZER_VERSION = "6"
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 
@@ -47,6 +47,9 @@ _QUOTED_PHRASE = re.compile(r"[“\"「]([0-9a-z\u3400-\u9fff+]{2,8})[”\"」]"
 # Words that name a year relative to the document's own, and the offset they mean.
 _RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "过去一年": -1,
                    "前年": -2, "明年": 1, "下一年": 1}
+# "比上年增长8%" compares with the year before; it says nothing about that year.
+_RELATIVE_YEAR = re.compile(
+    "(?<![比较于同])(" + "|".join(sorted(map(re.escape, _RELATIVE_YEARS), key=len, reverse=True)) + ")")
 
 
 @lru_cache(maxsize=1)
@@ -139,11 +142,12 @@ class Analyzer:
 
     def tokens(self, normalised: str, year: str = "") -> list[str]:
         """Index terms of a passage; a relative year in a document of `year` also yields
-        the year it means: "去年" in the 1990 report is 1989, "明年" in a 2023 speech 2024."""
+        the year it means: "去年" in the 1990 report is 1989, "明年" in a 2023 speech 2024
+        (not in a comparison: "比上年增长" is about this year)."""
         tokens = self._raw_tokens(normalised)
         if year.isdigit():
-            for word, offset in _RELATIVE_YEARS.items():
-                tokens.extend([str(int(year) + offset)] * normalised.count(word))
+            for match in _RELATIVE_YEAR.finditer(normalised):
+                tokens.append(str(int(year) + _RELATIVE_YEARS[match.group(1)]))
         return tokens
 
     def query_terms(self, normalised_query: str) -> list[QueryTerm]:

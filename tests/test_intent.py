@@ -64,3 +64,9 @@ def test_adjacent_words_give_phrases():
     analyzer = Analyzer()
     phrases = analyzer.phrases(normalize("构建社会主义和谐社会"))
     assert any("社会主义" in p and len(p) > 4 for p in phrases)
+
+
+def test_a_comparison_with_last_year_is_not_about_last_year():
+    analyzer = Analyzer()
+    assert "2006" not in analyzer.tokens(normalize("中央财政赤字比去年预算赤字减少500亿元"), year="2007")
+    assert "2006" in analyzer.tokens(normalize("去年中央财政赤字2950亿元"), year="2007")
