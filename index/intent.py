@@ -34,8 +34,8 @@ class Intent:
     earliest: bool = False  # "first mention" question
     phrases: tuple[str, ...] = ()  # adjacent word pairs, filled in by the searcher's analyzer
     # Documents the question names by year and series title ("2030年政府工作报告"), as
-    # (year, title term); filled in by the searcher, which knows the collection's titles.
-    documents: tuple[tuple[int, str], ...] = ()
+    # (year, title term, as written); filled in by the searcher, which knows the titles.
+    documents: tuple[tuple[int, str, str], ...] = ()
 
     @property
     def date_numbers(self) -> tuple[tuple[int, int], ...]:
@@ -63,13 +63,20 @@ def understand(normalised: str) -> Intent:
     return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest)
 
 
-def named_documents(intent: Intent, terms: list[str], series_terms: frozenset[str]) -> tuple[tuple[int, str], ...]:
-    """(year, title term) where the question writes a year right before a word of the
-    collection's speech and report titles: "2030年政府工作报告", "1979年政府工作报告"."""
+def named_documents(intent: Intent, terms: list[str], series_terms: frozenset[str]) -> tuple[tuple[int, str, str], ...]:
+    """(year, title term, as written) where the question writes a year right before words of
+    the collection's speech and report titles: "2030年政府工作报告", "1979年政府工作报告"."""
     found = []
+    titled = sorted({t for t in terms if t in series_terms}, key=len, reverse=True)
     for year in intent.years:
-        match = re.search(rf"{year}年(\S+)", intent.text)
-        named = [t for t in terms if match and match.group(1).startswith(t) and t in series_terms]
-        if named:
-            found.append((year, max(named, key=len)))
+        start = intent.text.find(f"{year}年")
+        if start < 0 or not titled:
+            continue
+        end = start + len(f"{year}年")
+        first = next((t for t in titled if intent.text.startswith(t, end)), None)
+        if first is None:
+            continue
+        while (word := next((t for t in titled if intent.text.startswith(t, end)), None)) is not None:
+            end += len(word)
+        found.append((year, first, intent.text[start:end]))
     return tuple(found)

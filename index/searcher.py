@@ -107,7 +107,7 @@ class Searcher:
         top_bits = int(scored.bits[order[0]]) if len(order) and offset == 0 else None
         verdict = judge(self.reader, intent, scored.distinct, scored.term_weights, top_bits, hits)
         if not verdict.answerable:
-            hits = []
+            hits, verdict = [], dataclasses.replace(verdict, confidence="low")
         return SearchResult(
             query=query, took_ms=(time.perf_counter() - started) * 1000, hits=tuple(hits),
             total=len(scored.ids), terms=tuple(t.term for t in terms), filters=dict(parsed.filters),
@@ -186,7 +186,7 @@ class Searcher:
             factor *= year_factor(weights, intent.years, reader.doc_year[docs], seen)
         if intent.dates:
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
-        for year, word in intent.documents:  # both in the document's metadata (title, year)
+        for year, word, _ in intent.documents:  # both in the document's metadata (title, year)
             j, y = distinct.index(word), distinct.index(str(year)) if str(year) in distinct else None
             named = (doc_meta_bits[docs] >> j) & 1 == 1
             named &= (reader.doc_year[docs] == year) if y is None else ((doc_meta_bits[docs] >> y) & 1 == 1)

@@ -127,7 +127,7 @@ def judge(reader, intent: Intent, distinct: list[str], term_weights: np.ndarray,
         return Verdict("high")
     top = _top_of(hits[0], top_bits)
     unmatched = _missing_times(intent, distinct, top)
-    unmatched += [f"{year}年{word}" for year, word in intent.documents
+    unmatched += [written for year, word, written in intent.documents
                   if str(year) not in top.metadata or word not in top.metadata]
     unmatched += _missing_numbers(intent, top)
     unmatched += [t for t in distinct if is_name(t, reader.named_terms) and not top.has(t)]

@@ -1,0 +1,112 @@
+"""Re-ranking rules on small real-looking collections: the kind of a document, the year a
+question names, first mentions, ties, and the weights' switches."""
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import Searcher, build_index
+from index.rerank import NEUTRAL, Weights, weighted_share
+
+SPEECH = """在全市经济工作会议上的讲话
+
+中共岳阳市委书记 王一鸥
+
+要大力发展县域经济，推动县域经济高质量发展，做强县域主导产业，壮大县域综合实力。
+"""
+NEWS = "{title}\n\n央视网消息：各地推动县域经济高质量发展，做强县域主导产业，壮大县域综合实力。{extra}\n"
+
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def filler(root: Path) -> Path:
+    """The bundled speeches, so that words have the document frequencies of a real collection."""
+    shutil.copytree(SEEDS, root / "filler")
+    return root / "filler"
+
+
+def write(folder: Path, files: dict[str, str], metadata: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    if metadata:
+        (folder / "metadata.csv").write_text(metadata, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """One speech and a daily news programme saying the same thing."""
+    root = tmp_path_factory.mktemp("mixed")
+    speeches = write(root / "speeches", {"speech.txt": SPEECH},
+                     "file,title,speaker,place,date,year,kind\nspeech.txt,在全市经济工作会议上的讲话,王一鸥,岳阳,2021-01-16,2021,讲话\n")
+    news_files = {f"2021012{i}_0{j}.txt": NEWS.format(title=f"新闻{i}{j}", extra="其他消息。" * j)
+                  for i in range(3) for j in range(1, 4)}
+    rows = "".join(f"{name},2021-01-2{name[7]},新闻{name[7]}{name[-5]}\n" for name in news_files)
+    news = write(root / "news", news_files, "file,date,title\n" + rows)
+    build_index([speeches, news, filler(root)], root / "index.sqlite")
+    return Searcher.open(root / "index.sqlite")
+
+
+def test_news_items_are_recognised_by_their_daily_programme(mixed):
+    reader = mixed.reader
+    news = {doc.path: bool(reader.doc_news[doc.id]) for doc in mixed.documents()}
+    assert len(news) == 1 + 9 + 5
+    assert [path for path, is_news in news.items() if is_news] == sorted(p for p in news if p.startswith("2021"))
+
+
+def test_a_speech_outranks_news_that_says_the_same(mixed):
+    top = mixed.search("县域经济高质量发展 主导产业").hits[0]
+    assert top.document.path == "speech.txt"
+    flat = mixed.search("县域经济高质量发展 主导产业", weights=Weights().without("news")).hits
+    assert flat[0].document.path != "speech.txt"  # the prior is what put the speech first
+
+
+def test_equal_scores_go_to_the_stronger_text_match(mixed):
+    hits = mixed.search("县域综合实力", top=10).hits
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all("县域综合实力" in h.text for h in hits)
+
+
+@pytest.fixture(scope="module")
+def yearly(tmp_path_factory):
+    """Three annual reports that each state the same concept, and one year's review."""
+    root = tmp_path_factory.mktemp("yearly")
+    files, rows = {}, []
+    for year in (2005, 2010, 2015):
+        files[f"report_{year}.txt"] = (f"{year}年政府工作报告\n\n今年要构建社会主义和谐社会，"
+                                       f"扎实推进各项工作，经济增长预期目标{year - 2000}%左右。\n")
+        rows.append(f"report_{year}.txt,report,{year},{year}年政府工作报告")
+    folder = write(root / "reports", files, "file,kind,year,title\n" + "\n".join(rows) + "\n")
+    build_index([folder, filler(root)], root / "index.sqlite")
+    return Searcher.open(root / "index.sqlite")
+
+
+def test_first_mention_questions_list_the_oldest_document_first(yearly):
+    hits = yearly.search("构建社会主义和谐社会 最早哪年提出").hits
+    assert [h.document.meta.year for h in hits[:3]] == ["2005", "2010", "2015"]
+    plain = yearly.search("构建社会主义和谐社会 最早哪年提出", weights=Weights().without("earliest")).hits
+    assert [h.document.meta.year for h in plain[:3]] != ["2005", "2010", "2015"]
+
+
+def test_a_named_year_picks_that_years_document(yearly):
+    assert yearly.search("2010年 经济增长预期目标").hits[0].document.meta.year == "2010"
+    assert yearly.search("2015年政府工作报告 预期目标").hits[0].document.meta.year == "2015"
+
+
+def test_every_factor_can_be_switched_off():
+    weights = Weights()
+    for name in NEUTRAL:
+        assert getattr(weights.without(name), name) == NEUTRAL[name]
+    assert set(NEUTRAL) == {f.name for f in dataclasses.fields(Weights)}
+
+
+def test_weighted_share_counts_each_set_bit_once():
+    weights = np.arange(1.0, 11.0)  # ten terms: two bytes of bits
+    bits = np.array([0, 1, 0b11, 1 << 9, (1 << 10) - 1], dtype=np.int64)
+    assert np.allclose(weighted_share(bits, weights) * weights.sum(), [0, 1, 3, 10, 55])

@@ -1,0 +1,90 @@
+"""The verdict on a search: what the question names that the top hit lacks, on real passages
+(the bundled speeches, and the repository's copy of national reports and news)."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index import Searcher, build_index
+from index.sources import missing_line, source_line
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "retrieval"
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("seeds")
+    shutil.copytree(ROOT / "seeds", folder / "seeds")
+    build_index([folder / "seeds"], folder / "index.sqlite")
+    return Searcher.open(folder / "index.sqlite")
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("national")
+    sources = [DATA / "cn-national-reports", DATA / "xwlb-2022-2026"]
+    build_index(sources, folder / "index.sqlite")
+    return Searcher.open(folder / "index.sqlite")
+
+
+def test_the_right_year_and_place_is_an_answer(seeds):
+    result = seeds.search("岳阳2021年目标")
+    assert result.confidence == "high" and result.unmatched == ()
+    assert result.hits[0].text.startswith("市委考虑2021年经济发展预期目标")
+
+
+def test_another_year_is_not_an_answer(seeds):
+    result = seeds.search("岳阳2025年GDP目标")
+    assert result.confidence == "low"
+    assert "2025年" in result.unmatched
+    assert result.hits  # the nearest passages are still shown, as such
+    assert missing_line(result.unmatched).startswith("资料库中没有找到与“2025年")
+
+
+def test_another_place_is_not_an_answer(seeds):
+    result = seeds.search("深圳 经济工作 目标")
+    assert result.confidence == "low" and "深圳" in result.unmatched
+
+
+def test_another_person_is_not_an_answer(seeds):
+    result = seeds.search("王一鸥 县委书记工作交流会 抓工作")
+    assert result.hits[0].document.meta.speaker == "应勇"
+    assert result.confidence == "low" and "王一鸥" in result.unmatched
+
+
+def test_a_numbered_name_must_carry_its_number(national):
+    result = national.search("二十一大报告")
+    assert result.confidence == "low" and "二十一大" in result.unmatched
+
+
+def test_a_named_document_must_be_that_document(national):
+    result = national.search("2030年政府工作报告目标")
+    assert result.confidence == "low"
+    assert any(u.startswith("2030年政府工作报告") for u in result.unmatched)
+    assert national.search("2023年政府工作报告 国内生产总值 预期目标").confidence == "high"
+
+
+def test_a_question_of_general_words_gets_no_hit(national):
+    result = national.search("发展怎么样")
+    assert result.hits == () and result.confidence == "low"
+
+
+def test_reported_speech_keeps_the_speeches_speaker(seeds):
+    hit = seeds.search("王忠林 点评讲话").hits[0]
+    assert "王忠林" in hit.text
+    assert hit.document.meta.speaker == "应勇"
+    assert "讲话人 应勇" in source_line(hit.document, hit.paragraph)
+
+
+def test_the_source_line_leaves_out_what_is_unknown(seeds):
+    for document in seeds.documents():
+        line = source_line(document, 3)
+        assert line.startswith("《") and line.endswith("第3段")
+        assert "·  ·" not in line and " · · " not in line and "  " not in line
+
+
+def test_json_carries_the_verdict(seeds):
+    data = seeds.search("岳阳2025年GDP目标").as_json()
+    assert data["confidence"] == "low" and "2025年" in data["unmatched"]
