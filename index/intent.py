@@ -34,8 +34,8 @@ class Intent:
     earliest: bool = False  # "first mention" question
     phrases: tuple[str, ...] = ()  # adjacent word pairs, filled in by the searcher's analyzer
     # Documents the question names by year and series title ("2030年政府工作报告"), as
-    # (year, title term, as written); filled in by the searcher, which knows the titles.
-    documents: tuple[tuple[int, str, str], ...] = ()
+    # (year, title terms, as written); filled in by the searcher, which knows the titles.
+    documents: tuple[tuple[int, tuple[str, ...], str], ...] = ()
 
     @property
     def date_numbers(self) -> tuple[tuple[int, int], ...]:
@@ -63,20 +63,21 @@ def understand(normalised: str) -> Intent:
     return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest)
 
 
-def named_documents(intent: Intent, terms: list[str], series_terms: frozenset[str]) -> tuple[tuple[int, str, str], ...]:
-    """(year, title term, as written) where the question writes a year right before words of
-    the collection's speech and report titles: "2030年政府工作报告", "1979年政府工作报告"."""
+def named_documents(intent: Intent, metadata_terms: list[str]) -> tuple[tuple[int, tuple[str, ...], str], ...]:
+    """(year, metadata terms, as written) where the question writes a year right before words
+    of the collection's titles (or speakers, places): "2030年政府工作报告", "2024年中央经济
+    工作会议".  `metadata_terms`: the question's terms found in some document's metadata."""
     found = []
-    titled = sorted({t for t in terms if t in series_terms}, key=len, reverse=True)
+    titled = sorted({t for t in metadata_terms if len(t) >= 2 and not t.isdigit()}, key=len, reverse=True)
     for year in intent.years:
         start = intent.text.find(f"{year}年")
-        if start < 0 or not titled:
+        if start < 0:
             continue
         end = start + len(f"{year}年")
-        first = next((t for t in titled if intent.text.startswith(t, end)), None)
-        if first is None:
-            continue
+        words = []
         while (word := next((t for t in titled if intent.text.startswith(t, end)), None)) is not None:
+            words.append(word)
             end += len(word)
-        found.append((year, first, intent.text[start:end]))
+        if words:
+            found.append((year, tuple(words), intent.text[start:end]))
     return tuple(found)

@@ -88,7 +88,7 @@ class Searcher:
         terms = self.analyzer.query_terms(intent.text)
         intent = dataclasses.replace(
             intent, phrases=tuple(self.analyzer.phrases(intent.text)),
-            documents=named_documents(intent, [t.term for t in terms], self.reader.series_terms))
+            documents=named_documents(intent, [t.term for t in terms if self.reader.field_docs(t.term) is not None]))
         if not terms and not parsed.filters:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
         allowed = self.reader.filter_docs(parsed.filters) if parsed.filters else None
@@ -186,10 +186,12 @@ class Searcher:
             factor *= year_factor(weights, intent.years, reader.doc_year[docs], seen)
         if intent.dates:
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
-        for year, word, _ in intent.documents:  # both in the document's metadata (title, year)
-            j, y = distinct.index(word), distinct.index(str(year)) if str(year) in distinct else None
-            named = (doc_meta_bits[docs] >> j) & 1 == 1
-            named &= (reader.doc_year[docs] == year) if y is None else ((doc_meta_bits[docs] >> y) & 1 == 1)
+        for year, words, _ in intent.documents:  # all in the document's metadata (title, year)
+            named = reader.doc_year[docs] == year
+            if str(year) in distinct:
+                named |= (doc_meta_bits[docs] >> distinct.index(str(year))) & 1 == 1
+            for word in words:
+                named &= (doc_meta_bits[docs] >> distinct.index(word)) & 1 == 1
             factor *= np.where(named, 1.0, weights.document_miss)
         return factor
 

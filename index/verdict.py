@@ -127,8 +127,8 @@ def judge(reader, intent: Intent, distinct: list[str], term_weights: np.ndarray,
         return Verdict("high")
     top = _top_of(hits[0], top_bits)
     unmatched = _missing_times(intent, distinct, top)
-    unmatched += [written for year, word, written in intent.documents
-                  if str(year) not in top.metadata or word not in top.metadata]
+    unmatched += [written for year, words, written in intent.documents
+                  if str(year) not in top.metadata or not all(top.has(w) for w in words)]
     unmatched += _missing_numbers(intent, top)
     unmatched += [t for t in distinct if is_name(t, reader.named_terms) and not top.has(t)]
     matched = np.array([(top_bits >> j) & 1 == 1 for j in range(len(distinct))], dtype=bool)
