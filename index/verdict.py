@@ -108,12 +108,18 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
     return missing
 
 
+# The long forms a numbered name's classifier stands for: 五中(全会) = 第五次全体会议.
+_LONG_FORMS = {"大": ("大", "次全国代表大会", "次代表大会"), "中": ("中", "次全体会议"), "届": ("届",), "号": ("号",)}
+
+
 def _missing_numbers(intent: Intent, top: _Top) -> list[str]:
     """Numbered names (二十一大, 十五届, 五中全会) whose number the top hit does not carry."""
     missing = []
+    text = top.passage + " " + top.metadata
     for name in _NUMBERED.findall(intent.text):
-        number = name[:-1]
-        if not re.search(rf"(?<![一二三四五六七八九十百两0-9])第?{number}[大届中号次]", top.passage + " " + top.metadata):
+        number, forms = name[:-1], _LONG_FORMS[name[-1]]
+        pattern = rf"(?<![一二三四五六七八九十百两0-9])第?{number}(?:{'|'.join(forms)})"
+        if not re.search(pattern, text):
             missing.append(name)
     return missing
 
