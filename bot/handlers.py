@@ -25,6 +25,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from index import Document, Passage, QueryError, SearchResult
+from index.sources import title_of
 
 from . import texts
 from .render import (
@@ -38,7 +39,7 @@ from .render import (
     render_inline,
     render_passage,
     render_sources,
-    title_of,
+
 )
 from .service import document_key
 from .state import BotState, bot_state
@@ -223,7 +224,7 @@ async def page_button(update: Update, context: Context) -> None:
         await callback.answer(texts.EXPIRED, show_alert=True)
         return
     try:
-        result = await state.search.search(asked.query, top=PAGE_SIZE, offset=page * PAGE_SIZE)
+        result = await state.search.page(asked.query, page * PAGE_SIZE, PAGE_SIZE)
     except QueryError:
         result = None
     if result is None or not result.hits:
@@ -324,7 +325,7 @@ async def inline_query(update: Update, context: Context) -> None:
         return
     articles = []
     for hit in result.hits:
-        article = render_inline(hit)
+        article = render_inline(hit, result)
         articles.append(
             InlineQueryResultArticle(
                 id=article.id,

@@ -12,11 +12,13 @@ import statistics
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from index import Document, Hit, IndexInfo, Passage, Searcher, SearchResult
 
 T = TypeVar("T")
+PAGE_DEPTH = 150  # hits fetched at most to cut a later page from the first ones
 KEY_HEX = 12  # hex digits of a document's content hash that buttons carry
 
 
@@ -57,6 +59,17 @@ class SearchService:
 
     async def search(self, query: str, top: int, offset: int = 0) -> SearchResult:
         return await self._call(lambda s: s.search(query, top=top, offset=offset))
+
+    async def page(self, query: str, offset: int, size: int) -> SearchResult:
+        """Hits offset..offset+size of `query`, with the verdict on the question as a whole.
+
+        The core judges the top hit of what it returns, so a later page is cut from the
+        first offset+size hits rather than asked for with an offset.
+        """
+        if offset + size > PAGE_DEPTH:  # too deep to cut cheaply; the core's page verdict
+            return await self.search(query, top=size, offset=offset)
+        result = await self.search(query, top=offset + size)
+        return replace(result, hits=result.hits[offset:])
 
     async def passage(self, passage_id: int) -> Passage | None:
         return await self._call(lambda s: s.passage(passage_id))

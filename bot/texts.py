@@ -14,8 +14,9 @@ from index import BuildReport, Document, IndexInfo
 from index.errors import QueryError, unreadable_code
 from index.filters import FILTERS
 from index.query import MAX_QUERY_CHARS
+from index.sources import title_of
 
-from .render import meta_lines, title_of
+from .render import meta_lines
 
 if TYPE_CHECKING:
     from .admin import Plan
@@ -120,7 +121,7 @@ def no_answer(query: str) -> str:
     shown = query if len(query) <= 60 else query[:59] + "…"
     return "\n".join(
         [
-            f"没有找到与「{_e(shown)}」相关的段落。可以试试：",
+            f"资料库中没有找到与「{_e(shown)}」相关的段落。可以试试：",
             "• 用更少、更关键的词，例如：岳阳 目标",
             "• 换个说法，用讲话里可能出现的词",
             "• 去掉或改用筛选条件，例如：年份:2021、地点:岳阳",
