@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from .builder import build_index
+from .citation import csl_json, gbt7714, ris
 from .config import DB_ENV, SOURCE_ENV, default_db_path, default_source_dir
 from .errors import QueryError, SearchError, unreadable_code
 from .filters import FILTER_HELP, FILTERS
@@ -18,6 +19,7 @@ from .searcher import Searcher
 from .sources import missing_line, source_line
 
 USAGE_ERROR = 2
+CITE_FORMATS = ("gbt", "csl-json", "ris")
 
 SEARCH_HELP = """\
 Quote the passages that answer QUERY, with their sources.
@@ -97,6 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--db", type=Path, help="index file (built from seeds/ first if missing)")
     search.add_argument("--top", type=int, default=5, help="number of passages (default 5)")
     search.add_argument("--json", action="store_true", help="print one JSON object")
+    search.add_argument("--cite", choices=CITE_FORMATS, metavar="FORMAT",
+                        help="print the hits as citations: gbt (GB/T 7714-2015), csl-json or ris")
 
     sources = commands.add_parser("sources", help="list the indexed speeches")
     sources.add_argument("--db", type=Path)
@@ -133,6 +137,22 @@ def _print_result(result: SearchResult) -> None:
     print(f"{result.total} passages matched, {result.took_ms:.1f} ms")
 
 
+def _print_citations(result: SearchResult, style: str) -> None:
+    """The hits as citations on stdout; what the collection lacks goes to stderr."""
+    if not result.hits:
+        print(f"资料库中没有找到与“{result.query}”相关的段落，没有可以引用的内容。", file=sys.stderr)
+        return
+    if result.confidence == "low":
+        print(missing_line(result.unmatched), file=sys.stderr)
+    if style == "gbt":
+        for number, hit in enumerate(result.hits, start=1):
+            print(f"[{number}] {gbt7714(hit)}")
+    elif style == "csl-json":
+        print(csl_json(result.hits))
+    else:
+        print(ris(result.hits), end="")
+
+
 def _open(db: Path | None) -> Searcher:
     path = db or default_db_path()
     if db is None and not path.exists():
@@ -147,7 +167,9 @@ def _search(args) -> int:
     searcher = _open(args.db)
     if args.query != "-":
         result = searcher.search(args.query, top=args.top)
-        if args.json:
+        if args.cite:
+            _print_citations(result, args.cite)
+        elif args.json:
             print(json.dumps(result.as_json(), ensure_ascii=False))
         else:
             _print_result(result)
