@@ -104,6 +104,7 @@ def add_handlers(application: Application) -> None:
             CallbackQueryHandler(handlers.page_button, pattern=r"^p:[\w-]+:\d{1,4}$"),
             CallbackQueryHandler(handlers.context_button, pattern=rf"^c:{PASSAGE_KEY}$"),
             CallbackQueryHandler(handlers.full_button, pattern=rf"^f:[\w-]+:{PASSAGE_KEY}$"),
+            CallbackQueryHandler(handlers.cite_button, pattern=rf"^r:{PASSAGE_KEY}$"),
             CallbackQueryHandler(handlers.file_button, pattern=r"^d:[0-9a-f]{12}$"),
             CallbackQueryHandler(handlers.sources_button, pattern=r"^s:\d{1,6}$"),
             CallbackQueryHandler(handlers.stale_button),

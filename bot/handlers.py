@@ -25,6 +25,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from index import Document, Passage, QueryError, SearchResult
+from index.citation import gbt7714_of
 from index.sources import title_of
 
 from . import texts
@@ -34,6 +35,7 @@ from .render import (
     Reply,
     pages_of,
     render_answer,
+    render_citation,
     render_context,
     render_group_answer,
     render_inline,
@@ -196,7 +198,7 @@ async def answer(update: Update, context: Context, question: str) -> None:
     qid = state.queries.add(question, asker, update.effective_chat.id, shared=group)
     keys = await remember_spans(state, qid, result)
     if group:
-        reply = render_group_answer(result, qid, context.bot.username)
+        reply = render_group_answer(result, qid, context.bot.username, keys)
     else:
         reply = render_answer(result, qid, 0, keys)
     await message.reply_text(reply.text, reply_markup=reply.keyboard, do_quote=group)
@@ -283,6 +285,19 @@ async def full_button(update: Update, context: Context) -> None:
     await callback.answer()
     for reply in render_passage(passage, document, document_key(document), spans):
         await send(update, context, reply)
+
+
+async def cite_button(update: Update, context: Context) -> None:
+    """r:<passage key> — the GB/T 7714-2015 citation of a hit, as a message to copy."""
+    callback = update.callback_query
+    service = bot_state(context).search
+    found = await service.resolve(callback.data.split(":")[1])
+    passage = await service.passage(found[1]) if found else None
+    if found is None or passage is None:
+        await callback.answer(texts.INDEX_CHANGED, show_alert=True)
+        return
+    await callback.answer()
+    await send(update, context, render_citation(gbt7714_of(found[0], passage.paragraph)))
 
 
 async def file_button(update: Update, context: Context) -> None:

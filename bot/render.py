@@ -258,7 +258,8 @@ def render_answer(result: SearchResult, qid: str, page: int, keys: dict[int, str
     """A page of results for a private chat (or an expanded group answer).
 
     Buttons: p:<qid>:<page> pages, c:<passage key> shows the context, f:<qid>:<passage
-    key> the whole passage; `keys` maps each hit's passage id to its stable key. In a low-confidence result every passage is labelled as the nearest.
+    key> the whole passage, r:<passage key> its citation; `keys` maps each hit's passage id
+    to its stable key. In a low-confidence result every passage is labelled as the nearest.
     """
     pages = pages_of(result.total)
     header = answer_header(result, page)
@@ -275,6 +276,10 @@ def render_answer(result: SearchResult, qid: str, page: int, keys: dict[int, str
             InlineKeyboardButton(
                 f"全文 {number_mark(first + i)}",
                 callback_data=callback_data("f", qid, keys[hit.passage_id]),
+            ),
+            InlineKeyboardButton(
+                f"引用 {number_mark(first + i)}",
+                callback_data=callback_data("r", keys[hit.passage_id]),
             ),
         ]
         for i, hit in enumerate(result.hits)
@@ -293,8 +298,11 @@ def render_answer(result: SearchResult, qid: str, page: int, keys: dict[int, str
     return Reply("\n\n".join([header, *blocks]), InlineKeyboardMarkup(rows))
 
 
-def render_group_answer(result: SearchResult, qid: str, bot_username: str | None) -> Reply:
-    """The compact group answer: the top hit, a button for more, a link to a private chat.
+def render_group_answer(
+    result: SearchResult, qid: str, bot_username: str | None, keys: dict[int, str] | None = None
+) -> Reply:
+    """The compact group answer: the top hit, a button for more, its citation (r:<passage
+    key>, when `keys` are given), a link to a private chat.
 
     A low-confidence result is one short line saying what the collection lacks; the
     nearest passages are behind a button, never quoted at length in the group.
@@ -309,6 +317,9 @@ def render_group_answer(result: SearchResult, qid: str, bot_username: str | None
         if result.total > 1:
             label = f"更多结果（共 {result.total} 段）" if result.total <= COUNT_SHOWN else "更多结果"
             row.append(InlineKeyboardButton(label, callback_data=callback_data("p", qid, 0)))
+        if keys:
+            key = keys[result.hits[0].passage_id]
+            row.append(InlineKeyboardButton("引用", callback_data=callback_data("r", key)))
     if bot_username:
         row.append(InlineKeyboardButton("私聊查看 ↗", url=deep_link(bot_username, f"q{qid}")))
     return Reply(text, InlineKeyboardMarkup([row]) if row else None)
@@ -345,6 +356,11 @@ def render_passage(
         text = f"{quote_block(piece, piece_spans, MAX_ENTITIES - 2)}\n{source}{part}"
         replies.append(Reply(text, keyboard if index == len(pieces) else None))
     return replies
+
+
+def render_citation(citation: str) -> Reply:
+    """A GB/T 7714-2015 citation in a code block, to copy with one tap."""
+    return Reply(f"引用格式（GB/T 7714-2015）：\n<code>{html.escape(citation, quote=False)}</code>")
 
 
 def render_context(passages: Sequence[Passage], document: Document, focus_id: int) -> list[Reply]:
