@@ -28,7 +28,7 @@ from telegram.ext import (
 
 from index import Searcher, build_index
 
-from . import admin, handlers, texts
+from . import admin, handlers, texts, timeline
 from .config import Settings
 from .retry import RetryingRequest
 from .service import SearchService
@@ -94,6 +94,7 @@ def add_handlers(application: Application) -> None:
             CommandHandler("sources", handlers.sources),
             CommandHandler("whoami", handlers.whoami),
             CommandHandler("ask", handlers.ask),
+            CommandHandler("trend", timeline.trend_command),
             CommandHandler("reindex", admin.reindex),
             CommandHandler("stats", admin.stats),
             MessageHandler(private & filters.COMMAND, handlers.unknown_command),

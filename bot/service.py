@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from index import Document, Hit, IndexInfo, Passage, Searcher, SearchResult
+from index.trend import Trend, trend
 
 T = TypeVar("T")
 PAGE_DEPTH = 150  # hits fetched at most to cut a later page from the first ones
@@ -119,6 +120,10 @@ class SearchService:
 
     async def document_by_key(self, key: str) -> Document | None:
         return await self._call(lambda s: s.document_by_sha(key))
+
+    async def trend(self, query: str) -> Trend:
+        """The timeline of `query` (index.trend); QueryError if it cannot be counted."""
+        return await self._call(lambda s: trend(s, query))
 
     async def info(self) -> IndexInfo:
         return await self._call(lambda s: s.info())

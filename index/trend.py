@@ -14,6 +14,7 @@ package; both are imported only when a chart is drawn.
 from __future__ import annotations
 
 import io
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib.util import find_spec
@@ -198,45 +199,58 @@ def font_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "fonts" / FONT_FILE
 
 
+_font_lock = threading.Lock()
+_font_family: str | None = None
+
+
+def _chinese_font() -> str:
+    """Register the CJK font with matplotlib once; return its family name."""
+    global _font_family
+    with _font_lock:
+        if _font_family is None:
+            from matplotlib import font_manager
+
+            font = str(font_path())
+            font_manager.fontManager.addfont(font)
+            _font_family = font_manager.FontProperties(fname=font).get_name()
+        return _font_family
+
+
 def render_png(data: Trend, width: float = 9.0, height: float = 4.8, dpi: int = 110) -> bytes:
-    """A bar chart: passages per year, stacked by collection; speeches per year above each bar."""
-    import matplotlib
+    """A bar chart: passages per year, stacked by collection; speeches per year above each bar.
 
-    matplotlib.use("Agg", force=False)
-    from matplotlib import font_manager
-    from matplotlib import pyplot as plt
+    Uses a Figure of its own (not pyplot's global state), so charts can be drawn in threads.
+    """
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    font = font_path()
-    font_manager.fontManager.addfont(str(font))
-    family = font_manager.FontProperties(fname=str(font)).get_name()
     years = data.timeline()
     per_year = data.per_year()
-    with matplotlib.rc_context({"font.family": family, "axes.unicode_minus": False}):
-        figure, axes = plt.subplots(figsize=(width, height), dpi=dpi)
-        try:
-            bottom = [0] * len(years)
-            counts = {(r.year, r.collection): r.passages for r in data.rows}
-            for collection in data.collections:
-                heights = [counts.get((year, collection), 0) for year in years]
-                axes.bar(years, heights, bottom=bottom, label=collection)
-                bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-            for index, year in enumerate(years):
-                if year not in per_year:
-                    continue
+    with rc_context({"font.family": _chinese_font(), "axes.unicode_minus": False}):
+        figure = Figure(figsize=(width, height), dpi=dpi)
+        FigureCanvasAgg(figure)
+        axes = figure.subplots()
+        bottom = [0] * len(years)
+        counts = {(r.year, r.collection): r.passages for r in data.rows}
+        for collection in data.collections:
+            heights = [counts.get((year, collection), 0) for year in years]
+            axes.bar(years, heights, bottom=bottom, label=collection)
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+        for index, year in enumerate(years):
+            if year in per_year:
                 axes.annotate(f"{per_year[year][1]}篇", (index, bottom[index]), ha="center",
                               va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points")
-            axes.set_title(f"「{data.query}」出现的段落数（按年份）")
-            axes.set_xlabel("年份")
-            axes.set_ylabel("段落数")
-            axes.margins(y=0.15)
-            axes.yaxis.get_major_locator().set_params(integer=True)
-            if len(years) > 12:
-                axes.tick_params(axis="x", labelrotation=60)
-            if data.collections:
-                axes.legend(title="来源" if data.by == "source" else "类型", fontsize=9)
-            figure.tight_layout()
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png")
-        finally:
-            plt.close(figure)
+        axes.set_title(f"「{data.query}」出现的段落数（按年份）")
+        axes.set_xlabel("年份")
+        axes.set_ylabel("段落数")
+        axes.margins(y=0.15)
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        if len(years) > 12:
+            axes.tick_params(axis="x", labelrotation=60)
+        if data.collections:
+            axes.legend(title="来源" if data.by == "source" else "类型", fontsize=9)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -131,3 +131,9 @@ def test_cli_trend_table_json_and_png(db, tmp_path):
     assert {"year": "2019", "collection": "讲话", "passages": 2, "documents": 1} in payload["rows"]
     bad = run("trend", "--db", str(db), "！！！")
     assert bad.returncode == 2 and bad.stderr.startswith("错误：")
+
+
+def test_matplotlib_is_imported_only_when_a_chart_is_drawn():
+    code = "import bot.app, bot.timeline, index.cli, index.trend, sys; print('matplotlib' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.stdout.strip() == "False", result.stderr
