@@ -358,6 +358,17 @@ def render_passage(
     return replies
 
 
+def render_alert(found: Sequence[tuple[str, Hit]], more: int) -> Reply:
+    """One message with the new quotes matching a user's subscriptions: each quote, the
+    subscription it matched and its source; `more` counts the matches left out."""
+    header = "🔔 新收录的讲话中有你订阅的内容："
+    labels = [html.escape(f"「{shorten(query, 30)}」", quote=False) for query, _ in found]
+    blocks = _hit_blocks([hit for _, hit in found], labels, header)
+    footer = f"另有 {more} 段相符，可以直接提问查看。" if more else ""
+    footer += "发送 /subscriptions 管理订阅。"
+    return Reply("\n\n".join([header, *blocks, footer]))
+
+
 def render_citation(citation: str) -> Reply:
     """A GB/T 7714-2015 citation in a code block, to copy with one tap."""
     return Reply(f"引用格式（GB/T 7714-2015）：\n<code>{html.escape(citation, quote=False)}</code>")

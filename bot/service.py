@@ -43,6 +43,9 @@ class SearchService:
         self._retired: dict[int, Searcher] = {}
         self._answer_ms: deque[float] = deque(maxlen=1000)
         self.answered = 0
+        # Called on the event loop after a swap with the documents whose content is new to
+        # the index (added or changed files); see bot.alerts.
+        self.on_new_documents: Callable[[list[Document]], None] | None = None
 
     async def _call(self, work: Callable[[Searcher], T]) -> T:
         searcher = self._searcher
@@ -131,6 +134,11 @@ class SearchService:
     def swap(self, searcher: Searcher) -> None:
         """Answer from `searcher` from now on; close the old one when its last call ends."""
         old, self._searcher = self._searcher, searcher
+        if self.on_new_documents is not None:
+            known = {document.sha256 for document in old.documents()}
+            fresh = [d for d in searcher.documents() if d.sha256 not in known]
+            if fresh:
+                self.on_new_documents(fresh)
         if id(old) in self._users:
             self._retired[id(old)] = old
         else:

@@ -29,6 +29,9 @@ TREND_EXAMPLE = "高质量发展"
 PUBLIC_COMMANDS = (
     ("ask", "提问：/ask 问题"),
     ("trend", "词语的年度分布图：/trend 词语"),
+    ("subscribe", "订阅新讲话提醒：/subscribe 词语"),
+    ("subscriptions", "查看我的订阅"),
+    ("unsubscribe", "取消订阅：/unsubscribe 编号"),
     ("sources", "查看收录的讲话"),
     ("help", "用法和筛选语法"),
     ("whoami", "查看我的用户 ID 和聊天 ID"),
@@ -68,6 +71,9 @@ def help_text(bot_username: str | None) -> str:
             "",
             "<b>年度分布</b>：/trend 词语，例如 /trend " + _e(TREND_EXAMPLE) + "，"
             "画出每年有多少段落、多少篇讲话提到它，并引用最早的一段。",
+            "",
+            "<b>订阅</b>（私聊）：/subscribe 词语 ——以后收录的新讲话里有段落包含这些词时通知你；"
+            "/subscriptions 查看，/unsubscribe 编号 取消。",
             "",
             "/sources 查看收录的讲话",
         ]
@@ -141,6 +147,45 @@ def no_answer(query: str) -> str:
 
 TREND_USAGE = f"请在 /trend 后面写上要统计的词，例如：/trend {TREND_EXAMPLE}"
 CAPTION_LIMIT = 1024  # Telegram's limit for a photo caption
+
+
+SUBSCRIBE_EXAMPLE = "数字经济"
+SUBSCRIBE_USAGE = (
+    f"请在 /subscribe 后面写上要订阅的词，例如：/subscribe {SUBSCRIBE_EXAMPLE}\n"
+    "以后收录的新讲话里有段落包含这些词时，我会发消息告诉你。"
+)
+SUBSCRIBE_PRIVATE_ONLY = "订阅只能在和我的私聊中使用。"
+
+
+def subscribed(number: int, query: str) -> str:
+    return (
+        f"✅ 已订阅（第 {number} 条）：「{_e(query)}」\n"
+        "收录新讲话后，如有段落包含这些词，我会发消息告诉你（每次最多 3 段）。\n"
+        "发送 /subscriptions 查看订阅，/unsubscribe 编号 取消。"
+    )
+
+
+def too_many_subscriptions(limit: int) -> str:
+    return f"最多可以订阅 {limit} 条。请先用 /unsubscribe 编号 取消一些。"
+
+
+def subscription_list(queries: list[str]) -> str:
+    if not queries:
+        return "你还没有订阅。发送 /subscribe 词语 订阅，例如：/subscribe " + SUBSCRIBE_EXAMPLE
+    lines = ["<b>你的订阅</b>"]
+    lines += [f"{n}. {_e(q)}" for n, q in enumerate(queries, start=1)]
+    lines.append("取消订阅：/unsubscribe 编号，例如 /unsubscribe 1")
+    return "\n".join(lines)
+
+
+def unsubscribe_usage(queries: list[str]) -> str:
+    if not queries:
+        return "你还没有订阅，没有可以取消的。"
+    return "请写上要取消的订阅编号，例如 /unsubscribe 1\n\n" + subscription_list(queries)
+
+
+def unsubscribed(query: str) -> str:
+    return f"已取消订阅：「{_e(query)}」"
 
 
 def trend_nothing(words: tuple[str, ...]) -> str:

@@ -124,6 +124,19 @@ def quote_words(text: str, words: tuple[str, ...]) -> str:
     return sentence
 
 
+def query_words(query: str) -> tuple[str, ...]:
+    """The words a passage must contain to state `query`: its text without filters, split
+    at spaces, normalised as the index is."""
+    words = (normalize(word) for word in parse_query(query).text.split() if word.strip())
+    return tuple(dict.fromkeys(words))
+
+
+def states(text: str, words: tuple[str, ...]) -> bool:
+    """Whether `text` contains every one of `words` (see query_words)."""
+    normal = normalize(text)
+    return bool(words) and all(word in normal for word in words)
+
+
 def _year_order(year: str) -> tuple[int, str]:
     return (1, year) if year == UNKNOWN_YEAR else (0, year)
 
@@ -148,8 +161,7 @@ def trend(searcher: Searcher, query: str, by: str = "source") -> Trend:
     if by not in GROUPINGS:
         raise QueryError("usage", f"group by one of {', '.join(GROUPINGS)}")
     result = searcher.search(query, top=1)  # validates the query; its terms and filters
-    parsed = parse_query(query)
-    words = tuple(dict.fromkeys(normalize(w) for w in parsed.text.split() if w.strip()))
+    words = query_words(query)
     if not words or not result.terms:
         raise QueryError("no_terms", "a timeline needs words to look for, not only filters")
     allowed = None
@@ -162,8 +174,7 @@ def trend(searcher: Searcher, query: str, by: str = "source") -> Trend:
         passage = searcher.passage(int(passage_id))
         if passage is None or (allowed is not None and passage.document.id not in allowed):
             continue
-        text = normalize(passage.text)
-        if all(word in text for word in words):
+        if states(passage.text, words):
             counted.append(passage)
     return _tally(query, words, by, counted)
 

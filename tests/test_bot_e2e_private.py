@@ -127,7 +127,7 @@ async def test_commands_are_registered_with_admin_ones_only_for_admins(bot):
     default = next(c for c in calls if c["scope"] == {"type": "default"})
     admin = next(c for c in calls if c["scope"] == {"type": "chat", "chat_id": ADMIN_ID})
     public = {c["command"] for c in default["commands"]}
-    assert public == {"start", "help", "sources", "ask", "whoami", "trend"}
+    assert public == {"start", "help", "sources", "ask", "whoami", "trend", "subscribe", "subscriptions", "unsubscribe"}
     assert {c["command"] for c in admin["commands"]} == public | {"reindex", "stats"}
     assert len(calls) == 2
 
