@@ -334,7 +334,7 @@ async def inline_query(update: Update, context: Context) -> None:
     offset = int(query.offset) if query.offset.isdigit() else 0
     help_button = InlineQueryResultsButton(text=texts.INLINE_HELP_BUTTON, start_parameter="help")
     try:
-        result = await bot_state(context).search.search(text, top=INLINE_PAGE, offset=offset)
+        result = await bot_state(context).search.page(text, offset, INLINE_PAGE)
     except QueryError:
         await query.answer([], cache_time=5, button=help_button)
         return

@@ -81,3 +81,18 @@ async def test_inline_low_confidence_articles_are_marked(bot):
         assert article["description"].startswith(MISSING)
         posted = visible_text(article["input_message_content"]["message_text"])
         assert posted.startswith(MISSING)
+
+
+async def test_later_pages_keep_the_verdict_of_the_question(bot):
+    """The core judges the top hit of what it returns; a later page must not turn a
+    well-answered question into "nearest" passages (nor lose what a low one lacks)."""
+    bob, _ = bot.private("Bob")
+    for question, marked in ((HIGH, False), (LOW, True)):
+        query_id = bot.server.inline_query(bob, question)
+        bot.server._inline_queries[query_id]["offset"] = "10"
+        answer = await bot.server.wait_for(lambda: bot.server.inline_answers().get(query_id))
+        assert answer["results"]
+        titles = [article["title"] for article in answer["results"]]
+        assert all(title.startswith("（最接近）") == marked for title in titles), titles
+        if marked:
+            assert answer["results"][0]["description"].startswith(MISSING)
