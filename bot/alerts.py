@@ -125,7 +125,7 @@ async def notify(application: Application, documents: Sequence[Document]) -> Non
         found = await matches(state.search, theirs, fresh)
         if not found:
             continue
-        reply = render_alert(found[:MAX_QUOTES], len(found) - MAX_QUOTES if len(found) > MAX_QUOTES else 0)
+        reply = render_alert(found[:MAX_QUOTES], max(0, len(found) - MAX_QUOTES))
         try:
             await application.bot.send_message(chat_id=chat, text=reply.text)
             sent += 1

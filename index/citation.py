@@ -103,7 +103,8 @@ def _date_parts(value: str) -> list[int]:
 
 
 def csl_item(hit: Hit) -> dict:
-    """One CSL-JSON item; `note` carries the paragraph and the quoted passage."""
+    """One CSL-JSON item; `note` carries the paragraph and the quoted passage (a locator
+    belongs to the citing document, not to the item)."""
     document = hit.document
     meta = document.meta
     item: dict = {
@@ -122,7 +123,6 @@ def csl_item(hit: Hit) -> dict:
         item["genre"] = meta.kind
     if meta.source_url:
         item["URL"] = meta.source_url
-    item["locator"] = f"第{hit.paragraph}段"
     item["note"] = f"第{hit.paragraph}段：{hit.text}"
     return item
 

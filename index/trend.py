@@ -179,6 +179,11 @@ def trend(searcher: Searcher, query: str, by: str = "source") -> Trend:
     return _tally(query, words, by, counted)
 
 
+def _earliest(passage: Passage) -> tuple[str, str, int]:
+    meta = passage.document.meta
+    return (meta.date or meta.year or "9999", passage.document.path, passage.paragraph)
+
+
 def _tally(query: str, words: tuple[str, ...], by: str, counted: list[Passage]) -> Trend:
     passages: dict[tuple[str, str], int] = defaultdict(int)
     documents: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -191,11 +196,7 @@ def _tally(query: str, words: tuple[str, ...], by: str, counted: list[Passage]) 
         for year, collection in sorted(passages, key=lambda k: (_year_order(k[0]), k[1]))
     )
     dated = [p for p in counted if year_of(p.document) != UNKNOWN_YEAR]
-    first = min(
-        dated or counted,
-        key=lambda p: (p.document.meta.date or p.document.meta.year or "9999", p.document.path, p.paragraph),
-        default=None,
-    )
+    first = min(dated or counted, key=_earliest, default=None)
     return Trend(query, words, by, rows, len(counted), len({p.document.id for p in counted}), first)
 
 
