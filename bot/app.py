@@ -28,11 +28,11 @@ from telegram.ext import (
 
 from index import Searcher, build_index
 
-from . import admin, handlers, texts
+from . import admin, alerts, handlers, texts, timeline
 from .config import Settings
 from .retry import RetryingRequest
 from .service import SearchService
-from .state import STATE, BotState, QueryStore, RateLimiter
+from .state import STATE, BotState, QueryStore, RateLimiter, SubscriptionStore
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ def build_application(settings: Settings) -> Application:
         settings=settings,
         queries=QueryStore(settings.state_file),
         limiter=RateLimiter(*settings.rate_limit),
+        subscriptions=SubscriptionStore(settings.state_file),
     )
     add_handlers(application)
     return application
@@ -94,6 +95,10 @@ def add_handlers(application: Application) -> None:
             CommandHandler("sources", handlers.sources),
             CommandHandler("whoami", handlers.whoami),
             CommandHandler("ask", handlers.ask),
+            CommandHandler("trend", timeline.trend_command),
+            CommandHandler("subscribe", alerts.subscribe),
+            CommandHandler("subscriptions", alerts.subscriptions),
+            CommandHandler("unsubscribe", alerts.unsubscribe),
             CommandHandler("reindex", admin.reindex),
             CommandHandler("stats", admin.stats),
             MessageHandler(private & filters.COMMAND, handlers.unknown_command),
@@ -104,6 +109,7 @@ def add_handlers(application: Application) -> None:
             CallbackQueryHandler(handlers.page_button, pattern=r"^p:[\w-]+:\d{1,4}$"),
             CallbackQueryHandler(handlers.context_button, pattern=rf"^c:{PASSAGE_KEY}$"),
             CallbackQueryHandler(handlers.full_button, pattern=rf"^f:[\w-]+:{PASSAGE_KEY}$"),
+            CallbackQueryHandler(handlers.cite_button, pattern=rf"^r:{PASSAGE_KEY}$"),
             CallbackQueryHandler(handlers.file_button, pattern=r"^d:[0-9a-f]{12}$"),
             CallbackQueryHandler(handlers.sources_button, pattern=r"^s:\d{1,6}$"),
             CallbackQueryHandler(handlers.stale_button),
@@ -118,6 +124,7 @@ async def post_init(application: Application) -> None:
     state: BotState = application.bot_data[STATE]
     searcher = await asyncio.to_thread(open_index, state.settings)
     state.service = SearchService(searcher)
+    alerts.install(application)
     await register_commands(application, state.settings)
     logger.info("Ready as @%s", application.bot.username)
 
@@ -127,6 +134,7 @@ async def post_shutdown(application: Application) -> None:
     if state.service is not None:
         state.service.close()
     state.queries.close()
+    state.subscriptions.close()
 
 
 def open_index(settings: Settings) -> Searcher:

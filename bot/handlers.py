@@ -25,6 +25,8 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from index import Document, Passage, QueryError, SearchResult
+from index.citation import gbt7714_of
+from index.sources import title_of
 
 from . import texts
 from .render import (
@@ -33,12 +35,13 @@ from .render import (
     Reply,
     pages_of,
     render_answer,
+    render_citation,
     render_context,
     render_group_answer,
     render_inline,
     render_passage,
     render_sources,
-    title_of,
+
 )
 from .service import document_key
 from .state import BotState, bot_state
@@ -195,7 +198,7 @@ async def answer(update: Update, context: Context, question: str) -> None:
     qid = state.queries.add(question, asker, update.effective_chat.id, shared=group)
     keys = await remember_spans(state, qid, result)
     if group:
-        reply = render_group_answer(result, qid, context.bot.username)
+        reply = render_group_answer(result, qid, context.bot.username, keys)
     else:
         reply = render_answer(result, qid, 0, keys)
     await message.reply_text(reply.text, reply_markup=reply.keyboard, do_quote=group)
@@ -223,7 +226,7 @@ async def page_button(update: Update, context: Context) -> None:
         await callback.answer(texts.EXPIRED, show_alert=True)
         return
     try:
-        result = await state.search.search(asked.query, top=PAGE_SIZE, offset=page * PAGE_SIZE)
+        result = await state.search.page(asked.query, page * PAGE_SIZE, PAGE_SIZE)
     except QueryError:
         result = None
     if result is None or not result.hits:
@@ -284,6 +287,19 @@ async def full_button(update: Update, context: Context) -> None:
         await send(update, context, reply)
 
 
+async def cite_button(update: Update, context: Context) -> None:
+    """r:<passage key> — the GB/T 7714-2015 citation of a hit, as a message to copy."""
+    callback = update.callback_query
+    service = bot_state(context).search
+    found = await service.resolve(callback.data.split(":")[1])
+    passage = await service.passage(found[1]) if found else None
+    if found is None or passage is None:
+        await callback.answer(texts.INDEX_CHANGED, show_alert=True)
+        return
+    await callback.answer()
+    await send(update, context, render_citation(gbt7714_of(found[0], passage.paragraph)))
+
+
 async def file_button(update: Update, context: Context) -> None:
     """d:<document key> — the original file of a speech."""
     callback = update.callback_query
@@ -318,13 +334,13 @@ async def inline_query(update: Update, context: Context) -> None:
     offset = int(query.offset) if query.offset.isdigit() else 0
     help_button = InlineQueryResultsButton(text=texts.INLINE_HELP_BUTTON, start_parameter="help")
     try:
-        result = await bot_state(context).search.search(text, top=INLINE_PAGE, offset=offset)
+        result = await bot_state(context).search.page(text, offset, INLINE_PAGE)
     except QueryError:
         await query.answer([], cache_time=5, button=help_button)
         return
     articles = []
     for hit in result.hits:
-        article = render_inline(hit)
+        article = render_inline(hit, result)
         articles.append(
             InlineQueryResultArticle(
                 id=article.id,

@@ -17,14 +17,16 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from index import Document, DocumentMeta, Hit, Passage, SearchResult
+from index.sources import missing_line, source_line, source_parts, title_of
 
 MAX_TEXT = 4096
 MAX_ENTITIES = 100
 MAX_CALLBACK_BYTES = 64
 PAGE_SIZE = 3
 QUESTION_SHOWN = 60  # characters of the question echoed above the answer
-TITLE_SHOWN = 80  # characters of a title in source lines (metadata.csv may hold anything)
-FIELD_SHOWN = 30  # characters of a speaker, place or date
+SOURCE_SHOWN = 240  # characters of a source line before its fields are cut one by one
+FIELD_SHOWN = 30  # characters of a speaker, place or date (metadata.csv may hold anything)
+NEAREST = "（最接近）"  # marks each passage of a low-confidence answer
 COUNT_SHOWN = 30  # totals above this are noise (every passage sharing a word): not shown
 SOURCES_PAGE = 20  # documents per page of /sources
 
@@ -152,9 +154,9 @@ def number_mark(n: int) -> str:
 # --- sources -----------------------------------------------------------------------------
 
 
-def title_of(document: Document, limit: int = TITLE_SHOWN) -> str:
-    """The title (else the file name), cut to `limit` characters."""
-    return shorten(document.meta.title or document.path.rsplit("/", 1)[-1], limit)
+def short_title(document: Document, limit: int) -> str:
+    """The title as the source line shows it, cut further to `limit` characters."""
+    return shorten(title_of(document), limit)
 
 
 def details_of(meta: DocumentMeta) -> list[str]:
@@ -162,14 +164,33 @@ def details_of(meta: DocumentMeta) -> list[str]:
     return [shorten(part, FIELD_SHOWN) for part in (meta.speaker, meta.place, meta.date) if part]
 
 
-def source_line(document: Document, paragraph: int) -> str:
-    """《title》 speaker · place · date · 第N段, escaped; unknown fields are left out."""
-    meta = document.meta
-    head = f"《{title_of(document)}》"
-    rest = details_of(meta)
-    rest.append(f"第{paragraph}段")
-    line = head + " " + " · ".join(rest)
+def source_html(document: Document, paragraph: int) -> str:
+    """The core's one source line (index.sources.source_line), escaped for Telegram HTML.
+
+    A line longer than SOURCE_SHOWN (odd metadata) has each of its fields cut instead, so
+    the quotes keep their share of the message.
+    """
+    line = source_line(document, paragraph)
+    if len(line) > SOURCE_SHOWN:
+        parts = [shorten(part, FIELD_SHOWN) for part in source_parts(document, paragraph)]
+        line = f"《{title_of(document)}》 " + " · ".join(parts)
     return html.escape(line, quote=False)
+
+
+def missing_html(result: SearchResult, with_passages: bool = True) -> str:
+    """The core's missing line for a low-confidence result, escaped.
+
+    Without `with_passages` (a group's one-line answer) the trailing "最接近的段落：" is left
+    out: the passages are behind a button, not below the line.
+    """
+    line = missing_line(result.unmatched)
+    if not with_passages:
+        line = line.removesuffix("最接近的段落：")
+    return html.escape(line, quote=False)
+
+
+def is_low(result: SearchResult) -> bool:
+    return result.confidence == "low"
 
 
 def meta_lines(meta: DocumentMeta) -> list[str]:
@@ -193,7 +214,7 @@ def _hit_block(hit: Hit, label: str, text_budget: int, bold_budget: int) -> str:
         shown, spans = split_text(shown, spans, max(1, text_budget - 2))[0]
         suffix = "……"
     block = quote_block(shown, spans, max(0, bold_budget)) + suffix
-    return f"{block}\n{label} {source_line(hit.document, hit.paragraph)}"
+    return f"{block}\n{label} {source_html(hit.document, hit.paragraph)}"
 
 
 def _hit_blocks(hits: Sequence[Hit], labels: Sequence[str], header: str) -> list[str]:
@@ -201,8 +222,11 @@ def _hit_blocks(hits: Sequence[Hit], labels: Sequence[str], header: str) -> list
     count = max(1, len(hits))
     # Each hit takes a blockquote entity; the rest of the entity budget goes to bold words.
     bold_budget = (MAX_ENTITIES - entity_count(header)) // count - 1
-    sources = sum(utf16_len(visible_text(source_line(h.document, h.paragraph))) for h in hits)
-    text_budget = (MAX_TEXT - utf16_len(visible_text(header)) - sources - 16 * count) // count
+    sources = sum(utf16_len(visible_text(source_html(h.document, h.paragraph))) for h in hits)
+    labels_length = sum(utf16_len(label) for label in labels)
+    text_budget = (
+        MAX_TEXT - utf16_len(visible_text(header)) - sources - labels_length - 16 * count
+    ) // count
     return [
         _hit_block(hit, label, text_budget, bold_budget)
         for hit, label in zip(hits, labels, strict=True)
@@ -213,32 +237,36 @@ def pages_of(total: int, page_size: int = PAGE_SIZE) -> int:
     return max(1, -(-total // page_size))
 
 
-def answer_header(query: str, total: int, page: int) -> str:
+def answer_header(result: SearchResult, page: int) -> str:
     """🔎 「question」, with the count and page only where they tell the reader something.
 
     Any passage sharing a single word with the question counts, so a count in the
-    thousands says nothing; the page number alone is shown then.
+    thousands says nothing; the page number alone is shown then. A low-confidence result
+    shows no count (none of the passages answers) and goes on with the missing line.
     """
-    pages = pages_of(total)
-    head = f"🔎 「{shorten(query, QUESTION_SHOWN)}」"
-    if total <= COUNT_SHOWN:
-        head += f" 共 {total} 段" + (f" · 第 {page + 1}/{pages} 页" if pages > 1 else "")
+    pages = pages_of(result.total)
+    head = f"🔎 「{shorten(result.query, QUESTION_SHOWN)}」"
+    if result.total <= COUNT_SHOWN and not is_low(result):
+        head += f" 共 {result.total} 段" + (f" · 第 {page + 1}/{pages} 页" if pages > 1 else "")
     elif page > 0:
         head += f" · 第 {page + 1} 页"
-    return html.escape(head, quote=False)
+    head = html.escape(head, quote=False)
+    return f"{head}\n{missing_html(result)}" if is_low(result) else head
 
 
 def render_answer(result: SearchResult, qid: str, page: int, keys: dict[int, str]) -> Reply:
     """A page of results for a private chat (or an expanded group answer).
 
     Buttons: p:<qid>:<page> pages, c:<passage key> shows the context, f:<qid>:<passage
-    key> the whole passage; `keys` maps each hit's passage id to its stable key.
+    key> the whole passage, r:<passage key> its citation; `keys` maps each hit's passage id
+    to its stable key. In a low-confidence result every passage is labelled as the nearest.
     """
     pages = pages_of(result.total)
-    header = answer_header(result.query, result.total, page)
+    header = answer_header(result, page)
     first = page * PAGE_SIZE + 1
     numbers = range(first, first + len(result.hits))
-    blocks = _hit_blocks(result.hits, [number_mark(n) for n in numbers], header)
+    mark = NEAREST if is_low(result) else ""
+    blocks = _hit_blocks(result.hits, [number_mark(n) + mark for n in numbers], header)
     rows = [
         [
             InlineKeyboardButton(
@@ -248,6 +276,10 @@ def render_answer(result: SearchResult, qid: str, page: int, keys: dict[int, str
             InlineKeyboardButton(
                 f"全文 {number_mark(first + i)}",
                 callback_data=callback_data("f", qid, keys[hit.passage_id]),
+            ),
+            InlineKeyboardButton(
+                f"引用 {number_mark(first + i)}",
+                callback_data=callback_data("r", keys[hit.passage_id]),
             ),
         ]
         for i, hit in enumerate(result.hits)
@@ -266,18 +298,31 @@ def render_answer(result: SearchResult, qid: str, page: int, keys: dict[int, str
     return Reply("\n\n".join([header, *blocks]), InlineKeyboardMarkup(rows))
 
 
-def render_group_answer(result: SearchResult, qid: str, bot_username: str | None) -> Reply:
-    """The compact group answer: the top hit, a button for more, a link to a private chat."""
-    top = result.hits[:1]
+def render_group_answer(
+    result: SearchResult, qid: str, bot_username: str | None, keys: dict[int, str] | None = None
+) -> Reply:
+    """The compact group answer: the top hit, a button for more, its citation (r:<passage
+    key>, when `keys` are given), a link to a private chat.
+
+    A low-confidence result is one short line saying what the collection lacks; the
+    nearest passages are behind a button, never quoted at length in the group.
+    """
     header = html.escape(f"🔎 「{shorten(result.query, QUESTION_SHOWN)}」", quote=False)
-    blocks = _hit_blocks(top, [number_mark(1)], header)
     row = []
-    if result.total > 1:
-        label = f"更多结果（共 {result.total} 段）" if result.total <= COUNT_SHOWN else "更多结果"
-        row.append(InlineKeyboardButton(label, callback_data=callback_data("p", qid, 0)))
+    if is_low(result):
+        text = f"{header}\n{missing_html(result, with_passages=False)}"
+        row.append(InlineKeyboardButton("查看最接近的段落", callback_data=callback_data("p", qid, 0)))
+    else:
+        text = "\n\n".join([header, *_hit_blocks(result.hits[:1], [number_mark(1)], header)])
+        if result.total > 1:
+            label = f"更多结果（共 {result.total} 段）" if result.total <= COUNT_SHOWN else "更多结果"
+            row.append(InlineKeyboardButton(label, callback_data=callback_data("p", qid, 0)))
+        if keys:
+            key = keys[result.hits[0].passage_id]
+            row.append(InlineKeyboardButton("引用", callback_data=callback_data("r", key)))
     if bot_username:
         row.append(InlineKeyboardButton("私聊查看 ↗", url=deep_link(bot_username, f"q{qid}")))
-    return Reply("\n\n".join([header, *blocks]), InlineKeyboardMarkup([row]) if row else None)
+    return Reply(text, InlineKeyboardMarkup([row]) if row else None)
 
 
 def deep_link(bot_username: str, payload: str) -> str:
@@ -293,7 +338,7 @@ def render_passage(
 
     The button is d:<document key>.
     """
-    source = source_line(document, passage.paragraph)
+    source = source_html(document, passage.paragraph)
     budget = MAX_TEXT - utf16_len(visible_text(source)) - 32
     pieces = split_text(passage.text, spans, budget)
     keyboard = InlineKeyboardMarkup(
@@ -311,6 +356,22 @@ def render_passage(
         text = f"{quote_block(piece, piece_spans, MAX_ENTITIES - 2)}\n{source}{part}"
         replies.append(Reply(text, keyboard if index == len(pieces) else None))
     return replies
+
+
+def render_alert(found: Sequence[tuple[str, Hit]], more: int) -> Reply:
+    """One message with the new quotes matching a user's subscriptions: each quote, the
+    subscription it matched and its source; `more` counts the matches left out."""
+    header = "🔔 新收录的讲话中有你订阅的内容："
+    labels = [html.escape(f"「{shorten(query, 30)}」", quote=False) for query, _ in found]
+    blocks = _hit_blocks([hit for _, hit in found], labels, header)
+    footer = f"另有 {more} 段相符，可以直接提问查看。" if more else ""
+    footer += "发送 /subscriptions 管理订阅。"
+    return Reply("\n\n".join([header, *blocks, footer]))
+
+
+def render_citation(citation: str) -> Reply:
+    """A GB/T 7714-2015 citation in a code block, to copy with one tap."""
+    return Reply(f"引用格式（GB/T 7714-2015）：\n<code>{html.escape(citation, quote=False)}</code>")
 
 
 def render_context(passages: Sequence[Passage], document: Document, focus_id: int) -> list[Reply]:
@@ -363,7 +424,7 @@ def render_sources(
             folder = document.source
             lines.append(f"\n📁 <b>{html.escape(shorten(folder_name(folder), 40), quote=False)}</b>"
                          f"（{sources.get(folder, 0)} 篇）")
-        line = f"{number}. 《{title_of(document, 60)}》"
+        line = f"{number}. 《{short_title(document, 60)}》"
         details = " · ".join(details_of(document.meta))
         if details:
             line += f" {details}"
@@ -406,12 +467,20 @@ class InlineArticle:
     message: str  # HTML
 
 
-def render_inline(hit: Hit) -> InlineArticle:
-    """An inline-mode result: choosing it posts the quote with its source line."""
+def render_inline(hit: Hit, result: SearchResult | None = None) -> InlineArticle:
+    """An inline-mode result: choosing it posts the quote with its source line.
+
+    When `result` is low-confidence, the title, the description and the posted message
+    all say the passage is only the nearest one.
+    """
+    low = result is not None and is_low(result)
     meta = hit.document.meta
-    title = shorten(f"《{title_of(hit.document)}》 第{hit.paragraph}段", 100)
-    description = shorten(hit.quote.text, 200)
-    if meta.speaker:
-        description = shorten(f"{meta.speaker}：{hit.quote.text}", 200)
-    message = _hit_blocks([hit], ["—"], "")[0]
-    return InlineArticle(str(hit.passage_id), title, description, message)
+    title = shorten(f"{NEAREST if low else ''}《{title_of(hit.document)}》 第{hit.paragraph}段", 100)
+    description = f"{meta.speaker}：{hit.quote.text}" if meta.speaker else hit.quote.text
+    if low:
+        description = missing_line(result.unmatched).removesuffix("最接近的段落：") + description
+    header = missing_html(result) if low else ""
+    message = _hit_blocks([hit], ["—"], header)[0]
+    if low:
+        message = f"{header}\n{message}"
+    return InlineArticle(str(hit.passage_id), title, shorten(description, 200), message)

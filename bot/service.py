@@ -12,11 +12,14 @@ import statistics
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from index import Document, Hit, IndexInfo, Passage, Searcher, SearchResult
+from index.trend import Trend, trend
 
 T = TypeVar("T")
+PAGE_DEPTH = 150  # hits fetched at most to cut a later page from the first ones
 KEY_HEX = 12  # hex digits of a document's content hash that buttons carry
 
 
@@ -40,6 +43,9 @@ class SearchService:
         self._retired: dict[int, Searcher] = {}
         self._answer_ms: deque[float] = deque(maxlen=1000)
         self.answered = 0
+        # Called on the event loop after a swap with the documents whose content is new to
+        # the index (added or changed files); see bot.alerts.
+        self.on_new_documents: Callable[[list[Document]], None] | None = None
 
     async def _call(self, work: Callable[[Searcher], T]) -> T:
         searcher = self._searcher
@@ -57,6 +63,17 @@ class SearchService:
 
     async def search(self, query: str, top: int, offset: int = 0) -> SearchResult:
         return await self._call(lambda s: s.search(query, top=top, offset=offset))
+
+    async def page(self, query: str, offset: int, size: int) -> SearchResult:
+        """Hits offset..offset+size of `query`, with the verdict on the question as a whole.
+
+        The core judges the top hit of what it returns, so a later page is cut from the
+        first offset+size hits rather than asked for with an offset.
+        """
+        if offset + size > PAGE_DEPTH:  # too deep to cut cheaply; the core's page verdict
+            return await self.search(query, top=size, offset=offset)
+        result = await self.search(query, top=offset + size)
+        return replace(result, hits=result.hits[offset:])
 
     async def passage(self, passage_id: int) -> Passage | None:
         return await self._call(lambda s: s.passage(passage_id))
@@ -107,12 +124,21 @@ class SearchService:
     async def document_by_key(self, key: str) -> Document | None:
         return await self._call(lambda s: s.document_by_sha(key))
 
+    async def trend(self, query: str) -> Trend:
+        """The timeline of `query` (index.trend); QueryError if it cannot be counted."""
+        return await self._call(lambda s: trend(s, query))
+
     async def info(self) -> IndexInfo:
         return await self._call(lambda s: s.info())
 
     def swap(self, searcher: Searcher) -> None:
         """Answer from `searcher` from now on; close the old one when its last call ends."""
         old, self._searcher = self._searcher, searcher
+        if self.on_new_documents is not None:
+            known = {document.sha256 for document in old.documents()}
+            fresh = [d for d in searcher.documents() if d.sha256 not in known]
+            if fresh:
+                self.on_new_documents(fresh)
         if id(old) in self._users:
             self._retired[id(old)] = old
         else:

@@ -174,6 +174,94 @@ class RateLimiter:
             self._warned.pop(user_id, None)
 
 
+SUBSCRIPTIONS_SCHEMA = """
+create table if not exists subscriptions (
+    id integer primary key autoincrement,
+    user_id integer not null,
+    chat_id integer not null,  -- the private chat alerts go to
+    query text not null,
+    created real not null
+);
+create index if not exists subscriptions_user on subscriptions(user_id, id);
+"""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    user_id: int
+    chat_id: int
+    query: str
+
+
+class SubscriptionStore:
+    """Each user's alert queries, in the bot's SQLite state file, so they survive restarts.
+
+    A user sees their subscriptions numbered 1, 2, 3… in the order they made them; the
+    numbers are positions, recomputed after each removal.
+    """
+
+    def __init__(self, path: Path | str = ":memory:", per_user: int = 20) -> None:
+        self.per_user = per_user
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        if str(path) != ":memory:":
+            self._db.execute("pragma journal_mode = wal")
+            self._db.execute("pragma busy_timeout = 5000")
+        self._db.executescript(SUBSCRIPTIONS_SCHEMA)
+
+    def add(self, user_id: int, chat_id: int, query: str) -> int | None:
+        """Subscribe; return the subscription's number for the user (an existing one for
+        the same query), or None when the user already has `per_user` of them."""
+        with self._lock:
+            mine = self._of(user_id)
+            for number, subscription in enumerate(mine, start=1):
+                if subscription.query == query:
+                    return number
+            if len(mine) >= self.per_user:
+                return None
+            self._db.execute(
+                "insert into subscriptions (user_id, chat_id, query, created) values (?, ?, ?, ?)",
+                (user_id, chat_id, query, time.time()),
+            )
+            return len(mine) + 1
+
+    def of(self, user_id: int) -> list[Subscription]:
+        with self._lock:
+            return self._of(user_id)
+
+    def remove(self, user_id: int, number: int) -> Subscription | None:
+        """Drop the user's `number`-th subscription (1-based); None if there is no such one."""
+        with self._lock:
+            mine = self._of(user_id)
+            if not 1 <= number <= len(mine):
+                return None
+            gone = mine[number - 1]
+            self._db.execute("delete from subscriptions where id = ?", (gone.id,))
+            return gone
+
+    def everyone(self) -> list[Subscription]:
+        """All subscriptions, grouped by user, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "select id, user_id, chat_id, query from subscriptions order by user_id, id"
+            ).fetchall()
+        return [Subscription(*row) for row in rows]
+
+    def _of(self, user_id: int) -> list[Subscription]:
+        rows = self._db.execute(
+            "select id, user_id, chat_id, query from subscriptions where user_id = ? order by id",
+            (user_id,),
+        ).fetchall()
+        return [Subscription(*row) for row in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
 @dataclass
 class BotState:
     """Everything the handlers share, kept in application.bot_data[STATE]."""
@@ -182,6 +270,7 @@ class BotState:
     queries: QueryStore
     limiter: RateLimiter
     service: SearchService | None = None  # set in post_init, once the index is loaded
+    subscriptions: SubscriptionStore = field(default_factory=SubscriptionStore)
     indexing: asyncio.Lock = field(default_factory=asyncio.Lock)  # held while (re)building
 
     @property

@@ -14,16 +14,24 @@ from index import BuildReport, Document, IndexInfo
 from index.errors import QueryError, unreadable_code
 from index.filters import FILTERS
 from index.query import MAX_QUERY_CHARS
+from index.sources import source_line, title_of
 
-from .render import meta_lines, title_of
+from .render import meta_lines, shorten
 
 if TYPE_CHECKING:
+    from index.trend import Trend
+
     from .admin import Plan
 
 EXAMPLE = "岳阳2021年目标"
+TREND_EXAMPLE = "高质量发展"
 
 PUBLIC_COMMANDS = (
     ("ask", "提问：/ask 问题"),
+    ("trend", "词语的年度分布图：/trend 词语"),
+    ("subscribe", "订阅新讲话提醒：/subscribe 词语"),
+    ("subscriptions", "查看我的订阅"),
+    ("unsubscribe", "取消订阅：/unsubscribe 编号"),
     ("sources", "查看收录的讲话"),
     ("help", "用法和筛选语法"),
     ("whoami", "查看我的用户 ID 和聊天 ID"),
@@ -50,7 +58,9 @@ def help_text(bot_username: str | None) -> str:
             "<b>怎么问</b>",
             f"• 用几个关键词，例如：{_e(EXAMPLE)}",
             "• 简体、繁体都可以",
-            "• 结果下方的按钮：下一页、上下文（前后段落）、全文（整段或原文文件）",
+            "• 结果下方的按钮：下一页、上下文（前后段落）、全文（整段或原文文件）、"
+            "引用（GB/T 7714 参考文献格式）",
+            "• 资料库里没有确切答案时，我会先说明缺少什么，再给出标为“最接近”的段落",
             "",
             "<b>筛选</b>（写在问题里，冒号可以是全角或半角）",
             *(f"• {_e(f.help_example)}（也可写 {_e(' '.join(k + ':' for k in f.keys[1:]))}）" for f in FILTERS),
@@ -58,6 +68,12 @@ def help_text(bot_username: str | None) -> str:
             "",
             "<b>在群组里</b>：发送 /ask 问题，或 " + _e(at) + " 问题，或直接回复我的消息。",
             "<b>在任意聊天中</b>：输入 " + _e(at) + " 问题，选一条引用发送。",
+            "",
+            "<b>年度分布</b>：/trend 词语，例如 /trend " + _e(TREND_EXAMPLE) + "，"
+            "画出每年有多少段落、多少篇讲话提到它，并引用最早的一段。",
+            "",
+            "<b>订阅</b>（私聊）：/subscribe 词语 ——以后收录的新讲话里有段落包含这些词时通知你；"
+            "/subscriptions 查看，/unsubscribe 编号 取消。",
             "",
             "/sources 查看收录的讲话",
         ]
@@ -120,13 +136,74 @@ def no_answer(query: str) -> str:
     shown = query if len(query) <= 60 else query[:59] + "…"
     return "\n".join(
         [
-            f"没有找到与「{_e(shown)}」相关的段落。可以试试：",
+            f"资料库中没有找到与「{_e(shown)}」相关的段落。可以试试：",
             "• 用更少、更关键的词，例如：岳阳 目标",
             "• 换个说法，用讲话里可能出现的词",
             "• 去掉或改用筛选条件，例如：年份:2021、地点:岳阳",
             "发送 /sources 查看收录了哪些讲话。",
         ]
     )
+
+
+TREND_USAGE = f"请在 /trend 后面写上要统计的词，例如：/trend {TREND_EXAMPLE}"
+CAPTION_LIMIT = 1024  # Telegram's limit for a photo caption
+
+
+SUBSCRIBE_EXAMPLE = "数字经济"
+SUBSCRIBE_USAGE = (
+    f"请在 /subscribe 后面写上要订阅的词，例如：/subscribe {SUBSCRIBE_EXAMPLE}\n"
+    "以后收录的新讲话里有段落包含这些词时，我会发消息告诉你。"
+)
+SUBSCRIBE_PRIVATE_ONLY = "订阅只能在和我的私聊中使用。"
+
+
+def subscribed(number: int, query: str) -> str:
+    return (
+        f"✅ 已订阅（第 {number} 条）：「{_e(query)}」\n"
+        "收录新讲话后，如有段落包含这些词，我会发消息告诉你（每次最多 3 段）。\n"
+        "发送 /subscriptions 查看订阅，/unsubscribe 编号 取消。"
+    )
+
+
+def too_many_subscriptions(limit: int) -> str:
+    return f"最多可以订阅 {limit} 条。请先用 /unsubscribe 编号 取消一些。"
+
+
+def subscription_list(queries: list[str]) -> str:
+    if not queries:
+        return "你还没有订阅。发送 /subscribe 词语 订阅，例如：/subscribe " + SUBSCRIBE_EXAMPLE
+    lines = ["<b>你的订阅</b>"]
+    lines += [f"{n}. {_e(q)}" for n, q in enumerate(queries, start=1)]
+    lines.append("取消订阅：/unsubscribe 编号，例如 /unsubscribe 1")
+    return "\n".join(lines)
+
+
+def unsubscribe_usage(queries: list[str]) -> str:
+    if not queries:
+        return "你还没有订阅，没有可以取消的。"
+    return "请写上要取消的订阅编号，例如 /unsubscribe 1\n\n" + subscription_list(queries)
+
+
+def unsubscribed(query: str) -> str:
+    return f"已取消订阅：「{_e(query)}」"
+
+
+def trend_nothing(words: tuple[str, ...]) -> str:
+    shown = "”“".join(shorten(w, 30) for w in words)
+    return f"资料库中没有段落包含“{_e(shown)}”。可以换个更短或更常见的说法再试。"
+
+
+def trend_caption(data: Trend) -> str:
+    """📈 what was counted, the totals and years, and the first passage that says it."""
+    years = [y for y in data.years if y.isdigit()]
+    span = f"（{years[0]}–{years[-1]}年）" if len(years) > 1 else (f"（{years[0]}年）" if years else "")
+    first = data.first
+    head = [
+        f"📈 「{_e(shorten(data.query, 40))}」：{data.passages} 段，{data.documents} 篇{span}",
+        f"最早：{_e(source_line(first.document, first.paragraph))}",
+    ]
+    room = CAPTION_LIMIT - sum(len(line) + 1 for line in head) - 8
+    return "\n".join([*head, f"“{_e(shorten(data.first_quote(), max(20, room)))}”"])
 
 
 def human_bytes(size: int) -> str:

@@ -1,4 +1,4 @@
-"""Command line: `python -m index build|search|sources`.  A thin shell over the library."""
+"""Command line: `python -m index build|search|trend|sources`.  A thin shell over the library."""
 
 from __future__ import annotations
 
@@ -9,15 +9,18 @@ import sys
 from pathlib import Path
 
 from .builder import build_index
+from .citation import csl_json, gbt7714, ris
 from .config import DB_ENV, SOURCE_ENV, default_db_path, default_source_dir
 from .errors import QueryError, SearchError, unreadable_code
 from .filters import FILTER_HELP, FILTERS
 from .models import BuildReport, SearchResult
 from .query import MAX_QUERY_CHARS
 from .searcher import Searcher
+from .trend import GROUPINGS
 from .sources import missing_line, source_line
 
 USAGE_ERROR = 2
+CITE_FORMATS = ("gbt", "csl-json", "ris")
 
 SEARCH_HELP = """\
 Quote the passages that answer QUERY, with their sources.
@@ -97,6 +100,18 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--db", type=Path, help="index file (built from seeds/ first if missing)")
     search.add_argument("--top", type=int, default=5, help="number of passages (default 5)")
     search.add_argument("--json", action="store_true", help="print one JSON object")
+    search.add_argument("--cite", choices=CITE_FORMATS, metavar="FORMAT",
+                        help="print the hits as citations: gbt (GB/T 7714-2015), csl-json or ris")
+
+    trend = commands.add_parser("trend", help="count a phrase per year and collection",
+                                description="Count the passages and speeches that state QUERY, per year and "
+                                            "collection, and show the first one; filters as in search.")
+    trend.add_argument("query", metavar="QUERY", help="the words every counted passage contains")
+    trend.add_argument("--db", type=Path, help="index file (built from seeds/ first if missing)")
+    trend.add_argument("--by", choices=GROUPINGS, default="source",
+                       help="collection = source folder (default) or kind")
+    trend.add_argument("--json", action="store_true", help="print one JSON object")
+    trend.add_argument("--png", type=Path, metavar="FILE", help="also draw the timeline as a PNG chart")
 
     sources = commands.add_parser("sources", help="list the indexed speeches")
     sources.add_argument("--db", type=Path)
@@ -133,6 +148,22 @@ def _print_result(result: SearchResult) -> None:
     print(f"{result.total} passages matched, {result.took_ms:.1f} ms")
 
 
+def _print_citations(result: SearchResult, style: str) -> None:
+    """The hits as citations on stdout; what the collection lacks goes to stderr."""
+    if not result.hits:
+        print(f"资料库中没有找到与“{result.query}”相关的段落，没有可以引用的内容。", file=sys.stderr)
+        return
+    if result.confidence == "low":
+        print(missing_line(result.unmatched), file=sys.stderr)
+    if style == "gbt":
+        for number, hit in enumerate(result.hits, start=1):
+            print(f"[{number}] {gbt7714(hit)}")
+    elif style == "csl-json":
+        print(csl_json(result.hits))
+    else:
+        print(ris(result.hits), end="")
+
+
 def _open(db: Path | None) -> Searcher:
     path = db or default_db_path()
     if db is None and not path.exists():
@@ -147,7 +178,9 @@ def _search(args) -> int:
     searcher = _open(args.db)
     if args.query != "-":
         result = searcher.search(args.query, top=args.top)
-        if args.json:
+        if args.cite:
+            _print_citations(result, args.cite)
+        elif args.json:
             print(json.dumps(result.as_json(), ensure_ascii=False))
         else:
             _print_result(result)
@@ -161,6 +194,34 @@ def _search(args) -> int:
             print(json.dumps({"query": query, "error": str(exc), "code": exc.code, "hits": []}, ensure_ascii=False), flush=True)
             status = USAGE_ERROR
     return status
+
+
+def _trend(args) -> int:
+    from .trend import render_png, trend
+
+    data = trend(_open(args.db), args.query, by=args.by)
+    if args.png:
+        if not data.passages:
+            print("没有段落，不画图。", file=sys.stderr)
+        else:
+            args.png.write_bytes(render_png(data))
+    if args.json:
+        print(json.dumps(data.as_json(), ensure_ascii=False))
+        return 0
+    if not data.passages:
+        print(f"资料库中没有段落包含“{'”“'.join(data.words)}”。")
+        return 0
+    print(f"「{args.query}」：{data.passages} 段，{data.documents} 篇")
+    label = "来源" if args.by == "source" else "类型"
+    print(f"年份\t{label}\t段落\t篇数")
+    for row in data.rows:
+        print(f"{row.year}\t{row.collection}\t{row.passages}\t{row.documents}")
+    first = data.first
+    print(f"最早：{source_line(first.document, first.paragraph)}")
+    print(f"    “{data.first_quote()}”")
+    if args.png:
+        print(f"图表：{args.png}")
+    return 0
 
 
 def _sources(args) -> int:
@@ -189,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "search":
             return _search(args)
+        if args.command == "trend":
+            return _trend(args)
         return _sources(args)
     except SearchError as exc:  # QueryError, IndexUnavailable, BuildError: one line each
         print(error_message(exc, getattr(args, "db", None)), file=sys.stderr)

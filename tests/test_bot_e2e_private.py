@@ -18,7 +18,7 @@ from bot_fixtures import (  # noqa: F401  (bot, collection and no_unknown_calls 
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(60)]
 
-SOURCE = re.compile(r"《[^》]+》 王一鸥 · 岳阳 · 2021-01-16 · 第\d+段")
+SOURCE = re.compile(r"《[^》]+》 讲话人 王一鸥 · 岳阳 · 2021-01-16 · 第\d+段")
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ async def test_commands_are_registered_with_admin_ones_only_for_admins(bot):
     default = next(c for c in calls if c["scope"] == {"type": "default"})
     admin = next(c for c in calls if c["scope"] == {"type": "chat", "chat_id": ADMIN_ID})
     public = {c["command"] for c in default["commands"]}
-    assert public == {"start", "help", "sources", "ask", "whoami"}
+    assert public == {"start", "help", "sources", "ask", "whoami", "trend", "subscribe", "subscriptions", "unsubscribe"}
     assert {c["command"] for c in admin["commands"]} == public | {"reindex", "stats"}
     assert len(calls) == 2
 

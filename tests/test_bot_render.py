@@ -22,7 +22,7 @@ from bot.render import (
     render_inline,
     render_passage,
     render_sources,
-    source_line,
+    source_html,
     split_text,
     utf16_len,
     visible_text,
@@ -66,8 +66,15 @@ def hit(text: str, spans=(), rank=1, passage_id=100, paragraph=12, document=DOC)
     )
 
 
-def result(hits, query="岳阳2021年目标", total=None) -> SearchResult:
-    return SearchResult(query=query, took_ms=1.0, hits=tuple(hits), total=total or len(hits))
+def result(hits, query="岳阳2021年目标", total=None, unmatched=None) -> SearchResult:
+    return SearchResult(
+        query=query,
+        took_ms=1.0,
+        hits=tuple(hits),
+        total=total or len(hits),
+        confidence="high" if unmatched is None else "low",
+        unmatched=unmatched or (),
+    )
 
 
 def all_callback_data(markup) -> list[str]:
@@ -115,12 +122,20 @@ def test_bold_is_capped_without_changing_text():
     assert strip(marked) == text
 
 
-def test_source_line_lists_known_fields_and_paragraph():
+def test_source_line_is_the_cores_escaped():
     assert (
-        source_line(DOC, 12) == "《在市委经济工作会议上的讲话》 王一鸥 · 岳阳 · 2021-01-16 · 第12段"
+        source_html(DOC, 12)
+        == "《在市委经济工作会议上的讲话》 讲话人 王一鸥 · 岳阳 · 2021-01-16 · 第12段"
     )
     unknown = Document(1, "dir/讲话<1>.txt", "/s", DocumentMeta(), 3, "x")
-    assert source_line(unknown, 2) == "《讲话&lt;1&gt;.txt》 第2段"
+    assert source_html(unknown, 2) == "《讲话&lt;1&gt;.txt》 第2段"
+
+
+def test_source_line_with_huge_metadata_cuts_each_field_and_keeps_the_paragraph():
+    meta = DocumentMeta(title="题" * 500, speaker="人" * 900, place="地" * 900, year="2021")
+    line = source_html(Document(1, "a.txt", "/s", meta, 3, "x"), 7)
+    assert len(line) < 240 and line.endswith("2021年 · 第7段")
+    assert line.startswith("《" + "题" * 119 + "…》 讲话人")
 
 
 def test_question_is_escaped_in_answers():
@@ -271,8 +286,46 @@ def test_inline_article_posts_quote_and_source():
     assert article.title == "《在市委经济工作会议上的讲话》 第12段"
     assert visible_text(article.message) == (
         "地区生产总值增长8%左右\n"
-        "— 《在市委经济工作会议上的讲话》 王一鸥 · 岳阳 · 2021-01-16 · 第12段"
+        "— 《在市委经济工作会议上的讲话》 讲话人 王一鸥 · 岳阳 · 2021-01-16 · 第12段"
     )
+
+
+# --- low confidence ----------------------------------------------------------------------
+
+LOW = dict(query="岳阳2025年GDP目标", unmatched=("2025年",))
+
+
+def test_low_confidence_private_answer_starts_with_the_missing_line_and_marks_each_passage():
+    hits = [hit(f"第{i}段，增长8%", rank=i, passage_id=100 + i) for i in (1, 2)]
+    shown = visible_text(render_answer(result(hits, total=67, **LOW), "abcdEFGH", 0, KEYS).text)
+    lines = shown.split("\n")
+    assert lines[0] == "🔎 「岳阳2025年GDP目标」"  # no "共 67 段": none of them answers
+    assert lines[1] == "资料库中没有找到与“2025年”相符的内容。最接近的段落："
+    assert "①（最接近） 《在市委经济工作会议上的讲话》" in shown
+    assert "②（最接近） 《在市委经济工作会议上的讲话》" in shown
+
+
+def test_low_confidence_group_answer_is_one_line_with_the_passages_behind_a_button():
+    hits = [hit("地区生产总值增长8%左右" * 20, passage_id=1)]
+    reply = render_group_answer(result(hits, total=67, **LOW), "abcdEFGH", "quote_bot")
+    assert visible_text(reply.text) == (
+        "🔎 「岳阳2025年GDP目标」\n资料库中没有找到与“2025年”相符的内容。"
+    )
+    first, link = reply.keyboard.inline_keyboard[0]
+    assert (first.text, first.callback_data) == ("查看最接近的段落", "p:abcdEFGH:0")
+    assert link.url == "https://t.me/quote_bot?start=qabcdEFGH"
+
+
+def test_low_confidence_inline_article_says_it_is_only_the_nearest():
+    h = hit("地区生产总值增长8%左右", passage_id=42)
+    article = render_inline(h, result([h], **LOW))
+    assert article.title == "（最接近）《在市委经济工作会议上的讲话》 第12段"
+    assert article.description.startswith("资料库中没有找到与“2025年”相符的内容。王一鸥：")
+    assert visible_text(article.message).startswith(
+        "资料库中没有找到与“2025年”相符的内容。最接近的段落：\n地区生产总值增长8%左右\n—"
+    )
+    high = render_inline(h, result([h]))
+    assert "最接近" not in high.title + high.description + high.message
 
 
 # --- callback data -----------------------------------------------------------------------

@@ -33,6 +33,7 @@ import json
 import logging
 import mimetypes
 import re
+import struct
 import time
 import unicodedata
 from collections.abc import Callable
@@ -1121,6 +1122,7 @@ class BotAPIServer:
             "getmycommands": self._get_my_commands,
             "getchatmember": self._get_chat_member,
             "senddocument": self._send_document,
+            "sendphoto": self._send_photo,
             "getfile": self._get_file,
         }
 
@@ -1901,6 +1903,53 @@ class BotAPIServer:
         if markup is not None:
             fields["reply_markup"] = markup
         return copy.deepcopy(self._allocate_message(chat, self.bot_user, fields))
+
+    def _send_photo(self, params: dict) -> dict:
+        """sendPhoto with an uploaded PNG (what our bot sends): 10 MB at most, width plus
+        height at most 10000, sides at most 20:1, as Telegram documents."""
+        chat = self._chat_for(params)
+        photo = params.get("photo")
+        if not isinstance(photo, _Upload):
+            raise APIError("Bad Request: there is no photo in the request")
+        content = photo.content
+        if len(content) > 10 * 1024 * 1024:
+            raise APIError("Bad Request: PHOTO_INVALID_DIMENSIONS")
+        if content[:8] != b"\x89PNG\r\n\x1a\n" or len(content) < 24:
+            raise APIError("Bad Request: IMAGE_PROCESS_FAILED")
+        width, height = struct.unpack(">II", content[16:24])
+        if not width or not height or width + height > 10000 or max(width, height) > 20 * min(width, height):
+            raise APIError("Bad Request: PHOTO_INVALID_DIMENSIONS")
+        stored = self._store_file("photo", photo.filename or "photo.png", content, "image/png")
+        caption, caption_entities = self._formatted(
+            params.get("caption"),
+            params.get("parse_mode"),
+            params.get("caption_entities"),
+            caption=True,
+            what="sendPhoto",
+        )
+        markup = self._checked_reply_markup(params.get("reply_markup"))
+        reply_to = self._reply_target(chat, params)
+        size = {
+            "file_id": stored["file_id"],
+            "file_unique_id": stored["file_unique_id"],
+            "file_size": stored["file_size"],
+            "width": width,
+            "height": height,
+        }
+        fields: dict[str, Any] = {"photo": [size]}
+        if caption:
+            fields["caption"] = caption
+        if caption_entities:
+            fields["caption_entities"] = caption_entities
+        if reply_to is not None:
+            fields["reply_to_message"] = reply_to
+        if markup is not None:
+            fields["reply_markup"] = markup
+        return copy.deepcopy(self._allocate_message(chat, self.bot_user, fields))
+
+    def file_content(self, file_id: str) -> bytes:
+        """The bytes of a file the bot sent or a user uploaded."""
+        return self._files[file_id]["content"]
 
     def _get_file(self, params: dict) -> dict:
         stored = self._files.get(str(params.get("file_id") or ""))
