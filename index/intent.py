@@ -12,10 +12,13 @@ from dataclasses import dataclass
 
 # Interrogatives and fillers of a question: they say how to ask, not what about.
 _QUESTION = re.compile(
-    r"哪一?[年份个次届些里儿天位家项种条类]|几[点个年月天次项条名位岁]?|多少|多大|多久|多长|多高|"
+    r"哪一?[年份个次届些里儿天位家项种条类]|几[点个年月天次项条名位岁人]|多少|多大|多久|多长|多高|"
     r"什么|啥|怎么样|怎么|怎样|如何|为何|为什么|是否|是不是|有没有|能不能|会不会|让不让|要不要|"
-    r"了吗|吗|呢|吧|具体|主要|内容|那会儿|那场|那架|那篇|那个|是谁|谁"
+    r"了吗|吗|呢|吧|那会儿|那场|那架|那篇|那个|是谁|谁"
 )
+# Words that frame a question ("主要内容是什么", "具体多少") but, as terms, only add noise;
+# dropped as whole terms, so 主要矛盾 and 具体措施 keep their meaning.
+FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况"})
 # "When was X first stated": the oldest document that states X answers it.
 _EARLIEST = re.compile(r"最早|首次|第一次|最先|首提|(?:从|是)?哪.?年开始|开始(?:出现|提出)")
 # Verbs of stating that only frame a first-mention question.

@@ -25,7 +25,7 @@ import numpy as np
 
 from .analysis import QueryTerm
 from .errors import QueryError
-from .intent import Intent, named_documents, understand
+from .intent import FRAMING_TERMS, Intent, named_documents, understand
 from .models import Document, Hit, IndexInfo, Passage, SearchResult
 from .normalize import normalize, warm_up
 from .query import parse_query
@@ -85,7 +85,7 @@ class Searcher:
         started = time.perf_counter()
         parsed = parse_query(query)
         intent = understand(parsed.text)
-        terms = self.analyzer.query_terms(intent.text)
+        terms = self._terms(intent)
         intent = dataclasses.replace(
             intent, phrases=tuple(self.analyzer.phrases(intent.text)),
             documents=named_documents(intent, [t.term for t in terms if self.reader.field_docs(t.term) is not None]))
@@ -113,6 +113,9 @@ class Searcher:
             total=len(scored.ids), terms=tuple(t.term for t in terms), filters=dict(parsed.filters),
             confidence=verdict.confidence, unmatched=verdict.unmatched,
         )
+
+    def _terms(self, intent: Intent) -> list[QueryTerm]:
+        return [t for t in self.analyzer.query_terms(intent.text) if t.term not in FRAMING_TERMS]
 
     def _score(self, terms: list[QueryTerm], intent: Intent, weights: Weights) -> Scored:
         """Candidates and their final scores (> 0); see the module docstring."""
@@ -291,7 +294,7 @@ class Searcher:
             return None
         spans: tuple[tuple[int, int], ...] = ()
         if query:
-            terms = self.analyzer.query_terms(understand(normalize(query)).text)
+            terms = self._terms(understand(normalize(query)))
             spans = tuple((s, e) for s, e, _ in find_spans(row[3], self._highlights(terms), row[4]))
         return Passage(row[0], self.reader.document(row[1]), row[2], row[3], spans)
 
