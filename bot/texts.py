@@ -265,7 +265,7 @@ ERROR_MESSAGES = {
     "source_missing": "找不到讲话资料库的文件夹",
     "db_is_directory": "索引文件的位置是一个文件夹，无法写入索引",
     "db_not_writable": "无法写入索引所在的文件夹（只读或没有权限），原来的索引没有改动",
-    "disk_full": "磁盘已满，无法写入新索引，原来的索引没有改动",
+    "disk_full": "磁盘已满或写入出错，无法写入新索引，原来的索引没有改动",
     "unsupported_type": "不支持的文件类型",
     "not_found": "文件不存在",
     "permission_denied": "没有读取这个文件的权限",

@@ -94,7 +94,7 @@ class Previous:
             meta = read_meta(db)
             if meta.get("analyzer_version") != ANALYZER_VERSION:
                 return None
-            verify(db, db_path)  # a damaged index is rebuilt, never updated
+            verify(db, db_path, thorough=True)  # a damaged index is rebuilt, never updated
             docs = {}
             for row in db.query("select * from documents"):
                 doc = SourceDocument(row["source"], row["path"], row["sha256"],

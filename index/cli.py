@@ -44,7 +44,7 @@ MESSAGES = {
     "source_missing": "找不到讲话所在的文件夹：{path}",
     "db_is_directory": "--db 指向的是一个文件夹，不是索引文件：{path}",
     "db_not_writable": "无法写入索引：{path}（文件夹只读或没有权限），原来的索引没有改动。",
-    "disk_full": "磁盘已满，无法写入索引：{path}，原来的索引没有改动。",
+    "disk_full": "磁盘已满或写入出错，无法写入索引：{path}，原来的索引没有改动。",
     "unsupported_type": "不支持的文件类型",
     "not_found": "文件不存在",
     "permission_denied": "没有读取权限",

@@ -153,7 +153,8 @@ def _alive(pid: int) -> bool:
 def write_error(exc: BaseException, db_path: Path) -> BuildError:
     """A write that failed for want of space or permission, as one BuildError."""
     message = str(exc)
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in message:
+    if (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+            or isinstance(exc, sqlite3.OperationalError) and ("disk is full" in message or "disk I/O" in message)):
         return BuildError(f"disk full writing {db_path}: {message}", code="disk_full", path=db_path)
     if isinstance(exc, IsADirectoryError):
         return BuildError(f"{db_path} is a folder", code="db_is_directory", path=db_path)
@@ -238,13 +239,13 @@ def _damaged(path: Path, what: str) -> IndexUnavailable:
     return IndexUnavailable(f"the index at {path} is damaged ({what}); {REBUILD_HINT}", code="index_damaged", path=path)
 
 
-def verify(db: sqlite_utils.Database, path: Path) -> None:
+def verify(db: sqlite_utils.Database, path: Path, thorough: bool = False) -> None:
     """Check, cheaply, that an open index is whole; raise IndexUnavailable (index_damaged) if not.
 
     Compares the file's size with SQLite's page count (a truncated copy), the tables with
     the schema, and the row counts, array lengths and postings totals with what the build
     recorded in `meta`.  Damage inside a posting list is caught when it is read
-    (`decode_postings` checks its CRC).  Costs a few counts, not a scan of the postings.
+    (`decode_postings` checks its CRC), or here if `thorough` (a build, about to keep them).
     """
     path = Path(path)
     try:
@@ -276,6 +277,10 @@ def verify(db: sqlite_utils.Database, path: Path) -> None:
             "select count(*) from postings where length(ids) != 4 * df or length(tfs) != 2 * df").fetchone()[0]
         if lengths:
             wrong.append(f"{lengths} posting lists of the wrong length")
+        if thorough and not wrong:
+            bad = sum(postings_crc(ids, tfs) != crc for ids, tfs, crc in db.execute("select ids, tfs, crc from postings"))
+            if bad:
+                wrong.append(f"{bad} posting lists fail their checksum")
         if wrong:
             raise _damaged(path, "; ".join(wrong))
     except IndexUnavailable:
