@@ -43,6 +43,13 @@ KILLED_BUILD = textwrap.dedent("""
 
     builder.PARALLEL_THRESHOLD, builder.WORKERS = 0, 2
     stage_wanted = sys.argv[3]
+    tokenize_one = builder._tokenize_one
+
+    def slow(job):  # keeps the workers busy when the build is killed
+        time.sleep(0.02)
+        return tokenize_one(job)
+
+    builder._tokenize_one = slow
 
     def progress(stage, done, total):
         if stage == stage_wanted and 0 < done:
