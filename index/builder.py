@@ -171,8 +171,8 @@ def _read_sources(sources: list[Path], previous: Previous | None, progress: Prog
     jobs: list[tuple[int, tuple]] = []
     for source in sources:
         rows, problems = read_metadata(source)
-        slots.extend(SkippedFile(f"{source / METADATA_FILE}:{line}", f"{UNREADABLE_REASONS['bad_metadata']}: {why}")
-                     for line, why in problems)
+        slots.extend(SkippedFile(f"{source / METADATA_FILE}" + (f":{line}" if line else ""),
+                                 f"{UNREADABLE_REASONS['bad_metadata']}: {why}") for line, why in problems)
         for rel, path in discover(source):
             if not valid_name(path):
                 slots.append(SkippedFile(shown(path), UNREADABLE_REASONS["bad_file_name"]))
