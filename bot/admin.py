@@ -299,7 +299,10 @@ def safe_filename(name: str, suffix: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     stem = base[: -len(suffix)] if base.lower().endswith(suffix) else base
     stem = re.sub(r'[\x00-\x1f\x7f<>:"/\\|?*]', "_", stem).strip(" .")
-    return (stem[:100] or "upload") + suffix
+    # File systems limit a name to 255 bytes, not characters: a Chinese character takes 3.
+    # 200 bytes leave room for the suffix and a "-999" that save_new may add.
+    stem = stem[:100].encode("utf-8", "surrogatepass")[:200].decode("utf-8", "ignore").strip(" .")
+    return (stem or "upload") + suffix
 
 
 def save_new(folder: Path, name: str, data: bytes) -> Path:

@@ -219,6 +219,8 @@ async def page_button(update: Update, context: Context) -> None:
     """p:<qid>:<page> — show another page of results in place (also expands a group answer)."""
     state = bot_state(context)
     callback = update.callback_query
+    if await _without_chat(callback):
+        return
     _, qid, page_text = callback.data.split(":")
     page = int(page_text)
     asked = state.queries.get(qid, user_id(update), update.effective_chat.id)
@@ -238,6 +240,14 @@ async def page_button(update: Update, context: Context) -> None:
     await edit_in_place(callback, reply)
 
 
+async def _without_chat(callback: CallbackQuery) -> bool:
+    """A button on an inline message (sent via @bot in another chat) has no chat to answer in."""
+    if callback.message is not None:
+        return False
+    await callback.answer(texts.EXPIRED, show_alert=True)
+    return True
+
+
 async def edit_in_place(callback: CallbackQuery, reply: Reply) -> None:
     try:
         await callback.edit_message_text(reply.text, reply_markup=reply.keyboard)
@@ -249,6 +259,8 @@ async def edit_in_place(callback: CallbackQuery, reply: Reply) -> None:
 async def context_button(update: Update, context: Context) -> None:
     """c:<passage key> — the passages before and after a hit."""
     callback = update.callback_query
+    if await _without_chat(callback):
+        return
     service = bot_state(context).search
     found = await service.resolve(callback.data.split(":")[1])
     if found is None:
@@ -269,6 +281,8 @@ async def context_button(update: Update, context: Context) -> None:
 async def full_button(update: Update, context: Context) -> None:
     """f:<qid>:<passage key> — the whole passage, matched words in bold."""
     callback = update.callback_query
+    if await _without_chat(callback):
+        return
     _, qid, key = callback.data.split(":")
     state = bot_state(context)
     found = await state.search.resolve(key)
@@ -303,6 +317,8 @@ async def cite_button(update: Update, context: Context) -> None:
 async def file_button(update: Update, context: Context) -> None:
     """d:<document key> — the original file of a speech."""
     callback = update.callback_query
+    if await _without_chat(callback):
+        return
     document = await bot_state(context).search.document_by_key(callback.data.split(":")[1])
     path = Path(document.file_path) if document else None
     if path is None or not path.is_file():

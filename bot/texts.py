@@ -340,6 +340,9 @@ ERROR_MESSAGES = {
     "index_outdated": INDEX_MISSING,
     "build_locked": REINDEX_BUSY,
     "source_missing": "找不到讲话资料库的文件夹",
+    "db_is_directory": "索引文件的位置是一个文件夹，无法写入索引",
+    "db_not_writable": "无法写入索引所在的文件夹（只读或没有权限），原来的索引没有改动",
+    "disk_full": "磁盘已满或写入出错，无法写入新索引，原来的索引没有改动",
     "unsupported_type": "不支持的文件类型",
     "not_found": "文件不存在",
     "permission_denied": "没有读取这个文件的权限",
@@ -362,6 +365,9 @@ ERROR_MESSAGES = {
     "pdf_no_pages": "pdf 没有页面",
     "pdf_no_text": "pdf 里没有文字层（可能是扫描件）",
     "no_text_left": "清理后没有剩下正文",
+    "outside_source": "这是指向资料库文件夹以外的链接，已跳过",
+    "bad_file_name": "文件名不是有效的 UTF-8 编码，请改名后再收录",
+    "bad_metadata": "metadata.csv 中有一行无法使用",
 }
 
 

@@ -12,12 +12,12 @@ This module plans: what changed, what to read and tokenize (on both cores); `wri
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import logging
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -29,13 +29,16 @@ from pathlib import Path
 from . import cleaning
 from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, learned_phrases
 from .build_types import Progress, SourceDocument
-from .errors import BuildError, IndexUnavailable, UnreadableSource
+from .errors import UNREADABLE_REASONS, BuildError, IndexUnavailable, UnreadableSource
 from .filters import FILTER_FIELDS
-from .metadata import METADATA_FILE, extract, read_metadata_csv
+from .metadata import METADATA_FILE, extract, read_metadata
 from .models import BuildReport, DocumentMeta, SkippedFile
 from .normalize import normalize
-from .readers import SUPPORTED_SUFFIXES, read_source
-from .store import TOKEN_SEPARATOR, open_readonly, publish, read_meta, temporary_path
+from .readers import SUPPORTED_SUFFIXES, discover, read_file, read_source, shown, valid_name
+from .store import (
+    TOKEN_SEPARATOR, bind_worker, build_lock, open_readonly, publish, read_meta, remove_stale_temporaries, temporary_path,
+    verify, write_error,
+)
 from .writer import update_copy, write_full
 
 log = logging.getLogger(__name__)
@@ -43,21 +46,6 @@ log = logging.getLogger(__name__)
 PARALLEL_THRESHOLD = 3000  # files or passages; below this a worker pool costs more than it saves
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 MAX_HOLES = 0.25  # share of unused passage ids above which a build rewrites everything
-
-
-def _discover(source: Path) -> list[tuple[str, str]]:
-    """(relative "/"-separated path, absolute path) of the candidate files, sorted."""
-    found = []
-    root = str(source)
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if rel_folder == "." else rel_folder + "/"
-        for name in names:
-            if name.startswith(".") or name == METADATA_FILE or name.lower().rsplit(".", 1)[0] == "readme":
-                continue
-            found.append((prefix + name, os.path.join(folder, name)))
-    return sorted(found)
 
 
 def _content_hash(data: bytes, meta: DocumentMeta | None) -> str:
@@ -106,6 +94,7 @@ class Previous:
             meta = read_meta(db)
             if meta.get("analyzer_version") != ANALYZER_VERSION:
                 return None
+            verify(db, db_path, thorough=True)  # a damaged index is rebuilt, never updated
             docs = {}
             for row in db.query("select * from documents"):
                 doc = SourceDocument(row["source"], row["path"], row["sha256"],
@@ -114,7 +103,7 @@ class Previous:
                            old_id=row["id"], stored_passages=row["passages"])
                 docs[doc.key] = doc
             return cls(db_path, meta, docs)
-        except Exception as exc:  # a damaged old index only costs a full build
+        except Exception as exc:  # a damaged old index only costs a full build (IndexUnavailable too)
             log.warning("previous index unusable, building everything: %s", exc)
             return None
         finally:
@@ -168,7 +157,7 @@ class Previous:
 def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> SourceDocument | SkippedFile:
     source, rel, sha, path, known = job
     try:
-        text = read_source(Path(path))
+        text = read_source(Path(path), root=source)
     except UnreadableSource as exc:
         return SkippedFile(path, str(exc))
     doc = parse_document(source, rel, sha, text, known)
@@ -181,18 +170,22 @@ def _read_sources(sources: list[Path], previous: Previous | None, progress: Prog
     slots: list[SourceDocument | SkippedFile | None] = []
     jobs: list[tuple[int, tuple]] = []
     for source in sources:
-        rows = read_metadata_csv(source)
-        for rel, path in _discover(source):
+        rows, problems = read_metadata(source)
+        slots.extend(SkippedFile(f"{source / METADATA_FILE}" + (f":{line}" if line else ""),
+                                 f"{UNREADABLE_REASONS['bad_metadata']}: {why}") for line, why in problems)
+        for rel, path in discover(source):
+            if not valid_name(path):
+                slots.append(SkippedFile(shown(path), UNREADABLE_REASONS["bad_file_name"]))
+                continue
             suffix = os.path.splitext(path)[1].lower()
             if suffix not in SUPPORTED_SUFFIXES:
                 slots.append(SkippedFile(path, f"unsupported file type {suffix or '(none)'}"))
                 continue
             known = rows.get(rel)
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError as exc:
-                slots.append(SkippedFile(path, f"cannot read file: {exc.strerror or exc}"))
+                data = read_file(path, root=source)
+            except UnreadableSource as exc:
+                slots.append(SkippedFile(path, str(exc)))
                 continue
             sha = _content_hash(data, known)
             old = old_docs.get((str(source), rel))
@@ -221,7 +214,8 @@ def _parallel_map(function, items: list, stage: str, progress: Progress, weight:
             progress(stage, len(results), total)
         return results
     chunk = max(1, total // (WORKERS * 40))
-    with ProcessPoolExecutor(WORKERS, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(WORKERS, mp_context=get_context("fork"), initializer=bind_worker,
+                             initargs=(os.getpid(),)) as pool:
         for number, result in enumerate(pool.map(function, items, chunksize=chunk), 1):
             results.append(result)
             if number % chunk == 0 or number == total:
@@ -253,17 +247,6 @@ def _tokenize(docs: list[SourceDocument], analyzer: Analyzer, progress: Progress
     for doc in fields_of:
         doc.field_terms = results[position]
         position += 1
-
-
-@contextlib.contextmanager
-def _build_lock(db_path: Path):
-    lock_path = db_path.with_name(f".{db_path.name}.lock")
-    with open(lock_path, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildError(f"another build of {db_path} is running", code="build_locked", path=db_path) from None
-        yield
 
 
 # -- the build -------------------------------------------------------------------------------
@@ -322,6 +305,14 @@ def _load_kept(previous: Previous | None, plan: Plan) -> None:
     previous.fill(plan.stale, with_tokens=False)
 
 
+def _plan(sources: list[Path], previous: Previous | None, progress: Progress) -> tuple[Plan, list[SkippedFile]]:
+    """Read the sources, plan the build and load what it keeps from `previous`."""
+    docs, skipped, fresh = _read_sources(sources, previous, progress)
+    plan = plan_build(previous, docs, fresh)
+    _load_kept(previous, plan)
+    return plan, skipped
+
+
 def _write(plan: Plan, previous: Previous | None, db_path: Path, analyzer: Analyzer, build_meta: dict,
            progress: Progress) -> None:
     """Write the new index next to `db_path` and put it in place; on any failure, leave the old one."""
@@ -333,9 +324,11 @@ def _write(plan: Plan, previous: Previous | None, db_path: Path, analyzer: Analy
         else:
             write_full(temporary, plan.docs, analyzer, build_meta, progress)
         publish(temporary, db_path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             temporary.unlink()
+        if isinstance(exc, (OSError, sqlite3.OperationalError)):
+            raise write_error(exc, db_path) from exc
         raise
 
 
@@ -369,17 +362,28 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
         if not source.is_dir():
             raise BuildError(f"source folder not found: {source}", code="source_missing", path=source)
     db_path = Path(db_path).resolve()
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    with _build_lock(db_path):
+    if db_path.is_dir():
+        raise BuildError(f"{db_path} is a folder", code="db_is_directory", path=db_path)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(exc, db_path) from exc
+    with build_lock(db_path):
+        remove_stale_temporaries(db_path)
         previous = Previous.load(db_path)
-        docs, skipped, fresh = _read_sources(sources, previous, progress)
-        plan = plan_build(previous, docs, fresh)
-        _load_kept(previous, plan)
+        try:
+            plan, skipped = _plan(sources, previous, progress)
+        except sqlite3.DatabaseError as exc:  # damage `verify` could not see: start from scratch
+            if previous is None:
+                raise
+            log.warning("previous index unreadable, building everything: %s", exc)
+            previous = None
+            plan, skipped = _plan(sources, previous, progress)
         version = dictionary_version(plan.user_words)
         analyzer = Analyzer(plan.user_words)
         if on_tokenize is not None:
             on_tokenize([doc.path for doc in plan.tokenize])
-        _tokenize(plan.tokenize, analyzer, progress, fields_of=plan.tokenize if plan.incremental else docs)
+        _tokenize(plan.tokenize, analyzer, progress, fields_of=plan.tokenize if plan.incremental else plan.docs)
         for doc in plan.tokenize:
             doc.dictionary = version
         build_meta = {

@@ -45,6 +45,9 @@ MESSAGES = {
     "index_outdated": "索引来自另一个版本：{path}。" + REBUILD,
     "build_locked": "另一个构建正在写这个索引：{path}，请等它完成后再试。",
     "source_missing": "找不到讲话所在的文件夹：{path}",
+    "db_is_directory": "--db 指向的是一个文件夹，不是索引文件：{path}",
+    "db_not_writable": "无法写入索引：{path}（文件夹只读或没有权限），原来的索引没有改动。",
+    "disk_full": "磁盘已满或写入出错，无法写入索引：{path}，原来的索引没有改动。",
     "unsupported_type": "不支持的文件类型",
     "not_found": "文件不存在",
     "permission_denied": "没有读取权限",
@@ -67,6 +70,9 @@ MESSAGES = {
     "pdf_no_pages": "pdf 没有页面",
     "pdf_no_text": "pdf 里没有文字层（可能是扫描件）",
     "no_text_left": "清理后没有剩下正文",
+    "outside_source": "这是指向讲话文件夹以外的链接，已跳过",
+    "bad_file_name": "文件名不是有效的 UTF-8 编码",
+    "bad_metadata": "metadata.csv 中有一行无法使用",
 }
 
 
@@ -75,7 +81,7 @@ def error_message(exc: SearchError, db: Path | None = None) -> str:
     rebuild = "python -m index build" + (f" --db {db}" if db is not None else "")
     path = getattr(exc, "path", None) or db or default_db_path()
     message = MESSAGES.get(exc.code, "出错了。").format(path=path, rebuild=rebuild)
-    return f"错误：{message}" if exc.code.startswith(("index_", "build_", "source_")) else f"错误：{message}（{exc}）"
+    return f"错误：{message}" if exc.code.startswith(("index_", "build_", "source_", "db_", "disk_")) else f"错误：{message}（{exc}）"
 
 
 def skipped_reason(reason: str) -> str:

@@ -42,7 +42,7 @@ class IndexUnavailable(SearchError):
 class BuildError(SearchError):
     """A build that could not start or finish; the previous index stays in place."""
 
-    CODES = ("build_locked", "source_missing")
+    CODES = ("build_locked", "source_missing", "db_is_directory", "db_not_writable", "disk_full")
     code = "build_locked"
     path = None
 
@@ -71,6 +71,9 @@ UNREADABLE_REASONS = {
     "pdf_no_pages": "pdf has no pages",
     "pdf_no_text": "pdf has no text layer",
     "no_text_left": "no text left after cleaning",
+    "outside_source": "symlink leads outside the source folder",
+    "bad_file_name": "file name is not valid UTF-8",
+    "bad_metadata": "bad row in metadata.csv",
 }
 
 

@@ -6,6 +6,7 @@ Only what the text states is taken; what cannot be known stays empty.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -46,12 +47,55 @@ class Extracted:
 
 def read_metadata_csv(folder: Path) -> dict[str, DocumentMeta]:
     """Rows of `folder/metadata.csv` keyed by the `file` column ("/"-separated path)."""
+    return read_metadata(folder)[0]
+
+
+# A line inside a quoted field that looks like a row of its own: a file name, then a comma.
+_ROW_LIKE = re.compile(r"^[^,\n]+\.(?:txt|md|html?|docx|pdf)\s*,", re.IGNORECASE | re.MULTILINE)
+
+
+def read_metadata(folder: Path) -> tuple[dict[str, DocumentMeta], list[tuple[int, str]]]:
+    """`read_metadata_csv`, and the rows it could not use: (line number, English reason).
+
+    The file is decoded like a speech file (BOM, UTF-8, GB18030 as Excel writes it on
+    Chinese Windows, UTF-16); a field of any size up to the file's is accepted; a quoted
+    field that swallowed the rows after it (an unbalanced quote) is refused, not taken
+    for a very long title.
+    """
+    from .errors import UnreadableSource
+    from .readers import read_file
+    from .readers.encoding import decode_text
+
     path = folder / METADATA_FILE
-    if not path.is_file():
-        return {}
+    if not path.is_file() and not path.is_symlink():
+        return {}, []
+    try:
+        text = decode_text(read_file(path, root=folder))
+    except UnreadableSource as exc:
+        return {}, [(0, str(exc))]
     rows: dict[str, DocumentMeta] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
+    problems: list[tuple[int, str]] = []
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+        header: list[str] | None = None
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                problems.append((start, f"csv error: {exc}"))
+                continue
+            if header is None:
+                header = [cell.strip().lower() for cell in cells]
+                continue
+            row = dict(zip(header, cells))
+            if reader.line_num > start and any(_ROW_LIKE.search(cell) for cell in cells):
+                problems.append((start, f"unbalanced quote: lines {start}-{reader.line_num} read as one row"))
+                continue
             name = (row.get("file") or "").strip().replace("\\", "/")
             if not name:
                 continue
@@ -59,7 +103,9 @@ def read_metadata_csv(folder: Path) -> dict[str, DocumentMeta]:
             if not values["year"] and values["date"][:4].isdigit():
                 values["year"] = values["date"][:4]
             rows[name] = DocumentMeta(**values)
-    return rows
+    finally:
+        csv.field_size_limit(limit)
+    return rows, problems
 
 
 def _number(text: str) -> int:

@@ -21,7 +21,7 @@ from .analysis import Analyzer
 from .errors import IndexUnavailable
 from .models import Document, DocumentMeta
 from .ranking import Postings, contributions, length_norms, term_idf
-from .store import REBUILD_HINT, open_readonly, read_array, read_meta
+from .store import REBUILD_HINT, decode_postings, open_readonly, read_array, read_meta, verify
 
 MAX_EXPANSIONS = 30
 POSTINGS_CACHE_BYTES = 256 * 1024 * 1024
@@ -95,6 +95,7 @@ class IndexReader:
         path = Path(path)
         db = open_readonly(path)
         try:
+            verify(db, path)
             return cls(db, path)
         except (sqlite3.DatabaseError, KeyError, TypeError, ValueError) as exc:
             db.conn.close()
@@ -111,12 +112,12 @@ class IndexReader:
             if term in self._cache:
                 self._cache.move_to_end(term)
                 return self._cache[term]
-            row = self._db.execute("select ids, tfs, df from postings where term = ?", [term]).fetchone()
+            row = self._db.execute("select ids, tfs, df, crc from postings where term = ?", [term]).fetchone()
         plist = None
         if row is not None:
-            ids = np.frombuffer(row[0], dtype=np.int32)
+            ids, tfs = decode_postings(self.path, row, self.slots)
             idf = term_idf(row[2], self.passage_count, self.average_idf)
-            plist = Postings(term, ids, contributions(np.frombuffer(row[1], dtype=np.uint16), self.norms[ids], idf))
+            plist = Postings(term, ids, contributions(tfs, self.norms[ids], idf))
             self._idf_cache[term] = idf
         with self._lock:
             self._cache[term] = plist

@@ -10,18 +10,29 @@ half-built index.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import fcntl
 import json
+import logging
 import os
+import re
+import signal
 import sqlite3
+import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
 import sqlite_utils
 
-from .errors import IndexUnavailable
+from .errors import BuildError, IndexUnavailable
 from .filters import FILTERS
 
-SCHEMA_VERSION = "4"
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "5"  # 5: postings carry a checksum; meta counts terms and postings
 TOKEN_SEPARATOR = "\t"
 REBUILD_HINT = "rebuild it with: python -m index build"
 
@@ -43,8 +54,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
         {"id": int, "doc_id": int, "paragraph": int, "part": int, "text": str, "norm": str, "tokens": str},
         pk="id",
     )
-    # Per term: the passages that have it (int32 ids, ascending) and how often (uint16).
-    db["postings"].create({"term": str, "df": int, "ids": bytes, "tfs": bytes}, pk="term")
+    # Per term: the passages that have it (int32 ids, ascending) and how often (uint16);
+    # crc: CRC-32 of ids then tfs, checked whenever the row is read (`decode_postings`).
+    db["postings"].create({"term": str, "df": int, "ids": bytes, "tfs": bytes, "crc": int}, pk="term")
     # Per passage id, packed: its document, its length in characters and in tokens.
     db["arrays"].create({"name": str, "data": bytes}, pk="name")
     # metadata term -> ids of the documents whose metadata has it (packed int32)
@@ -68,7 +80,10 @@ def read_meta(db: sqlite_utils.Database) -> dict[str, str]:
 
 
 def open_readonly(path: Path) -> sqlite_utils.Database:
-    """Open an index for reading, or raise IndexUnavailable saying how to rebuild it."""
+    """Open an index for reading, or raise IndexUnavailable saying how to rebuild it.
+
+    Only the version is checked here; `verify` checks the rest.
+    """
     if not path.is_file():
         raise IndexUnavailable(f"no index at {path}; {REBUILD_HINT}", code="index_missing", path=path)
     try:
@@ -86,8 +101,94 @@ def open_readonly(path: Path) -> sqlite_utils.Database:
     return db
 
 
+# -- the build's lock and temporary files -----------------------------------------------------
+# The build lock's descriptor while this process holds it: a forked worker closes its copy.
+_held_lock: int | None = None
+
+
+@contextlib.contextmanager
+def build_lock(db_path: Path):
+    """Hold an flock on `.NAME.lock` for the build: the kernel drops it when the process dies."""
+    global _held_lock
+    lock_path = db_path.with_name(f".{db_path.name}.lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise write_error(exc, db_path) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build of {db_path} is running", code="build_locked", path=db_path) from None
+        _held_lock = fd
+        try:
+            yield
+        finally:
+            _held_lock = None
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temporaries(db_path: Path) -> None:
+    """Delete the half-written files that killed builds of `db_path` left behind."""
+    for path in db_path.parent.glob(f".{db_path.name}.building-*"):
+        pid = temporary_pid(path)
+        if pid is None or _alive(pid) and pid != os.getpid():
+            continue
+        log.warning("removing %s, left by a build that did not finish", path)
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def write_error(exc: BaseException, db_path: Path) -> BuildError:
+    """A write that failed for want of space or permission, as one BuildError."""
+    message = str(exc)
+    if (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+            or isinstance(exc, sqlite3.OperationalError) and ("disk is full" in message or "disk I/O" in message)):
+        return BuildError(f"disk full writing {db_path}: {message}", code="disk_full", path=db_path)
+    if isinstance(exc, IsADirectoryError):
+        return BuildError(f"{db_path} is a folder", code="db_is_directory", path=db_path)
+    return BuildError(f"cannot write {db_path}: {message}", code="db_not_writable", path=db_path)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def bind_worker(parent: int) -> None:
+    """Bind a forked worker's life to the build's: it must not outlive a killed build.
+
+    The kernel kills the worker when its parent dies (Linux); and it lets go of the
+    build lock it inherited with the parent's descriptors (an flock belongs to the open
+    file, which a forked copy of the descriptor keeps alive).
+    """
+    if _held_lock is not None:
+        with contextlib.suppress(OSError):
+            os.close(_held_lock)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
 def temporary_path(final: Path) -> Path:
     return final.with_name(f".{final.name}.building-{os.getpid()}")
+
+
+def temporary_pid(path: Path) -> int | None:
+    """The process id in the name of a `temporary_path`, or None if it is not one."""
+    match = re.fullmatch(r"\..+\.building-(\d+)", path.name)
+    return int(match.group(1)) if match else None
 
 
 def publish(temporary: Path, final: Path) -> None:
@@ -112,3 +213,88 @@ def read_array(db: sqlite_utils.Database, name: str) -> np.ndarray:
 
 def write_array(db: sqlite_utils.Database, name: str, values: np.ndarray) -> None:
     db["arrays"].insert({"name": name, "data": values.astype(ARRAY_TYPES[name]).tobytes()}, replace=True)
+
+
+# -- checking an index before trusting it ----------------------------------------------------
+TABLES = ("meta", "documents", "passages", "postings", "arrays", "field_terms")
+
+
+def postings_crc(ids: bytes, tfs: bytes) -> int:
+    return zlib.crc32(tfs, zlib.crc32(ids))
+
+
+def postings_row(term: str, ids: np.ndarray, tfs: np.ndarray) -> dict:
+    """A row of the postings table for packed int32 `ids` and uint16 `tfs`."""
+    ids_blob, tfs_blob = ids.astype(np.int32).tobytes(), tfs.astype(np.uint16).tobytes()
+    return {"term": term, "df": len(ids), "ids": ids_blob, "tfs": tfs_blob, "crc": postings_crc(ids_blob, tfs_blob)}
+
+
+def postings_totals(db: sqlite_utils.Database) -> dict[str, int]:
+    """What `verify` compares with the postings table: its rows and the sum of their lengths."""
+    terms, total = db.execute("select count(*), coalesce(sum(df), 0) from postings").fetchone()
+    return {"terms": terms, "postings_total": total}
+
+
+def _damaged(path: Path, what: str) -> IndexUnavailable:
+    return IndexUnavailable(f"the index at {path} is damaged ({what}); {REBUILD_HINT}", code="index_damaged", path=path)
+
+
+def verify(db: sqlite_utils.Database, path: Path, thorough: bool = False) -> None:
+    """Check, cheaply, that an open index is whole; raise IndexUnavailable (index_damaged) if not.
+
+    Compares the file's size with SQLite's page count (a truncated copy), the tables with
+    the schema, and the row counts, array lengths and postings totals with what the build
+    recorded in `meta`.  Damage inside a posting list is caught when it is read
+    (`decode_postings` checks its CRC), or here if `thorough` (a build, about to keep them).
+    """
+    path = Path(path)
+    try:
+        page_size = db.execute("pragma page_size").fetchone()[0]
+        page_count = db.execute("pragma page_count").fetchone()[0]
+        if os.path.getsize(path) < page_size * page_count:
+            raise _damaged(path, "file truncated")
+        meta = read_meta(db)
+        tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
+        if missing := [t for t in TABLES if t not in tables]:
+            raise _damaged(path, f"missing tables: {', '.join(missing)}")
+        if "crc" not in {row[1] for row in db.execute("pragma table_info(postings)")}:
+            raise _damaged(path, "postings without checksums")
+        documents, listed = db.execute("select count(*), coalesce(sum(passages), 0) from documents").fetchone()
+        passages, last = db.execute("select count(*), coalesce(max(id), -1) from passages").fetchone()
+        slots = int(meta["slots"])
+        arrays = dict(db.execute("select name, length(data) from arrays").fetchall())
+        expected = {
+            "documents": (documents, int(meta["documents"])),
+            "passages": (passages, int(meta["passages"])),
+            "passages of documents": (listed, int(meta["passages"])),
+            **{f"array {name}": (arrays.get(name), 4 * slots) for name in ARRAY_TYPES},
+            **{key: (value, int(meta[key])) for key, value in postings_totals(db).items()},
+        }
+        wrong = [f"{what}: {found}, expected {wanted}" for what, (found, wanted) in expected.items() if found != wanted]
+        if last >= slots:
+            wrong.append(f"passage id {last} beyond {slots} slots")
+        lengths = db.execute(
+            "select count(*) from postings where length(ids) != 4 * df or length(tfs) != 2 * df").fetchone()[0]
+        if lengths:
+            wrong.append(f"{lengths} posting lists of the wrong length")
+        if thorough and not wrong:
+            bad = sum(postings_crc(ids, tfs) != crc for ids, tfs, crc in db.execute("select ids, tfs, crc from postings"))
+            if bad:
+                wrong.append(f"{bad} posting lists fail their checksum")
+        if wrong:
+            raise _damaged(path, "; ".join(wrong))
+    except IndexUnavailable:
+        raise
+    except (sqlite3.DatabaseError, KeyError, TypeError, ValueError) as exc:
+        raise _damaged(path, f"{type(exc).__name__}: {exc}") from exc
+
+
+def decode_postings(path: Path, row: tuple, slots: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, tfs) of a postings row (ids, tfs, df, crc), checked; IndexUnavailable if damaged."""
+    ids_blob, tfs_blob, df, crc = row
+    if not isinstance(ids_blob, bytes) or not isinstance(tfs_blob, bytes) or postings_crc(ids_blob, tfs_blob) != crc:
+        raise _damaged(Path(path), "a posting list fails its checksum")
+    ids = np.frombuffer(ids_blob, dtype=np.int32)
+    if len(ids) != df or len(tfs_blob) != 2 * df or (df and not 0 <= ids[0] <= ids[-1] < slots):
+        raise _damaged(Path(path), "a posting list has the wrong length or ids")
+    return ids, np.frombuffer(tfs_blob, dtype=np.uint16)

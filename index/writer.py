@@ -26,7 +26,8 @@ from .filters import FILTER_FIELDS
 from .normalize import normalize
 from .ranking import build_postings, raw_idf
 from .store import (
-    SCHEMA_VERSION, TOKEN_SEPARATOR, create_indexes, create_schema, read_array, write_array, write_meta,
+    SCHEMA_VERSION, TOKEN_SEPARATOR, create_indexes, create_schema, postings_row, postings_totals, read_array,
+    write_array, write_meta,
 )
 
 
@@ -94,10 +95,7 @@ def write_full(path: Path, docs: list[SourceDocument], analyzer: Analyzer, build
     postings, _, stats = build_postings(token_lists)
     progress("writing", 2, 3)
     with db.conn:
-        db["postings"].insert_all(
-            ({"term": p.term, "df": len(p.ids), "ids": p.ids.tobytes(), "tfs": p.tfs.tobytes()} for p in postings),
-            batch_size=5000,
-        )
+        db["postings"].insert_all((postings_row(p.term, p.ids, p.tfs) for p in postings), batch_size=5000)
         write_array(db, "passage_doc", np.asarray(passage_doc))
         write_array(db, "passage_chars", np.fromiter((len(t) for d in docs for t in d.texts), dtype=np.int32))
         lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int32, count=len(token_lists))
@@ -105,7 +103,7 @@ def write_full(path: Path, docs: list[SourceDocument], analyzer: Analyzer, build
         create_indexes(db)
         dfs = np.fromiter((len(p.ids) for p in postings), dtype=np.int64, count=len(postings))
         write_meta(db, {**build_meta, **corpus_meta(len(token_lists), len(token_lists), int(lengths.sum()), dfs),
-                        "documents": len(docs), "source_hashes": source_hashes(db)})
+                        "documents": len(docs), "source_hashes": source_hashes(db), **postings_totals(db)})
         write_meta(db, {"complete": "1"})
     progress("writing", 3, 3)
     db.conn.close()
@@ -176,7 +174,7 @@ def update_copy(previous: Path, target: Path, drop: list[SourceDocument], add: l
         live = int(np.count_nonzero(passage_doc >= 0))
         documents = db.execute("select count(*) from documents").fetchone()[0]
         write_meta(db, {**meta, **corpus_meta(live, len(passage_doc), int(lengths.sum()), dfs),
-                        "documents": documents, "source_hashes": source_hashes(db),
+                        "documents": documents, "source_hashes": source_hashes(db), **postings_totals(db),
                         "previous_build": old_meta.get("built_at", "")})
         write_meta(db, {"complete": "1"})
     progress("writing", 3, 3)
@@ -219,8 +217,9 @@ def _update_postings(db: sqlite_utils.Database, removed_ids: np.ndarray, removed
             ids = np.concatenate([ids, np.asarray(new_ids, dtype=np.int32)])
             tfs = np.concatenate([tfs, np.minimum(np.asarray(new_tfs), 65535).astype(np.uint16)])
         if len(ids):
-            db.execute("insert or replace into postings (term, df, ids, tfs) values (?, ?, ?, ?)",
-                       [term, len(ids), ids.tobytes(), tfs.tobytes()])
+            row = postings_row(term, ids, tfs)
+            db.execute("insert or replace into postings (term, df, ids, tfs, crc) values (?, ?, ?, ?, ?)",
+                       [row["term"], row["df"], row["ids"], row["tfs"], row["crc"]])
         elif row:
             db.execute("delete from postings where term = ?", [term])
 

@@ -691,3 +691,63 @@ def test_read_bytes_accepts_bytearray_and_memoryview():
 def test_read_bytes_rejects_non_bytes():
     with pytest.raises(UnreadableSource):
         read_bytes(12345, ".txt")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------
+# read_file: what is checked before a byte is read
+# ---------------------------------------------------------------------------
+
+
+def _read_file_reason(path, root=None) -> str:
+    from index.readers import read_file
+
+    with pytest.raises(UnreadableSource) as caught:
+        read_file(path, root)
+    return str(caught.value)
+
+
+def test_read_file_refuses_a_fifo_without_opening_it(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    assert _read_file_reason(tmp_path / "pipe.txt") == "not a regular file (fifo)"
+
+
+def test_read_file_follows_a_symlink_only_inside_its_root(tmp_path):
+    from index.readers import read_file
+
+    root = tmp_path / "speeches"
+    root.mkdir()
+    write(root, "a.txt", "讲话".encode())
+    write(tmp_path, "outside.txt", "外面".encode())
+    (root / "inside.txt").symlink_to(root / "a.txt")
+    (root / "out.txt").symlink_to(tmp_path / "outside.txt")
+    (root / "zero.txt").symlink_to("/dev/zero")
+    assert read_file(root / "inside.txt", root) == "讲话".encode()
+    assert _read_file_reason(root / "out.txt", root) == "symlink leads outside the source folder"
+    assert _read_file_reason(root / "zero.txt", root) == "symlink leads outside the source folder"
+    assert _read_file_reason(root / "zero.txt") == "not a regular file (device)"
+
+
+def test_read_file_checks_the_size_before_reading(tmp_path):
+    path = tmp_path / "sparse.txt"
+    with open(path, "wb") as handle:
+        handle.truncate(MAX_FILE_SIZE * 20)
+    assert _read_file_reason(path).startswith("file too large")
+
+
+def test_html_unclosed_paragraphs_and_list_items_do_not_count_as_nesting():
+    from index.readers.html import MAX_NESTING_WORK, nesting_work
+
+    markup = "<body>" + "<p>段落<li>条目<br><img src=x>" * 20_000 + "</body>"
+    assert nesting_work(markup)[0] < 100
+    assert nesting_work("<div>" * 20_000)[0] > MAX_NESTING_WORK
+
+
+def test_docx_whose_xml_unpacks_too_large_is_refused_before_parsing():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b" " * (21 * 1024 * 1024))
+    with pytest.raises(UnreadableSource) as caught:
+        read_bytes(buffer.getvalue(), ".docx")
+    assert str(caught.value).startswith("corrupt docx: unpacked size too large")

@@ -23,7 +23,9 @@ Text encodings (plain text and HTML): see :mod:`.encoding`.  One module per form
 
 from __future__ import annotations
 
+import os
 import pathlib
+import stat
 from collections.abc import Callable
 
 from ..errors import UnreadableSource
@@ -36,7 +38,8 @@ from .plain import read_plain
 # python-docx, pypdf and selectolax are imported where they are used: a process that
 # only searches never pays for them.
 
-__all__ = ["SUPPORTED_SUFFIXES", "MAX_FILE_SIZE", "READERS", "UnreadableSource", "read_source", "read_bytes"]
+__all__ = ["SUPPORTED_SUFFIXES", "MAX_FILE_SIZE", "READERS", "UnreadableSource", "read_source", "read_bytes", "read_file",
+           "discover", "shown", "valid_name"]
 
 READERS: dict[str, Callable[[bytes], str]] = {
     ".txt": read_plain, ".md": read_plain, ".docx": read_docx, ".html": read_html, ".htm": read_html, ".pdf": read_pdf,
@@ -46,23 +49,83 @@ SUPPORTED_SUFFIXES = tuple(READERS)
 MAX_FILE_SIZE = 50 * 1024 * 1024  # bytes
 
 
-def read_source(path: pathlib.Path) -> str:
+def shown(path: str) -> str:
+    """A path as it can be printed and stored: bytes that are not UTF-8 become \\xNN escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def valid_name(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # os.walk keeps undecodable bytes as lone surrogates
+        return False
+    return True
+
+
+def discover(source: Path) -> list[tuple[str, str]]:
+    """(relative "/"-separated path, absolute path) of the candidate files, sorted.
+
+    Symbolic links to folders are not entered (os.walk's default); links to files are
+    listed, and `read_file` follows them only inside the source folder.
+    """
+    found = []
+    root = str(source)
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        for name in names:
+            if name.startswith(".") or name == "metadata.csv" or name.lower().rsplit(".", 1)[0] == "readme":
+                continue
+            found.append((prefix + name, os.path.join(folder, name)))
+    return sorted(found)
+
+
+def read_source(path: pathlib.Path, root: pathlib.Path | str | None = None) -> str:
     """Return the document's text as lines separated by "\\n" (no cleaning beyond what the format needs).
 
     Raises :class:`UnreadableSource` (and nothing else) for anything that is not a readable
     document: unsupported suffix, missing file, too large, binary, empty, undecodable, corrupt.
+    With `root`, the file is read as :func:`read_file` reads a file of that folder.
     """
     path = pathlib.Path(path)
     suffix = _normalise_suffix(path.suffix)
     _check_suffix(suffix)
+    return read_bytes(read_file(path, root), suffix)
+
+
+_KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "fifo"), (stat.S_ISCHR, "device"), (stat.S_ISBLK, "device"),
+          (stat.S_ISSOCK, "socket"))
+
+
+def read_file(path: pathlib.Path | str, root: pathlib.Path | str | None = None) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_SIZE, checked before anything is read.
+
+    A FIFO, device or socket is refused without opening it (opening a FIFO blocks).  With
+    `root`, a symbolic link is followed only to a file inside `root` (the speech folder), so
+    `seeds/x.txt -> /etc/passwd` is never read.  Raises :class:`UnreadableSource` only.
+    """
+    path = os.fspath(path)
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise UnreadableSource("not_a_file", "not a regular file")
-        _check_size(size)
-        with path.open("rb") as fh:
+        info = os.lstat(path)
+        target = path
+        if stat.S_ISLNK(info.st_mode):
+            target = os.path.realpath(path)
+            if root is not None:
+                top = os.path.realpath(root)
+                if os.path.commonpath([top, target]) != top:
+                    raise UnreadableSource("outside_source", "symlink leads outside the source folder")
+            info = os.stat(target)
+        _check_regular(info)
+        _check_size(info.st_size)
+        # O_NONBLOCK: should the file have become a FIFO since lstat, opening it does not hang.
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            opened = os.fstat(handle.fileno())
+            _check_regular(opened)
+            _check_size(opened.st_size)
             # Read at most one byte more than the limit: the file may grow after stat().
-            data = fh.read(MAX_FILE_SIZE + 1)
+            data = handle.read(MAX_FILE_SIZE + 1)
     except UnreadableSource:
         raise
     except FileNotFoundError:
@@ -73,7 +136,14 @@ def read_source(path: pathlib.Path) -> str:
         raise UnreadableSource("not_a_file", "not a regular file") from None
     except OSError as exc:
         raise UnreadableSource("read_failed", f"cannot read file: {exc.strerror or exc}") from None
-    return read_bytes(data, suffix)
+    _check_size(len(data))
+    return data
+
+
+def _check_regular(info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), "special file")
+        raise UnreadableSource("not_a_file", f"not a regular file ({kind})")
 
 
 def read_bytes(data: bytes, suffix: str) -> str:

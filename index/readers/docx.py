@@ -8,7 +8,10 @@ import zipfile
 from ..errors import UnreadableSource
 from .common import describe, finish
 
-_MAX_DOCX_UNPACKED = 512 * 1024 * 1024  # guard against zip bombs
+# Guards against zip bombs, checked before python-docx unpacks anything.  Python's zipfile
+# never inflates a member beyond the size its header declares, so the sums are a real cap.
+_MAX_DOCX_UNPACKED = 100 * 1024 * 1024  # all members, images included
+_MAX_DOCX_XML = 20 * 1024 * 1024  # the XML parts, which lxml holds as a tree many times larger
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # Containers whose children are block content (paragraphs, tables, ...).
@@ -28,13 +31,17 @@ def read_docx(data: bytes) -> str:
         raise UnreadableSource("legacy_doc", "corrupt docx: this is a legacy Word .doc file, not .docx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            members = archive.infolist()
+            unpacked = sum(info.file_size for info in members)
+            xml = sum(info.file_size for info in members if info.filename.lower().endswith((".xml", ".rels")))
     except zipfile.BadZipFile:
         raise UnreadableSource("corrupt_docx", "corrupt docx: not a zip archive") from None
     except Exception as exc:  # noqa: BLE001
         raise UnreadableSource("corrupt_docx", f"corrupt docx: {describe(exc)}") from exc
-    if unpacked > _MAX_DOCX_UNPACKED:
-        raise UnreadableSource("corrupt_docx", "corrupt docx: unpacked size too large")
+    if unpacked > _MAX_DOCX_UNPACKED or xml > _MAX_DOCX_XML:
+        raise UnreadableSource(
+            "corrupt_docx", f"corrupt docx: unpacked size too large ({max(unpacked, xml) / 2**20:.0f} MB)"
+        )
     import docx  # python-docx
 
     try:
