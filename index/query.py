@@ -46,6 +46,8 @@ def filter_value(field: str, value: str) -> str:
 
 def parse_query(raw: str) -> ParsedQuery:
     """Split filters from words; raise QueryError for a query that cannot be searched."""
+    if not isinstance(raw, str):
+        raise QueryError("usage", f"a query is text, not {type(raw).__name__}")
     printable = _printable(raw or "")
     if not printable.strip():
         raise QueryError("empty", "the query is empty")

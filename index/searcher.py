@@ -83,6 +83,8 @@ class Searcher:
     def search(self, query: str, top: int = 10, offset: int = 0, weights: Weights = DEFAULT) -> SearchResult:
         """Rank passages for `query`; raises QueryError when there is nothing to search."""
         started = time.perf_counter()
+        if not isinstance(top, int) or not isinstance(offset, int) or top < 1 or offset < 0:
+            raise QueryError("usage", f"top must be at least 1 and offset at least 0 (got top={top!r}, offset={offset!r})")
         parsed = parse_query(query)
         intent = understand(parsed.text)
         terms = self._terms(intent)
@@ -98,14 +100,16 @@ class Searcher:
                 keep = allowed[self.reader.passage_doc[scored.ids]]
                 scored = Scored(scored.ids[keep], scored.final[keep], scored.text[keep], scored.bits[keep],
                                 scored.term_weights, scored.distinct)
-            order = self._order(scored, intent, weights, offset + top)[offset:]
+            ranked = self._order(scored, intent, weights, offset + top)
         else:  # filters alone: the passages of the matching documents, in order
             ids = self.reader.passages_of(np.flatnonzero(allowed))
             scored = Scored(ids, np.ones(len(ids)), np.zeros(len(ids)), np.zeros(len(ids), np.int64), np.zeros(0), [])
-            order = np.arange(min(len(ids), offset + top))[offset:]
-        hits = self._hits(scored, order, terms, offset)
-        top_bits = int(scored.bits[order[0]]) if len(order) and offset == 0 else None
-        verdict = judge(self.reader, intent, scored.distinct, scored.term_weights, top_bits, hits)
+            ranked = np.arange(min(len(ids), offset + top))
+        hits = self._hits(scored, ranked[offset:], terms, offset)
+        # The verdict is on the best hit, whichever page is asked for.
+        best = hits[:1] if offset == 0 else self._hits(scored, ranked[:1], terms, 0)
+        top_bits = int(scored.bits[ranked[0]]) if len(ranked) else None
+        verdict = judge(self.reader, intent, scored.distinct, scored.term_weights, top_bits, best)
         if not verdict.answerable:
             hits, verdict = [], dataclasses.replace(verdict, confidence="low")
         return SearchResult(

@@ -156,3 +156,17 @@ def test_scores_do_not_leak_between_queries(searcher):
     assert [(h.passage_id, h.score) for h in searcher.search("岳阳2021年目标").hits] == first
     scores, matched = searcher._scratch()
     assert not scores.any() and not matched.any()
+
+
+@pytest.mark.parametrize("kwargs", [{"top": 0}, {"top": -1}, {"offset": -1}, {"top": 2.5}])
+def test_misused_paging_is_a_usage_error(searcher, kwargs):
+    with pytest.raises(QueryError) as caught:
+        searcher.search("岳阳2021年目标", **kwargs)
+    assert caught.value.code == "usage"
+
+
+@pytest.mark.parametrize("query", [b"\xe5\xb2\xb3\xe9\x98\xb3", 2021, None])
+def test_a_query_that_is_not_text_is_a_usage_error(searcher, query):
+    with pytest.raises(QueryError) as caught:
+        searcher.search(query)
+    assert caught.value.code == "usage"

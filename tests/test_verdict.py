@@ -88,3 +88,9 @@ def test_the_source_line_leaves_out_what_is_unknown(seeds):
 def test_json_carries_the_verdict(seeds):
     data = seeds.search("岳阳2025年GDP目标").as_json()
     assert data["confidence"] == "low" and "2025年" in data["unmatched"]
+
+
+def test_every_page_carries_the_verdict_on_the_best_hit(seeds):
+    first, second = seeds.search("岳阳2021年目标", top=2), seeds.search("岳阳2021年目标", top=2, offset=2)
+    assert first.confidence == second.confidence == "high"
+    assert seeds.search("岳阳2025年GDP目标", top=2, offset=2).unmatched == ("2025年",)
