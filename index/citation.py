@@ -65,11 +65,12 @@ def full_title(document: Document) -> str:
 
 
 def author(document: Document) -> str:
-    """The speaker, unless the document is a news report about them (see the module doc)."""
+    """The speaker, unless the document is a news report about them (see the module doc);
+    an article signed only by an office (作者为湘潭市委书记) is cited as that office."""
     meta = document.meta
     if type_code(document) in ("N", "EB") and meta.kind.strip() not in SIGNED_KINDS:
         return ""
-    return meta.speaker
+    return meta.speaker or (meta.place + meta.role if meta.role else "")
 
 
 def _date(document: Document) -> str:

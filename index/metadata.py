@@ -30,8 +30,8 @@ _LEVEL = "省|市|州|县|区|盟"
 # Offices a speech header names: 市委书记, 省委副书记, 市委常委, 副省长, 常务副市长, 县长, 区委书记…
 _ROLE = rf"(?:{_LEVEL})委(?:副书记|书记|常委)|(?:常务)?代?副?(?:{_LEVEL})长|(?:{_LEVEL})(?:人大常委会|政协)(?:副)?(?:主任|主席)"
 _ROLES = rf"(?:{_ROLE})(?:、(?:{_ROLE}))*"  # 市委副书记、市长
-_SPEAKER_LINE = re.compile(rf"^(?:中共)?([\u4e00-\u9fff]{{2,8}}?)(?:{_LEVEL})?{_ROLES}[ 、:：]*([\u4e00-\u9fff]{{2,4}})(?:同志)?$")
-_ROLE_AND_NAME = re.compile(rf"^{_ROLES}[ 、:：]*([\u4e00-\u9fff]{{2,4}})(?:同志)?$")  # no place named
+_SPEAKER_LINE = re.compile(rf"^(?:中共)?([\u4e00-\u9fff]{{2,8}}?)(?:{_LEVEL})?({_ROLES})[ 、:：]*([\u4e00-\u9fff]{{2,4}})(?:同志)?$")
+_ROLE_AND_NAME = re.compile(rf"^({_ROLES})[ 、:：]*([\u4e00-\u9fff]{{2,4}})(?:同志)?$")  # no place named
 _AUTHOR_LINE = re.compile(rf"^[(（]作者(?:系|为|是)(?:中共)?([\u4e00-\u9fff]{{2,8}}?)(?:{_LEVEL})?({_ROLE})[)）]$")
 _ROLE_ONLY = re.compile(r"^(?:国务院总理|国务院副总理|国家主席|总书记|中共中央总书记|[\u4e00-\u9fff]{0,8}(?:书记|省长|市长|主席|总理))$")
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
@@ -171,9 +171,9 @@ class _Header:
 
     def speaker(self, i: int, position: int, compact: str) -> bool:
         if m := _SPEAKER_LINE.match(compact):
-            return self.take(i, place=m.group(1), speaker=m.group(2))
+            return self.take(i, place=m.group(1), role=m.group(2), speaker=m.group(3))
         if m := _ROLE_AND_NAME.match(compact):
-            return self.take(i, speaker=m.group(1))
+            return self.take(i, role=m.group(1), speaker=m.group(2))
         return False
 
     def role_then_name(self, i: int, position: int, compact: str) -> bool:
@@ -184,7 +184,7 @@ class _Header:
         if not _NAME.match(self.norms[j].strip()):
             return False
         self.take(j)
-        return self.take(i, speaker=name_line.strip())
+        return self.take(i, role=compact, speaker=name_line.strip())
 
     def glued_date(self, i: int, position: int, compact: str) -> bool:
         """2025年5月20日同志们:… — the date is metadata; the line keeps the speech."""
@@ -206,7 +206,7 @@ class _Header:
         """(作者系中共湘潭市委书记) at the end of a signed article gives the place."""
         for i in range(len(self.lines) - 1, max(len(self.lines) - 8, -1), -1):
             if m := _AUTHOR_LINE.match(self.norms[i].strip().replace(" ", "")):
-                self.take(i, place=m.group(1))
+                self.take(i, place=m.group(1), role=m.group(2))
                 break
 
 

@@ -10,7 +10,8 @@ class DocumentMeta:
     """What is known about one speech; unknown fields are empty strings, never guesses."""
 
     title: str = ""
-    speaker: str = ""
+    speaker: str = ""  # a person's name, never a job title
+    role: str = ""  # the speaker's office as the text states it: 市委书记, 副省长
     place: str = ""
     date: str = ""  # ISO "YYYY-MM-DD", "YYYY-MM" or "" when unknown
     year: str = ""  # "YYYY" or ""

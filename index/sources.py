@@ -22,8 +22,15 @@ def title_of(document: Document) -> str:
 def source_parts(document: Document, paragraph: int) -> list[str]:
     """The parts after the title: speaker, place, date (or year), paragraph."""
     meta = document.meta
-    parts = [f"讲话人 {meta.speaker}" if meta.speaker else "", meta.place, meta.date or (f"{meta.year}年" if meta.year else "")]
+    parts = [_speaker(meta.speaker, meta.role), meta.place, meta.date or (f"{meta.year}年" if meta.year else "")]
     return [p for p in parts if p] + [f"第{paragraph}段"]
+
+
+def _speaker(name: str, role: str) -> str:
+    """讲话人 王一鸥（市委书记）; an office without a name says so, never passes for one."""
+    if name:
+        return f"讲话人 {name}（{role}）" if role else f"讲话人 {name}"
+    return f"讲话人 {role}（姓名未载）" if role else ""
 
 
 def source_line(document: Document, paragraph: int) -> str:

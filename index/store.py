@@ -32,7 +32,7 @@ from .filters import FILTERS
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "5"  # 5: postings carry a checksum; meta counts terms and postings
+SCHEMA_VERSION = "6"  # 5: postings carry a checksum; meta counts terms and postings; 6: role
 TOKEN_SEPARATOR = "\t"
 REBUILD_HINT = "rebuild it with: python -m index build"
 
@@ -41,7 +41,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["documents"].create(
         {
-            "id": int, "source": str, "path": str, "sha256": str, "title": str, "speaker": str,
+            "id": int, "source": str, "path": str, "sha256": str, "title": str, "speaker": str, "role": str,
             "place": str, "date": str, "year": str, "kind": str, "source_url": str,
             "first_passage": int, "passages": int, "dictionary": str,
             "phrases": str, "field_terms": str,  # JSON lists: quoted set phrases, metadata terms

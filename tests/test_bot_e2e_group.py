@@ -148,7 +148,7 @@ async def test_inline_query_offers_top_hits_as_articles(bot, members):
     content = first["input_message_content"]
     assert content["parse_mode"] == "HTML"
     posted = visible_text(content["message_text"])
-    assert QUOTE in posted and "王一鸥 · 岳阳 · 2021-01-16 · 第" in posted
+    assert QUOTE in posted and "王一鸥（市委书记） · 岳阳 · 2021-01-16 · 第" in posted
     assert answer.get("next_offset") == "10"
     # choosing a result is only reported to the bot; it must not break anything
     bot.server.choose_inline_result(bob, first["id"], "岳阳2021年目标")

@@ -18,7 +18,7 @@ from bot_fixtures import (  # noqa: F401  (bot, collection and no_unknown_calls 
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(60)]
 
-SOURCE = re.compile(r"《[^》]+》 讲话人 王一鸥 · 岳阳 · 2021-01-16 · 第\d+段")
+SOURCE = re.compile(r"《[^》]+》 讲话人 王一鸥（市委书记） · 岳阳 · 2021-01-16 · 第\d+段")
 
 
 @pytest.fixture
