@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .normalize import normalize
+from .segmenter import Segmenter
 
 # Bump when tokenization changes in a way that makes stored tokens stale.
 ANALYZER_VERSION = "4"
@@ -92,6 +93,7 @@ class Analyzer:
         for word, canonical in self.synonyms.items():
             self._surfaces.setdefault(canonical, {canonical}).add(word)
         self._word_terms: dict[str, tuple[str, ...]] = {}
+        self._segmenter: Segmenter | None = None
         self._jieba = jieba.Tokenizer()
         # Like jieba's own cache of its dictionary, but with our words already added.
         cache = Path(tempfile.gettempdir()) / (
@@ -134,13 +136,22 @@ class Analyzer:
                 self._word_terms[word] = terms
         return terms
 
-    def _raw_tokens(self, normalised: str) -> list[str]:
-        return [term for word in self._jieba.cut(normalised, HMM=False) for term in self._terms_of_word(word)]
+    def passage_segmenter(self) -> Segmenter:
+        """jieba's words for many passages, faster (`segmenter`); made on first use, since
+        a searcher, which cuts only queries, does not need it."""
+        if self._segmenter is None:
+            self._segmenter = Segmenter(self._jieba.FREQ, self._jieba.total)
+        return self._segmenter
+
+    def _raw_tokens(self, normalised: str, words: Iterable[str] | None = None) -> list[str]:
+        if words is None:
+            words = self._jieba.cut(normalised, HMM=False)
+        return [term for word in words for term in self._terms_of_word(word)]
 
     def tokens(self, normalised: str, year: str = "") -> list[str]:
         """Index terms of a passage; a relative year in a document of `year` also yields
         the year it means: "去年" in the 1990 report is 1989, "明年" in a 2023 speech 2024."""
-        tokens = self._raw_tokens(normalised)
+        tokens = self._raw_tokens(normalised, self.passage_segmenter().cut(normalised))
         if year.isdigit():
             for word, offset in _RELATIVE_YEARS.items():
                 tokens.extend([str(int(year) + offset)] * normalised.count(word))
