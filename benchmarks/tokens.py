@@ -31,7 +31,7 @@ def _timed(function, items):
 
 
 def compare(sources: list[Path]) -> dict:
-    docs, _, _ = _read_sources([s.resolve() for s in sources], None, lambda *_: None)
+    docs, *_ = _read_sources([s.resolve() for s in sources], None, lambda *_: None)
     passages = [(norm, doc.meta.year) for doc in docs for norm in doc.norms]
     analyzer = Analyzer(collection_words(docs))
     jieba_tokenizer = analyzer._jieba

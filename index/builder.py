@@ -21,7 +21,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from multiprocessing import get_context
 from pathlib import Path
@@ -30,6 +30,7 @@ from . import cleaning
 from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, learned_phrases
 from .build_types import Progress, SourceDocument
 from .errors import BuildError, IndexUnavailable, UnreadableSource
+from .filestats import FileStat, read_file_stats, write_file_stats
 from .filters import FILTER_FIELDS
 from .metadata import METADATA_FILE, extract, read_metadata_csv
 from .models import BuildReport, DocumentMeta, SkippedFile
@@ -91,6 +92,7 @@ class Previous:
     path: Path
     meta: dict[str, str]
     docs: dict[tuple[str, str], SourceDocument]  # metadata only, no passages
+    stats: dict[tuple[str, str], FileStat] = field(default_factory=dict)  # as last read
 
     @property
     def user_words(self) -> set[str]:
@@ -113,7 +115,7 @@ class Previous:
                            dictionary=row["dictionary"], phrases=set(json.loads(row["phrases"])),
                            old_id=row["id"], stored_passages=row["passages"])
                 docs[doc.key] = doc
-            return cls(db_path, meta, docs)
+            return cls(db_path, meta, docs, read_file_stats(db))
         except Exception as exc:  # a damaged old index only costs a full build
             log.warning("previous index unusable, building everything: %s", exc)
             return None
@@ -176,10 +178,16 @@ def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> SourceDo
 
 
 def _read_sources(sources: list[Path], previous: Previous | None, progress: Progress):
-    """Documents in source order (unchanged ones from `previous`), skipped files, fresh ones."""
+    """Documents in source order (unchanged ones from `previous`), skipped files, fresh ones,
+    and the `FileStat` of every document file.
+
+    A file whose size, modification time and metadata row are those recorded by the
+    previous build is taken as unchanged without being read; any other is read and hashed."""
     old_docs = previous.docs if previous else {}
+    old_stats = previous.stats if previous else {}
     slots: list[SourceDocument | SkippedFile | None] = []
     jobs: list[tuple[int, tuple]] = []
+    stats: dict[tuple[str, str], FileStat] = {}
     for source in sources:
         rows = read_metadata_csv(source)
         for rel, path in _discover(source):
@@ -188,14 +196,25 @@ def _read_sources(sources: list[Path], previous: Previous | None, progress: Prog
                 slots.append(SkippedFile(path, f"unsupported file type {suffix or '(none)'}"))
                 continue
             known = rows.get(rel)
+            key = (str(source), rel)
+            old = old_docs.get(key)
+            try:
+                stat = FileStat.of(path, known)
+            except OSError as exc:
+                slots.append(SkippedFile(path, f"cannot read file: {exc.strerror or exc}"))
+                continue
+            if old is not None and stat.trusted and old_stats.get(key) == stat:
+                stats[key] = stat
+                slots.append(old)
+                continue
             try:
                 with open(path, "rb") as handle:
                     data = handle.read()
             except OSError as exc:
                 slots.append(SkippedFile(path, f"cannot read file: {exc.strerror or exc}"))
                 continue
+            stats[key] = stat
             sha = _content_hash(data, known)
-            old = old_docs.get((str(source), rel))
             if old is not None and old.sha256 == sha:
                 slots.append(old)
             else:
@@ -207,7 +226,8 @@ def _read_sources(sources: list[Path], previous: Previous | None, progress: Prog
     docs = [s for s in slots if isinstance(s, SourceDocument)]
     fresh = [r for r in parsed if isinstance(r, SourceDocument)]
     skipped = [s for s in slots if isinstance(s, SkippedFile)]
-    return docs, skipped, fresh
+    stats = {doc.key: stats[doc.key] for doc in docs}
+    return docs, skipped, fresh, stats
 
 
 def _parallel_map(function, items: list, stage: str, progress: Progress, weight: int) -> list:
@@ -323,7 +343,7 @@ def _load_kept(previous: Previous | None, plan: Plan) -> None:
 
 
 def _write(plan: Plan, previous: Previous | None, db_path: Path, analyzer: Analyzer, build_meta: dict,
-           progress: Progress) -> None:
+           progress: Progress, stats: dict[tuple[str, str], FileStat]) -> None:
     """Write the new index next to `db_path` and put it in place; on any failure, leave the old one."""
     temporary = temporary_path(db_path)
     try:
@@ -332,6 +352,7 @@ def _write(plan: Plan, previous: Previous | None, db_path: Path, analyzer: Analy
                         analyzer=analyzer, meta=build_meta, progress=progress)
         else:
             write_full(temporary, plan.docs, analyzer, build_meta, progress)
+        write_file_stats(temporary, stats)
         publish(temporary, db_path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -372,7 +393,7 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _build_lock(db_path):
         previous = Previous.load(db_path)
-        docs, skipped, fresh = _read_sources(sources, previous, progress)
+        docs, skipped, fresh, stats = _read_sources(sources, previous, progress)
         plan = plan_build(previous, docs, fresh)
         _load_kept(previous, plan)
         version = dictionary_version(plan.user_words)
@@ -387,5 +408,5 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
             "analyzer_version": ANALYZER_VERSION, "dictionary_version": version,
             "user_words": sorted(plan.user_words), "sources": [str(s) for s in sources],
         }
-        _write(plan, previous, db_path, analyzer, build_meta, progress)
+        _write(plan, previous, db_path, analyzer, build_meta, progress, stats)
     return _report(plan, skipped, db_path, time.perf_counter() - started)

@@ -1,0 +1,62 @@
+"""What a build records of each file it indexed (size, modification time, inode and its
+metadata row), so that the next build knows it unchanged without reading it.
+
+Kept in the index's `file_stats` table, written by the build just before the index is
+published; an index without it (older, or resampled by the benchmarks) only costs the
+next build a hash of every file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .models import DocumentMeta
+
+# A file changed this recently could change again within the file system's time
+# resolution and keep its size and time: its stat is not recorded, so it is hashed next time.
+RACY_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class FileStat:
+    size: int
+    mtime_ns: int
+    inode: int
+    meta: str  # sha256 of the file's metadata.csv row, "" without one
+    trusted: bool = field(default=True, compare=False)
+
+    @classmethod
+    def of(cls, path: str, known: DocumentMeta | None) -> FileStat:
+        stat = os.stat(path)
+        meta = "" if known is None else hashlib.sha256(
+            json.dumps(known.__dict__, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        trusted = time.time_ns() - stat.st_mtime_ns > RACY_SECONDS * 1_000_000_000
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ino, meta, trusted)
+
+
+def read_file_stats(db) -> dict[tuple[str, str], FileStat]:
+    """The stats recorded in an index (a sqlite_utils.Database); none if it has no table."""
+    if "file_stats" not in db.table_names():
+        return {}
+    return {(row[0], row[1]): FileStat(*row[2:])
+            for row in db.execute("select source, path, size, mtime_ns, inode, meta from file_stats")}
+
+
+def write_file_stats(path: Path, stats: dict[tuple[str, str], FileStat]) -> None:
+    """Record `stats` (the trusted ones) in the index at `path`, replacing what it had."""
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            conn.execute("create table if not exists file_stats (source text, path text, size integer, "
+                         "mtime_ns integer, inode integer, meta text, primary key (source, path))")
+            conn.execute("delete from file_stats")
+            conn.executemany("insert into file_stats values (?, ?, ?, ?, ?, ?)",
+                             [(*key, s.size, s.mtime_ns, s.inode, s.meta) for key, s in stats.items() if s.trusted])
+    finally:
+        conn.close()
