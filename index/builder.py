@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -30,7 +29,7 @@ from . import cleaning
 from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, learned_phrases
 from .build_types import Progress, SourceDocument
 from .errors import BuildError, IndexUnavailable, UnreadableSource
-from .filestats import FileStat, read_file_stats, write_file_stats
+from .filestats import FileStat, read_file_stats, recognise, write_file_stats
 from .filters import FILTER_FIELDS
 from .metadata import METADATA_FILE, extract, read_metadata_csv
 from .models import BuildReport, DocumentMeta, SkippedFile
@@ -59,13 +58,6 @@ def _discover(source: Path) -> list[tuple[str, str]]:
                 continue
             found.append((prefix + name, os.path.join(folder, name)))
     return sorted(found)
-
-
-def _content_hash(data: bytes, meta: DocumentMeta | None) -> str:
-    digest = hashlib.sha256(data)
-    if meta is not None:
-        digest.update(json.dumps(meta.__dict__, sort_keys=True, ensure_ascii=False).encode())
-    return digest.hexdigest()
 
 
 def parse_document(source: str, rel: str, sha: str, text: str, known: DocumentMeta | None) -> SourceDocument:
@@ -178,11 +170,8 @@ def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> SourceDo
 
 
 def _read_sources(sources: list[Path], previous: Previous | None, progress: Progress):
-    """Documents in source order (unchanged ones from `previous`), skipped files, fresh ones,
-    and the `FileStat` of every document file.
-
-    A file whose size, modification time and metadata row are those recorded by the
-    previous build is taken as unchanged without being read; any other is read and hashed."""
+    """Documents in source order (unchanged ones from `previous`, known by `recognise`),
+    skipped files, fresh ones, and the `FileStat` of every document's file."""
     old_docs = previous.docs if previous else {}
     old_stats = previous.stats if previous else {}
     slots: list[SourceDocument | SkippedFile | None] = []
@@ -199,22 +188,10 @@ def _read_sources(sources: list[Path], previous: Previous | None, progress: Prog
             key = (str(source), rel)
             old = old_docs.get(key)
             try:
-                stat = FileStat.of(path, known)
+                stats[key], sha = recognise(path, known, old_stats.get(key), old and old.sha256)
             except OSError as exc:
                 slots.append(SkippedFile(path, f"cannot read file: {exc.strerror or exc}"))
                 continue
-            if old is not None and stat.trusted and old_stats.get(key) == stat:
-                stats[key] = stat
-                slots.append(old)
-                continue
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError as exc:
-                slots.append(SkippedFile(path, f"cannot read file: {exc.strerror or exc}"))
-                continue
-            stats[key] = stat
-            sha = _content_hash(data, known)
             if old is not None and old.sha256 == sha:
                 slots.append(old)
             else:

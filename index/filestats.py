@@ -40,6 +40,25 @@ class FileStat:
         return cls(stat.st_size, stat.st_mtime_ns, stat.st_ino, meta, trusted)
 
 
+def content_hash(data: bytes, meta: DocumentMeta | None) -> str:
+    """What identifies a document's content: its file's bytes and its metadata row."""
+    digest = hashlib.sha256(data)
+    if meta is not None:
+        digest.update(json.dumps(meta.__dict__, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def recognise(path: str, known: DocumentMeta | None, recorded: FileStat | None,
+              recorded_hash: str | None) -> tuple[FileStat, str]:
+    """The file's stat and `content_hash`: the recorded hash, without reading the file, when
+    its stat is the recorded one.  Raises OSError when the file cannot be read."""
+    stat = FileStat.of(path, known)
+    if recorded_hash is not None and stat.trusted and stat == recorded:
+        return stat, recorded_hash
+    with open(path, "rb") as handle:
+        return stat, content_hash(handle.read(), known)
+
+
 def read_file_stats(db) -> dict[tuple[str, str], FileStat]:
     """The stats recorded in an index (a sqlite_utils.Database); none if it has no table."""
     if "file_stats" not in db.table_names():
