@@ -6,7 +6,8 @@ for one or more checkouts side by side (runs interleaved, medians reported).
 
 Each checkout runs `python -m index build` in a subprocess from its own folder (so a
 checkout of an older commit is timed with its own code).  The sources are copied once to
-a scratch folder; the reindex appends a paragraph to one file of the copy and builds
+a scratch folder; each line of the output is one checkout's [median, [runs]] of each
+measure, in seconds or MB.  The reindex appends a paragraph to one file of the copy and builds
 again; the cold start opens the index and answers one question in a fresh process.
 Peak memory is the most the build process and its workers held at once (sampled).
 """
@@ -78,7 +79,7 @@ def measure(codes: list[Path], sources: list[Path], runs: int, scratch: Path) ->
             _, out, _ = _run(code, ["-c", COLD_START, str(db), QUESTION])
             times[str(code)]["cold_start"].append(float(out.strip().splitlines()[-1]))
             db.unlink()
-    return {code: {name: {"median": round(statistics.median(values), 2), "runs": [round(v, 2) for v in values]}
+    return {code: {name: [round(statistics.median(values), 2), [round(v, 2) for v in values]]
                    for name, values in stages.items()} for code, stages in times.items()}
 
 
@@ -91,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-build-") as scratch:
         report = measure([c.resolve() for c in args.code], [s.resolve() for s in args.source], args.runs,
                          Path(scratch))
-    print(json.dumps(report, indent=2))
+    for code, stages in report.items():
+        print(json.dumps({"code": code, **stages}, ensure_ascii=False))
     return 0
 
 
