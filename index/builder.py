@@ -242,6 +242,8 @@ def _tokenize(docs: list[SourceDocument], analyzer: Analyzer, progress: Progress
     _worker_analyzer = analyzer
     jobs: list[tuple] = [(norm, doc.meta.year) for doc in docs for norm in doc.norms]
     jobs += [tuple(getattr(doc.meta, key) for key in FILTER_FIELDS) for doc in fields_of]
+    if len(jobs) >= PARALLEL_THRESHOLD:
+        analyzer.use_segmenter()  # before the workers fork, so that they share it
     results = _parallel_map(_tokenize_one, jobs, "tokenizing", progress, weight=len(jobs))
     position = 0
     for doc in docs:

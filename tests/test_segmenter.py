@@ -51,11 +51,12 @@ def test_real_passages_are_cut_and_tokenized_exactly_as_with_jieba():
         {"python": 0, "Analyzer.tokens": 0}
 
 
-def test_the_searcher_does_not_make_the_passage_segmenter(analyzer):
-    fresh = Analyzer(["三高四新"])
-    fresh.query_terms("三高四新战略")
-    fresh.phrases("三高四新战略")
-    assert fresh._segmenter is None
+def test_passages_are_tokenized_alike_with_and_without_the_segmenter():
+    plain, fast = Analyzer(["三高四新"]), Analyzer(["三高四新"])
+    fast.use_segmenter()
+    for text in MESSY:
+        assert fast.tokens(text, "2021") == plain.tokens(text, "2021")
+    assert plain._segmenter is None  # a searcher does not pay for it
 
 
 # -- the dictionary cache --------------------------------------------------------------------
