@@ -101,11 +101,13 @@ class Previous:
             if meta.get("analyzer_version") != ANALYZER_VERSION:
                 return None
             docs = {}
-            for row in db.query("select * from documents"):
-                doc = SourceDocument(row["source"], row["path"], row["sha256"],
-                           DocumentMeta(**{k: row[k] for k in DocumentMeta.__dataclass_fields__}),
-                           dictionary=row["dictionary"], phrases=set(json.loads(row["phrases"])),
-                           old_id=row["id"], stored_passages=row["passages"])
+            fields = list(DocumentMeta.__dataclass_fields__)
+            rows = db.execute(f"select source, path, sha256, dictionary, id, passages, phrases, {', '.join(fields)} "
+                              "from documents").fetchall()
+            phrases = json.loads("[" + ",".join(row[6] for row in rows) + "]")  # one call, not one a row
+            for row, found in zip(rows, phrases):
+                doc = SourceDocument(row[0], row[1], row[2], DocumentMeta(*row[7:]), dictionary=row[3],
+                                     phrases=set(found), old_id=row[4], stored_passages=row[5])
                 docs[doc.key] = doc
             return cls(db_path, meta, docs, read_file_stats(db))
         except Exception as exc:  # a damaged old index only costs a full build
@@ -331,7 +333,7 @@ def _write(plan: Plan, previous: Previous | None, db_path: Path, analyzer: Analy
                         analyzer=analyzer, meta=build_meta, progress=progress)
         else:
             write_full(temporary, plan.docs, analyzer, build_meta, progress)
-        write_file_stats(temporary, stats)
+        write_file_stats(temporary, stats, previous.stats if plan.incremental else {})
         publish(temporary, db_path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -13,8 +13,8 @@ import json
 import os
 import sqlite3
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .models import DocumentMeta
 
@@ -23,21 +23,23 @@ from .models import DocumentMeta
 RACY_SECONDS = 2
 
 
-@dataclass(frozen=True)
-class FileStat:
+class FileStat(NamedTuple):
     size: int
     mtime_ns: int
     inode: int
-    meta: str  # sha256 of the file's metadata.csv row, "" without one
-    trusted: bool = field(default=True, compare=False)
+    meta: str  # digest of the file's metadata.csv row, "" without one
 
     @classmethod
     def of(cls, path: str, known: DocumentMeta | None) -> FileStat:
         stat = os.stat(path)
-        meta = "" if known is None else hashlib.sha256(
-            json.dumps(known.__dict__, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-        trusted = time.time_ns() - stat.st_mtime_ns > RACY_SECONDS * 1_000_000_000
-        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ino, meta, trusted)
+        meta = "" if known is None else hashlib.blake2b(repr(tuple(known.__dict__.values())).encode(),
+                                                        digest_size=16).hexdigest()
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ino, meta)
+
+    @property
+    def settled(self) -> bool:
+        """Changed long enough ago to be trusted (see RACY_SECONDS)."""
+        return time.time_ns() - self.mtime_ns > RACY_SECONDS * 1_000_000_000
 
 
 def content_hash(data: bytes, meta: DocumentMeta | None) -> str:
@@ -53,7 +55,7 @@ def recognise(path: str, known: DocumentMeta | None, recorded: FileStat | None,
     """The file's stat and `content_hash`: the recorded hash, without reading the file, when
     its stat is the recorded one.  Raises OSError when the file cannot be read."""
     stat = FileStat.of(path, known)
-    if recorded_hash is not None and stat.trusted and stat == recorded:
+    if recorded_hash is not None and stat == recorded and stat.settled:
         return stat, recorded_hash
     with open(path, "rb") as handle:
         return stat, content_hash(handle.read(), known)
@@ -67,15 +69,19 @@ def read_file_stats(db) -> dict[tuple[str, str], FileStat]:
             for row in db.execute("select source, path, size, mtime_ns, inode, meta from file_stats")}
 
 
-def write_file_stats(path: Path, stats: dict[tuple[str, str], FileStat]) -> None:
-    """Record `stats` (the trusted ones) in the index at `path`, replacing what it had."""
+def write_file_stats(path: Path, stats: dict[tuple[str, str], FileStat],
+                     recorded: dict[tuple[str, str], FileStat]) -> None:
+    """Make the stats recorded in the index at `path` (a copy of one that had `recorded`, or
+    a new one) those of `stats` that are settled."""
+    keep = {key: stat for key, stat in stats.items() if stat.settled}
     conn = sqlite3.connect(path)
     try:
         with conn:
             conn.execute("create table if not exists file_stats (source text, path text, size integer, "
                          "mtime_ns integer, inode integer, meta text, primary key (source, path))")
-            conn.execute("delete from file_stats")
-            conn.executemany("insert into file_stats values (?, ?, ?, ?, ?, ?)",
-                             [(*key, s.size, s.mtime_ns, s.inode, s.meta) for key, s in stats.items() if s.trusted])
+            conn.executemany("delete from file_stats where source = ? and path = ?",
+                             [key for key in recorded if key not in keep])
+            conn.executemany("insert or replace into file_stats values (?, ?, ?, ?, ?, ?)",
+                             [(*key, *stat) for key, stat in keep.items() if recorded.get(key) != stat])
     finally:
         conn.close()
