@@ -6,8 +6,7 @@ words of a block of Chinese come from jieba's algorithm over jieba's dictionary 
 tokenizer's `FREQ` and `total`, our words included): in `rjieba` (jieba-rs, a Rust
 implementation of the same algorithm) given exactly that dictionary, or, when `rjieba`
 is not installed, in one backward pass here (jieba's float operations in jieba's order,
-its log-probabilities computed once).  The words of a block are remembered: headlines,
-formulas and set phrases repeat.  jieba stays the reference: `tests/test_segmenter.py`
+its log-probabilities computed once).  jieba stays the reference: `tests/test_segmenter.py`
 and `benchmarks/tokens.py` compare the two word for word.
 """
 
@@ -31,15 +30,12 @@ _NO_WORD = float("-inf")
 # A word no block of text can contain (private-use characters are not in jieba's blocks).
 _PADDING_WORD = "\ue000\ue000"
 
-MAX_REMEMBERED = 200_000  # blocks whose words are kept (about 100 bytes each)
-
 
 class Segmenter:
     """`cut(text)` == `list(tokenizer.cut(text, HMM=False))` for the tokenizer whose
     `FREQ` and `total` it is given (read once: words added later are not seen)."""
 
     def __init__(self, freq: dict[str, int], total: int, *, accelerated: bool = True):
-        self._blocks: dict[str, tuple[str, ...]] = {}
         self.accelerated = accelerated and rjieba is not None
         if self.accelerated:
             self._rust = rjieba.Jieba.empty()
@@ -67,12 +63,7 @@ class Segmenter:
             if not block:
                 continue
             if _HAN.match(block):
-                found = self._blocks.get(block)
-                if found is None:
-                    found = self._cut_block(block)
-                    if len(self._blocks) < MAX_REMEMBERED:
-                        self._blocks[block] = found
-                words.extend(found)
+                words.extend(self._cut_block(block))
             else:
                 for piece in _SKIP.split(block):
                     if _SKIP.match(piece):
@@ -81,10 +72,10 @@ class Segmenter:
                         words.extend(piece)
         return words
 
-    def _cut_block_rust(self, block: str) -> tuple[str, ...]:
-        return tuple(self._rust.cut(block, False))
+    def _cut_block_rust(self, block: str) -> list[str]:
+        return self._rust.cut(block, False)
 
-    def _cut_block_python(self, block: str) -> tuple[str, ...]:
+    def _cut_block_python(self, block: str) -> list[str]:
         get, unknown = self._table.get, self._unknown
         n = len(block)
         score = [0.0] * (n + 1)
@@ -119,4 +110,4 @@ class Segmenter:
             start = stop
         if letters:
             words.append(letters)
-        return tuple(words)
+        return words
