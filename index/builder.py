@@ -228,28 +228,33 @@ def _parallel_map(function, items: list, stage: str, progress: Progress, weight:
     return results
 
 
-# Set just before the worker pool forks, so workers inherit the analyzer ready-made.
+# Set just before the worker pool forks, so workers inherit them ready-made.
 _worker_analyzer: Analyzer | None = None
+_worker_jobs: list[tuple] = []
 
 
-def _tokenize_one(job: tuple[str, str] | tuple[str, ...]) -> list[str] | set[str]:
+def _tokenize_one(number: int) -> str | set[str]:
+    """A passage's tokens joined (one string crosses processes faster than a list), or metadata terms."""
+    job = _worker_jobs[number]
     if len(job) == 2:
-        return _worker_analyzer.tokens(*job)
+        return TOKEN_SEPARATOR.join(_worker_analyzer.tokens(*job))
     return _worker_analyzer.field_tokens(*job)
 
 
 def _tokenize(docs: list[SourceDocument], analyzer: Analyzer, progress: Progress, fields_of: list[SourceDocument] = ()) -> None:
     """Tokenize the passages of `docs` and the metadata of `fields_of`, on both cores."""
-    global _worker_analyzer
-    _worker_analyzer = analyzer
+    global _worker_analyzer, _worker_jobs
     jobs: list[tuple] = [(norm, doc.meta.year) for doc in docs for norm in doc.norms]
     jobs += [tuple(getattr(doc.meta, key) for key in FILTER_FIELDS) for doc in fields_of]
     if len(jobs) >= PARALLEL_THRESHOLD:
         analyzer.use_segmenter()  # before the workers fork, so that they share it
-    results = _parallel_map(_tokenize_one, jobs, "tokenizing", progress, weight=len(jobs))
+    _worker_analyzer, _worker_jobs = analyzer, jobs
+    results = _parallel_map(_tokenize_one, range(len(jobs)), "tokenizing", progress, weight=len(jobs))
+    _worker_jobs = []
     position = 0
     for doc in docs:
-        doc.tokens = results[position : position + len(doc.norms)]
+        doc.tokens = [joined.split(TOKEN_SEPARATOR) if joined else []
+                      for joined in results[position : position + len(doc.norms)]]
         position += len(doc.norms)
     for doc in fields_of:
         doc.field_terms = results[position]
