@@ -12,7 +12,8 @@ from pathlib import Path
 
 from index.analysis import ANALYZER_VERSION, Analyzer, dictionary_version
 from index.build_types import SourceDocument
-from index.builder import Previous, build_index
+from index.builder import build_index
+from index.previous import Previous
 from index.config import PROJECT_ROOT
 from index.errors import SearchError
 from index.writer import write_full

@@ -12,11 +12,8 @@ This module plans: what changed, what to read and tokenize (on both cores); `wri
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -29,16 +26,15 @@ from pathlib import Path
 from . import cleaning
 from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, learned_phrases
 from .build_types import Progress, SourceDocument
-from .errors import UNREADABLE_REASONS, BuildError, IndexUnavailable, UnreadableSource
+from .errors import UNREADABLE_REASONS, BuildError, UnreadableSource
+from .filestats import FileStat, recognise, write_file_stats
 from .filters import FILTER_FIELDS
 from .metadata import METADATA_FILE, extract, read_metadata
 from .models import BuildReport, DocumentMeta, SkippedFile
 from .normalize import normalize
+from .previous import Previous
 from .readers import SUPPORTED_SUFFIXES, discover, read_file, read_source, shown, valid_name
-from .store import (
-    TOKEN_SEPARATOR, bind_worker, build_lock, open_readonly, publish, read_meta, remove_stale_temporaries, temporary_path,
-    verify, write_error,
-)
+from .store import TOKEN_SEPARATOR, bind_worker, build_lock, publish, remove_stale_temporaries, temporary_path, write_error
 from .writer import update_copy, write_full
 
 log = logging.getLogger(__name__)
@@ -48,11 +44,6 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 MAX_HOLES = 0.25  # share of unused passage ids above which a build rewrites everything
 
 
-def _content_hash(data: bytes, meta: DocumentMeta | None) -> str:
-    digest = hashlib.sha256(data)
-    if meta is not None:
-        digest.update(json.dumps(meta.__dict__, sort_keys=True, ensure_ascii=False).encode())
-    return digest.hexdigest()
 
 
 def parse_document(source: str, rel: str, sha: str, text: str, known: DocumentMeta | None) -> SourceDocument:
@@ -71,88 +62,6 @@ def parse_document(source: str, rel: str, sha: str, text: str, known: DocumentMe
     return doc
 
 
-# -- the previous index -------------------------------------------------------------------
-@dataclass
-class Previous:
-    """What a build needs to know of the index it replaces."""
-
-    path: Path
-    meta: dict[str, str]
-    docs: dict[tuple[str, str], SourceDocument]  # metadata only, no passages
-
-    @property
-    def user_words(self) -> set[str]:
-        return set(json.loads(self.meta.get("user_words", "[]")))
-
-    @classmethod
-    def load(cls, db_path: Path) -> Previous | None:
-        try:
-            db = open_readonly(db_path)
-        except IndexUnavailable:
-            return None
-        try:
-            meta = read_meta(db)
-            if meta.get("analyzer_version") != ANALYZER_VERSION:
-                return None
-            verify(db, db_path, thorough=True)  # a damaged index is rebuilt, never updated
-            docs = {}
-            for row in db.query("select * from documents"):
-                doc = SourceDocument(row["source"], row["path"], row["sha256"],
-                           DocumentMeta(**{k: row[k] for k in DocumentMeta.__dataclass_fields__}),
-                           dictionary=row["dictionary"], phrases=set(json.loads(row["phrases"])),
-                           old_id=row["id"], stored_passages=row["passages"])
-                docs[doc.key] = doc
-            return cls(db_path, meta, docs)
-        except Exception as exc:  # a damaged old index only costs a full build (IndexUnavailable too)
-            log.warning("previous index unusable, building everything: %s", exc)
-            return None
-        finally:
-            db.conn.close()
-
-    def containing(self, words: set[str], doc_ids: set[int]) -> set[int]:
-        """Those of `doc_ids` whose normalised text contains one of `words`."""
-        if not words or not doc_ids:
-            return set()
-        pattern = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
-        found: set[int] = set()
-        db = open_readonly(self.path)
-        try:
-            for doc_id, norm in db.execute("select doc_id, norm from passages"):
-                if doc_id in doc_ids and doc_id not in found and pattern.search(norm):
-                    found.add(doc_id)
-        finally:
-            db.conn.close()
-        return found
-
-    def fill(self, docs: list[SourceDocument], with_tokens: bool) -> None:
-        """Load the stored passages (and tokens) of documents that come from this index."""
-        by_id = {doc.old_id: doc for doc in docs}
-        if not by_id:
-            return
-        db = open_readonly(self.path)
-        try:
-            columns = "doc_id, paragraph, part, text, norm" + (", tokens" if with_tokens else "")
-            if len(by_id) * 4 < len(self.docs):
-                ids = ",".join(str(int(i)) for i in by_id)
-                rows = db.execute(f"select {columns} from passages where doc_id in ({ids}) order by id")
-            else:
-                rows = db.execute(f"select {columns} from passages order by id")
-            for row in rows:
-                doc = by_id.get(row[0])
-                if doc is None:
-                    continue
-                doc.paragraphs.append(row[1])
-                doc.parts.append(row[2])
-                doc.texts.append(row[3])
-                doc.norms.append(row[4])
-                if with_tokens:
-                    if doc.tokens is None:
-                        doc.tokens = []
-                    doc.tokens.append(row[5].split(TOKEN_SEPARATOR) if row[5] else [])
-        finally:
-            db.conn.close()
-
-
 # -- reading and tokenizing, on both cores --------------------------------------------------
 def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> SourceDocument | SkippedFile:
     source, rel, sha, path, known = job
@@ -165,10 +74,13 @@ def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> SourceDo
 
 
 def _read_sources(sources: list[Path], previous: Previous | None, progress: Progress):
-    """Documents in source order (unchanged ones from `previous`), skipped files, fresh ones."""
+    """Documents in source order (unchanged ones from `previous`, known by `recognise`),
+    skipped files, fresh ones, and the `FileStat` of every document's file."""
     old_docs = previous.docs if previous else {}
+    old_stats = previous.stats if previous else {}
     slots: list[SourceDocument | SkippedFile | None] = []
     jobs: list[tuple[int, tuple]] = []
+    stats: dict[tuple[str, str], FileStat] = {}
     for source in sources:
         rows, problems = read_metadata(source)
         slots.extend(SkippedFile(f"{source / METADATA_FILE}" + (f":{line}" if line else ""),
@@ -182,13 +94,17 @@ def _read_sources(sources: list[Path], previous: Previous | None, progress: Prog
                 slots.append(SkippedFile(path, f"unsupported file type {suffix or '(none)'}"))
                 continue
             known = rows.get(rel)
+            key = (str(source), rel)
+            old = old_docs.get(key)
             try:
-                data = read_file(path, root=source)
+                stats[key], sha = recognise(path, known, old_stats.get(key), old and old.sha256,
+                                            read=lambda p, root=source: read_file(p, root=root))
             except UnreadableSource as exc:
                 slots.append(SkippedFile(path, str(exc)))
                 continue
-            sha = _content_hash(data, known)
-            old = old_docs.get((str(source), rel))
+            except OSError as exc:
+                slots.append(SkippedFile(path, f"{UNREADABLE_REASONS['read_failed']}: {exc.strerror or exc}"))
+                continue
             if old is not None and old.sha256 == sha:
                 slots.append(old)
             else:
@@ -200,7 +116,8 @@ def _read_sources(sources: list[Path], previous: Previous | None, progress: Prog
     docs = [s for s in slots if isinstance(s, SourceDocument)]
     fresh = [r for r in parsed if isinstance(r, SourceDocument)]
     skipped = [s for s in slots if isinstance(s, SkippedFile)]
-    return docs, skipped, fresh
+    stats = {doc.key: stats[doc.key] for doc in docs}
+    return docs, skipped, fresh, stats
 
 
 def _parallel_map(function, items: list, stage: str, progress: Progress, weight: int) -> list:
@@ -223,26 +140,33 @@ def _parallel_map(function, items: list, stage: str, progress: Progress, weight:
     return results
 
 
-# Set just before the worker pool forks, so workers inherit the analyzer ready-made.
+# Set just before the worker pool forks, so workers inherit them ready-made.
 _worker_analyzer: Analyzer | None = None
+_worker_jobs: list[tuple] = []
 
 
-def _tokenize_one(job: tuple[str, str] | tuple[str, ...]) -> list[str] | set[str]:
+def _tokenize_one(number: int) -> str | set[str]:
+    """A passage's tokens joined (one string crosses processes faster than a list), or metadata terms."""
+    job = _worker_jobs[number]
     if len(job) == 2:
-        return _worker_analyzer.tokens(*job)
+        return TOKEN_SEPARATOR.join(_worker_analyzer.tokens(*job))
     return _worker_analyzer.field_tokens(*job)
 
 
 def _tokenize(docs: list[SourceDocument], analyzer: Analyzer, progress: Progress, fields_of: list[SourceDocument] = ()) -> None:
     """Tokenize the passages of `docs` and the metadata of `fields_of`, on both cores."""
-    global _worker_analyzer
-    _worker_analyzer = analyzer
+    global _worker_analyzer, _worker_jobs
     jobs: list[tuple] = [(norm, doc.meta.year) for doc in docs for norm in doc.norms]
     jobs += [tuple(getattr(doc.meta, key) for key in FILTER_FIELDS) for doc in fields_of]
-    results = _parallel_map(_tokenize_one, jobs, "tokenizing", progress, weight=len(jobs))
+    if len(jobs) >= PARALLEL_THRESHOLD:
+        analyzer.use_segmenter()  # before the workers fork, so that they share it
+    _worker_analyzer, _worker_jobs = analyzer, jobs
+    results = _parallel_map(_tokenize_one, range(len(jobs)), "tokenizing", progress, weight=len(jobs))
+    _worker_jobs = []
     position = 0
     for doc in docs:
-        doc.tokens = cleaning.carry_headers(doc.norms, results[position : position + len(doc.norms)])
+        doc.tokens = cleaning.carry_headers(doc.norms, [joined.split(TOKEN_SEPARATOR) if joined else []
+                                                        for joined in results[position : position + len(doc.norms)]])
         position += len(doc.norms)
     for doc in fields_of:
         doc.field_terms = results[position]
@@ -305,16 +229,17 @@ def _load_kept(previous: Previous | None, plan: Plan) -> None:
     previous.fill(plan.stale, with_tokens=False)
 
 
-def _plan(sources: list[Path], previous: Previous | None, progress: Progress) -> tuple[Plan, list[SkippedFile]]:
-    """Read the sources, plan the build and load what it keeps from `previous`."""
-    docs, skipped, fresh = _read_sources(sources, previous, progress)
+def _plan(sources: list[Path], previous: Previous | None, progress: Progress):
+    """Read the sources, plan the build and load what it keeps from `previous`: the plan,
+    the skipped files and the `FileStat` of every document's file."""
+    docs, skipped, fresh, stats = _read_sources(sources, previous, progress)
     plan = plan_build(previous, docs, fresh)
     _load_kept(previous, plan)
-    return plan, skipped
+    return plan, skipped, stats
 
 
 def _write(plan: Plan, previous: Previous | None, db_path: Path, analyzer: Analyzer, build_meta: dict,
-           progress: Progress) -> None:
+           progress: Progress, stats: dict[tuple[str, str], FileStat]) -> None:
     """Write the new index next to `db_path` and put it in place; on any failure, leave the old one."""
     temporary = temporary_path(db_path)
     try:
@@ -323,6 +248,7 @@ def _write(plan: Plan, previous: Previous | None, db_path: Path, analyzer: Analy
                         analyzer=analyzer, meta=build_meta, progress=progress)
         else:
             write_full(temporary, plan.docs, analyzer, build_meta, progress)
+        write_file_stats(temporary, stats, previous.stats if plan.incremental else {})
         publish(temporary, db_path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -372,13 +298,13 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
         remove_stale_temporaries(db_path)
         previous = Previous.load(db_path)
         try:
-            plan, skipped = _plan(sources, previous, progress)
+            plan, skipped, stats = _plan(sources, previous, progress)
         except sqlite3.DatabaseError as exc:  # damage `verify` could not see: start from scratch
             if previous is None:
                 raise
             log.warning("previous index unreadable, building everything: %s", exc)
             previous = None
-            plan, skipped = _plan(sources, previous, progress)
+            plan, skipped, stats = _plan(sources, previous, progress)
         version = dictionary_version(plan.user_words)
         analyzer = Analyzer(plan.user_words)
         if on_tokenize is not None:
@@ -391,5 +317,5 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
             "analyzer_version": ANALYZER_VERSION, "dictionary_version": version,
             "user_words": sorted(plan.user_words), "sources": [str(s) for s in sources],
         }
-        _write(plan, previous, db_path, analyzer, build_meta, progress)
+        _write(plan, previous, db_path, analyzer, build_meta, progress, stats)
     return _report(plan, skipped, db_path, time.perf_counter() - started)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ranking import K1
 
 
 @dataclass(frozen=True)

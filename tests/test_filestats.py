@@ -1,0 +1,59 @@
+"""A rebuild knows unchanged files by their recorded size, time and metadata row."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from index import build_index
+
+TEXT = "在全市经济工作会议上的讲话\n\n今年全市地区生产总值增长百分之八，粮食总产量再创新高。\n"
+OTHER = "在全市经济工作会议上的讲话\n\n今年全市地区生产总值增长百分之九，粮食总产量再创新低。\n"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    source = tmp_path / "speeches"
+    source.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (source / name).write_text(TEXT.replace("全市", name[0] + "市"), encoding="utf-8")
+        old = 1_600_000_000_000_000_000
+        os.utime(source / name, ns=(old, old))
+    return source
+
+
+def _rebuild(folder: Path, db: Path) -> list[str]:
+    seen = []
+    build_index([folder], db, on_tokenize=seen.extend)
+    return seen
+
+
+def test_a_file_with_its_recorded_size_and_time_is_not_read_again(folder, tmp_path):
+    db = tmp_path / "x.sqlite"
+    assert _rebuild(folder, db) == ["a.txt", "b.txt"]
+    # Same size and time, other bytes: only a stat can have said "unchanged".
+    stat = (folder / "a.txt").stat()
+    (folder / "a.txt").write_text(OTHER.replace("全市", "a市"), encoding="utf-8")
+    os.utime(folder / "a.txt", ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (folder / "a.txt").stat().st_size == stat.st_size
+    assert _rebuild(folder, db) == []
+    # A new time: read, hashed and indexed again.
+    os.utime(folder / "a.txt", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert _rebuild(folder, db) == ["a.txt"]
+
+
+def test_a_changed_metadata_row_is_a_change(folder, tmp_path):
+    db = tmp_path / "x.sqlite"
+    _rebuild(folder, db)
+    (folder / "metadata.csv").write_text("file,speaker\nb.txt,王一鸥\n", encoding="utf-8")
+    assert _rebuild(folder, db) == ["b.txt"]
+
+
+def test_a_file_changed_just_now_is_hashed_on_the_next_build_too(folder, tmp_path):
+    db = tmp_path / "x.sqlite"
+    (folder / "a.txt").write_text(OTHER.replace("全市", "a市"), encoding="utf-8")  # mtime: now
+    _rebuild(folder, db)
+    stat = (folder / "a.txt").stat()
+    (folder / "a.txt").write_text(TEXT.replace("全市", "a市"), encoding="utf-8")
+    os.utime(folder / "a.txt", ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert _rebuild(folder, db) == ["a.txt"]
