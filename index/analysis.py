@@ -26,7 +26,7 @@ from .normalize import normalize
 from .segmenter import Segmenter
 
 # Bump when tokenization changes in a way that makes stored tokens stale.
-ANALYZER_VERSION = "6"
+ANALYZER_VERSION = "7"
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 
@@ -43,6 +43,7 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
+_NUMERALS = frozenset("一二三四五六七八九十百千万零〇两")
 _TOKEN_OK = re.compile(r"[0-9a-z\u3400-\u9fff]")
 _QUOTED_PHRASE = re.compile(r"[“\"「]([0-9a-z\u3400-\u9fff+]{2,8})[”\"」]")
 # Words that name a year relative to the document's own, and the offset they mean.
@@ -194,10 +195,13 @@ class Analyzer:
                 found = [self.synonyms[word]]
             else:
                 freq = self._jieba.FREQ
+                # A piece that starts inside a number is another number: 十二届 holds 二届,
+                # which is not the second session.
                 found = [
                     self.synonyms.get(word[i : i + n], word[i : i + n])
                     for n in (2, 3) if len(word) > n
-                    for i in range(len(word) - n + 1) if freq.get(word[i : i + n])
+                    for i in range(len(word) - n + 1)
+                    if freq.get(word[i : i + n]) and not (i and word[i - 1] in _NUMERALS and word[i] in _NUMERALS)
                 ]
                 found.append(word)
             terms = tuple(

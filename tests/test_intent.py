@@ -71,3 +71,10 @@ def test_a_comparison_with_last_year_is_not_about_last_year():
     analyzer = Analyzer()
     assert "2006" not in analyzer.tokens(normalize("中央财政赤字比去年预算赤字减少500亿元"), year="2007")
     assert "2006" in analyzer.tokens(normalize("去年中央财政赤字2950亿元"), year="2007")
+
+
+def test_a_number_inside_a_number_is_not_a_term():
+    analyzer = Analyzer()
+    terms = [t.term for t in analyzer.query_terms(normalize("第十二届全国人民代表大会第三次会议"))]
+    assert "十二届" in terms and "二届" not in terms  # the 12th session is not the 2nd
+    assert "二届" in [t.term for t in analyzer.query_terms(normalize("二届人大三次会议"))]
