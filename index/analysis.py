@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .cache import cache_folder, write_atomically
 from .normalize import normalize
 from .segmenter import Segmenter
 
@@ -84,17 +85,8 @@ def dictionary_version(user_words: Iterable[str]) -> str:
 # the app's own cache folder, one file per dictionary: a sha256 of the marshalled
 # dictionary, a newline, the dictionary.  A file whose digest does not match is never
 # unmarshalled (marshal is not made for untrusted data); it is made again.
-CACHE_ENV = "SPEECH_QUOTES_CACHE"
 KEEP_DICTIONARIES = 4  # the most recently used; older ones are deleted
 _DIGEST_SIZE = 64
-
-
-def cache_folder() -> Path:
-    """`$SPEECH_QUOTES_CACHE`, else `$XDG_CACHE_HOME/speech-quotes`, else `~/.cache/speech-quotes`."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "speech-quotes"
 
 
 def _dictionary_file(user_words: Iterable[str]) -> Path:
@@ -127,21 +119,9 @@ def _save_dictionary(tokenizer, user_words: Iterable[str]) -> None:
     """Cache `tokenizer`'s dictionary (best effort: a read-only home only costs time)."""
     path = _dictionary_file(user_words)
     payload = marshal.dumps((tokenizer.FREQ, tokenizer.total))
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, partial = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(hashlib.sha256(payload).hexdigest().encode() + b"\n")
-                out.write(payload)
-            os.replace(partial, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(partial)
-            raise
+    write_atomically(path, hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    with contextlib.suppress(OSError):
         _prune(path.parent)
-    except OSError:
-        return
 
 
 def _prune(folder: Path) -> None:

@@ -9,14 +9,12 @@ characters that expand (ligatures, circled numbers with parentheses ...).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
-import os
 import re
-import tempfile
 import unicodedata
-from pathlib import Path
+
+from .cache import cache_folder, write_atomically
 
 # Years are written 二〇二一, 二○二一 (a white circle) or 二0一0 as well.
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
@@ -35,20 +33,17 @@ def _opencc():
 def _fold_tables() -> tuple[dict[int, str], frozenset[str]]:
     """Per-character NFKC + casefold: a 1:1 translate table and the chars that expand.
 
-    Computing it takes a fifth of a second, so it is cached in the temporary folder (as
-    jieba caches its dictionary), keyed by the Unicode version it was computed with.
+    Computing it takes a fifth of a second, so it is kept in the app's cache folder,
+    keyed by the Unicode version it was computed with.
     """
-    cache = Path(tempfile.gettempdir()) / f"speech-quotes-fold-{unicodedata.unidata_version}.json"
+    cache = cache_folder() / f"fold-{unicodedata.unidata_version}.json"
     try:
         stored = json.loads(cache.read_text(encoding="utf-8"))
         one_to_one = {int(cp): folded for cp, folded in stored["one_to_one"].items()}
         expanding = stored["expanding"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         one_to_one, expanding = _compute_fold_tables()
-        with contextlib.suppress(OSError):
-            partial = cache.with_name(f"{cache.name}.{os.getpid()}")
-            partial.write_text(json.dumps({"one_to_one": one_to_one, "expanding": expanding}), encoding="utf-8")
-            os.replace(partial, cache)
+        write_atomically(cache, json.dumps({"one_to_one": one_to_one, "expanding": expanding}).encode())
     return one_to_one, frozenset(expanding)
 
 

@@ -97,9 +97,12 @@ class IndexReader:
         try:
             verify(db, path)
             return cls(db, path)
+        except IndexUnavailable:
+            db.conn.close()
+            raise
         except (sqlite3.DatabaseError, KeyError, TypeError, ValueError) as exc:
             db.conn.close()
-            raise IndexUnavailable(f"the index at {path} is damaged ({exc}); {REBUILD_HINT}") from exc
+            raise IndexUnavailable(f"the index at {path} is damaged ({exc}); {REBUILD_HINT}", path=path) from exc
 
     def close(self) -> None:
         with self._lock:

@@ -10,7 +10,8 @@ import pytest
 
 from benchmarks.tokens import compare
 from index import analysis
-from index.analysis import Analyzer, cache_folder
+from index.analysis import Analyzer
+from index.cache import cache_folder
 from index.segmenter import Segmenter, rjieba
 
 ROOT = Path(__file__).resolve().parent.parent
