@@ -29,6 +29,10 @@ The query is free text in Simplified or Traditional Chinese; words that name a p
 speaker, year or title found in a speech's metadata favour that speech. Filters
 restrict the search to matching speeches (":" or "："):
 """ + "".join(f"  {f.help_example}  (also {' '.join(k + ':' for k in f.keys[1:])})\n" for f in FILTERS) + """\
+Quotes ("…", “…”, 「…」) ask for an exact phrase: only passages that have it as written
+(after the same Traditional/Simplified and width folding) are shown, still ranked by
+BM25; -word leaves out the passages that contain the word:
+  "高质量发展是新时代的硬道理" 地点:岳阳      县域经济 -乡村
 With QUERY "-", read one query per line from standard input and print JSON Lines.
 """
 

@@ -15,10 +15,17 @@ MAX_QUERY_CHARS = 1000
 _FILTER = re.compile(r"(?<!\S)(" + "|".join(sorted(map(re.escape, FILTER_KEYS), key=len, reverse=True)) + r")[:：]\s*(\S+)")
 
 
+# An exact phrase: "…", “…”, 「…」 or 『…』.  An excluded word: -词 (after a space or at the start).
+_PHRASE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」|『([^』]+)』')
+_EXCLUDED = re.compile(r"(?<!\S)-(\S+)")
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     text: str  # the words to search, normalised
     filters: dict[str, str] = field(default_factory=dict)  # DocumentMeta field -> normalised value
+    phrases: tuple[str, ...] = ()  # normalised, to be found as written in a passage
+    excluded: tuple[str, ...] = ()  # normalised words no passage shown may contain
 
 
 def _printable(text: str) -> str:
@@ -57,5 +64,9 @@ def parse_query(raw: str) -> ParsedQuery:
     filters: dict[str, str] = {}
     for key, value in _FILTER.findall(text):
         filters[FILTER_KEYS[key]] = filter_value(FILTER_KEYS[key], value)
-    words = _FILTER.sub(" ", text).strip()
-    return ParsedQuery(words, filters)
+    words = _FILTER.sub(" ", text)
+    phrases = tuple(dict.fromkeys(p.strip() for p in (next(g for g in m if g) for m in _PHRASE.findall(words)) if p.strip()))
+    words = _PHRASE.sub(lambda m: f" {next(g for g in m.groups() if g)} ", words)
+    excluded = tuple(dict.fromkeys(_EXCLUDED.findall(words)))
+    words = _EXCLUDED.sub(" ", words)
+    return ParsedQuery(" ".join(words.split()), filters, phrases, excluded)

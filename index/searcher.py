@@ -28,7 +28,7 @@ from .errors import QueryError
 from .intent import FRAMING_TERMS, Intent, named_documents, understand
 from .models import Document, Hit, IndexInfo, Passage, SearchResult
 from .normalize import normalize, warm_up
-from .query import parse_query
+from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
 from .ranking import accumulate, top_k, top_k_of
 from .reader import IndexReader
@@ -41,6 +41,7 @@ METADATA_DOCUMENTS = 20
 # First-mention questions reorder this many of the best candidates.
 EARLIEST_POOL = 200
 PHRASE_POOL = 100
+EXACT_BATCH = 256  # passages read at a time to check quoted phrases and excluded words
 MAX_BITS = 62  # terms tracked for coordination (one bit each in an int64)
 CANDIDATE_BIT = np.int64(1) << 62  # marks a candidate that matched no term itself
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
@@ -56,6 +57,10 @@ class Scored:
     bits: np.ndarray  # query terms matched by the passage or its document's metadata
     term_weights: np.ndarray  # per distinct term, for coordination
     distinct: list[str]
+
+    def subset(self, keep: np.ndarray) -> Scored:
+        """The candidates selected by `keep` (a mask or positions)."""
+        return Scored(self.ids[keep], self.final[keep], self.text[keep], self.bits[keep], self.term_weights, self.distinct)
 
 
 class Searcher:
@@ -97,9 +102,9 @@ class Searcher:
         if terms:
             scored = self._score(terms, intent, weights)
             if allowed is not None:
-                keep = allowed[self.reader.passage_doc[scored.ids]]
-                scored = Scored(scored.ids[keep], scored.final[keep], scored.text[keep], scored.bits[keep],
-                                scored.term_weights, scored.distinct)
+                scored = scored.subset(allowed[self.reader.passage_doc[scored.ids]])
+            if parsed.phrases or parsed.excluded:
+                scored = self._exactly(scored, parsed, offset + top + PHRASE_POOL)
             ranked = self._order(scored, intent, weights, offset + top)
         else:  # filters alone: the passages of the matching documents, in order
             ids = self.reader.passages_of(np.flatnonzero(allowed))
@@ -117,6 +122,30 @@ class Searcher:
             total=len(scored.ids), terms=tuple(t.term for t in terms), filters=dict(parsed.filters),
             confidence=verdict.confidence, unmatched=verdict.unmatched,
         )
+
+    def _exactly(self, scored: Scored, parsed: ParsedQuery, needed: int) -> Scored:
+        """The candidates whose passage has every quoted phrase as written (after the same
+        normalisation) and none of the excluded words, best first, until `needed` are found.
+
+        Only candidates that matched every term of the phrases are read, in score order and
+        in batches, so a phrase query costs about a plain query plus reading its hits."""
+        possible = np.ones(len(scored.ids), dtype=bool)
+        for phrase in parsed.phrases:
+            for term in {t.term for t in self.analyzer.query_terms(phrase)} & set(scored.distinct):
+                possible &= (scored.bits >> scored.distinct.index(term)) & 1 == 1
+        positions = np.flatnonzero(possible)
+        positions = positions[np.argsort(-scored.final[positions], kind="stable")]
+        kept: list[int] = []
+        for start in range(0, len(positions), EXACT_BATCH):
+            batch = positions[start : start + EXACT_BATCH]
+            rows = self.reader.rows(scored.ids[batch])
+            for position, pid in zip(batch.tolist(), scored.ids[batch].tolist()):
+                norm = rows[pid][4]
+                if all(p in norm for p in parsed.phrases) and not any(w in norm for w in parsed.excluded):
+                    kept.append(position)
+            if len(kept) >= needed:
+                break
+        return scored.subset(np.array(kept, dtype=np.int64))
 
     def _terms(self, intent: Intent) -> list[QueryTerm]:
         return [t for t in self.analyzer.query_terms(intent.text) if t.term not in FRAMING_TERMS]

@@ -170,3 +170,31 @@ def test_a_query_that_is_not_text_is_a_usage_error(searcher, query):
     with pytest.raises(QueryError) as caught:
         searcher.search(query)
     assert caught.value.code == "usage"
+
+
+def test_a_quoted_phrase_is_found_only_as_written(searcher):
+    from index.normalize import normalize
+
+    hits = searcher.search("“三高四新” 岳阳", top=10).hits
+    assert hits and all("三高四新" in normalize(h.text) for h in hits)
+    # the same words, not in that order, are not the phrase
+    assert searcher.search('"四新三高"', top=10).hits == ()
+    # either script, either kind of quotes
+    traditional = searcher.search("「縣域經濟」", top=5).hits
+    assert traditional and all("县域经济" in normalize(h.text) for h in traditional)
+
+
+def test_a_minus_word_leaves_out_the_passages_that_have_it(searcher):
+    from index.normalize import normalize
+
+    plain = searcher.search("县域经济", top=10).hits
+    assert any("全省" in normalize(h.text) for h in plain)
+    without = searcher.search("县域经济 -全省", top=10).hits
+    assert without and not any("全省" in normalize(h.text) for h in without)
+
+
+def test_phrases_and_exclusions_combine_with_filters(searcher):
+    everything = searcher.search("“高质量” 地点:岳阳", top=20).hits
+    assert any("跨越" in h.text for h in everything)
+    hits = searcher.search("“高质量” -跨越 地点:岳阳", top=20).hits
+    assert hits and all(h.document.path == YUEYANG and "高质量" in h.text and "跨越" not in h.text for h in hits)
