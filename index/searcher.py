@@ -63,6 +63,17 @@ class Scored:
         return Scored(self.ids[keep], self.final[keep], self.text[keep], self.bits[keep], self.term_weights, self.distinct)
 
 
+def _per_document_or(docs: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    """For each candidate, the OR of `bits` over the candidates of its document.  Candidates
+    are in id order and a document's passages have consecutive ids, so each document is one
+    run: one reduceat over the candidates instead of a scatter per term over its postings."""
+    if not len(docs):
+        return bits
+    starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+    per_run = np.bitwise_or.reduceat(bits, starts)
+    return np.repeat(per_run, np.diff(np.append(starts, len(docs))))
+
+
 class Searcher:
     """A loaded index.  Thread-safe; open once per process and share it."""
 
@@ -156,7 +167,6 @@ class Searcher:
         counts = Counter(t.term for t in terms)
         distinct = list(counts)[:MAX_BITS]
         scores, passage_bits = self._scratch()
-        doc_text_bits = np.zeros(len(reader.doc_count), dtype=np.int64)
         doc_meta_bits = np.zeros(len(reader.doc_count), dtype=np.int64)
         meta_score = np.zeros(len(reader.doc_count))
         term_weights = np.zeros(len(distinct))
@@ -168,8 +178,6 @@ class Searcher:
                 term_weights[j] = idf or reader.max_idf
                 touched.append(ids)
                 passage_bits[ids] |= bit
-                owners = reader.passage_doc[ids]
-                doc_text_bits[owners] |= bit
                 field_docs = reader.field_docs(term)
                 if field_docs is None or term.isdigit() or weights.inside == 1.0:
                     # A year scores in the passage even when its document is of that year.
@@ -179,7 +187,8 @@ class Searcher:
                     # more to the point than one that does not.
                     named = np.zeros(len(reader.doc_count), dtype=bool)
                     named[field_docs] = True
-                    scores[ids] += contributions * np.where(named[owners], weights.inside, 1.0) * counts[term]
+                    inside = named[reader.passage_doc[ids]]
+                    scores[ids] += contributions * np.where(inside, weights.inside, 1.0) * counts[term]
                 if field_docs is not None:
                     doc_meta_bits[field_docs] |= bit
                     specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
@@ -189,14 +198,16 @@ class Searcher:
             passage_bits[named] |= CANDIDATE_BIT
             ids = np.flatnonzero(passage_bits)  # (a boolean mask is 3x faster than floats)
             text = scores[ids].copy()
-            bits = (passage_bits[ids] & ~CANDIDATE_BIT) | doc_meta_bits[reader.passage_doc[ids]]
+            text_bits = passage_bits[ids] & ~CANDIDATE_BIT
         finally:
             for used in touched:  # leave the scratch arrays all zero for the next query
                 scores[used] = 0.0
                 passage_bits[used] = 0
         docs = reader.passage_doc[ids]
+        bits = text_bits | doc_meta_bits[docs]
+        doc_bits = _per_document_or(docs, text_bits) | doc_meta_bits[docs]
         final = (text + meta_score[docs]) * self._factors(weights, intent, ids, docs, bits, term_weights, distinct,
-                                                          doc_text_bits | doc_meta_bits, doc_meta_bits)
+                                                          doc_bits, doc_meta_bits)
         positive = final > 0
         return Scored(ids[positive], final[positive], text[positive], bits[positive], term_weights, distinct)
 
@@ -208,11 +219,13 @@ class Searcher:
         return self.reader.passages_of(np.sort(named))
 
     def _factors(self, weights, intent, ids, docs, bits, term_weights, distinct, doc_bits, doc_meta_bits) -> np.ndarray:
+        """The product of the re-ranking factors per candidate; `doc_bits`: per candidate, the
+        terms its whole document has (text or metadata)."""
         reader = self.reader
         factor = weighted_share(bits, term_weights) ** weights.coordination
         factor *= short_prior(weights, reader.passage_chars[ids])
         if weights.document:
-            factor *= 1 - weights.document + weights.document * weighted_share(doc_bits[docs], term_weights)
+            factor *= 1 - weights.document + weights.document * weighted_share(doc_bits, term_weights)
         factor *= np.where(reader.doc_news[docs], weights.news, 1.0)
         if intent.years:
             seen = np.zeros(len(ids), dtype=bool)
