@@ -198,3 +198,12 @@ async def test_errors_are_logged_and_answered_with_an_apology(bot, alice, monkey
     monkeypatch.undo()
     reply = await bot.say(chat, user, "岳阳2021年目标")  # and the bot carries on
     assert "地区生产总值增长8%左右" in text_of(reply)
+
+
+async def test_a_quoted_phrase_finds_only_passages_that_have_it(bot, alice):
+    user, chat = alice
+    reply = await bot.say(chat, user, "“三高四新” -十四五")
+    header, body = text_of(reply).split("\n", 1)  # the header repeats the question
+    assert "三高四新" in body and "十四五" not in body, body
+    (hit, *_) = (await bot.state.search.search("“三高四新” -十四五", top=3)).hits
+    assert "三高四新" in hit.text

@@ -89,3 +89,18 @@ def test_help_documents_filters():
     assert result.returncode == 0 and "地点:岳阳" in result.stdout and "讲话人:王一鸥" in result.stdout
     assert run("build", "--source", "/nonexistent/folder", "--db", "/tmp/x.sqlite").returncode == 1
     assert run().returncode == 2
+
+
+def test_a_phrase_and_a_minus_word_from_the_command_line(db):
+    result = run("search", "--db", str(db), "--json", "--top", "10", "“三高四新” -十四五")
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)["hits"]
+    assert hits and all("三高四新" in h["text"] and "十四五" not in h["text"] for h in hits)
+
+
+def test_a_low_verdict_is_said_first(db):
+    result = run("search", "--db", str(db), "岳阳2025年GDP目标")
+    assert result.returncode == 0
+    assert result.stdout.startswith("资料库中没有找到与“2025年")
+    payload = json.loads(run("search", "--db", str(db), "--json", "岳阳2025年GDP目标").stdout)
+    assert payload["confidence"] == "low" and payload["unmatched"] and payload["hits"]
