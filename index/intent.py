@@ -66,6 +66,10 @@ def understand(normalised: str) -> Intent:
     return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest)
 
 
+# "要比2000年增长多少", "到2035年": a year that is a baseline or a horizon names no document.
+_NOT_A_NAME = frozenset("比较到至从与截")
+
+
 def named_documents(intent: Intent, metadata_terms: list[str]) -> tuple[tuple[int, tuple[str, ...], str], ...]:
     """(year, metadata terms, as written) where the question writes a year right before words
     of the collection's titles (or speakers, places): "2030年政府工作报告", "2024年中央经济
@@ -74,7 +78,7 @@ def named_documents(intent: Intent, metadata_terms: list[str]) -> tuple[tuple[in
     titled = sorted({t for t in metadata_terms if len(t) >= 2 and not t.isdigit()}, key=len, reverse=True)
     for year in intent.years:
         start = intent.text.find(f"{year}年")
-        if start < 0:
+        if start < 0 or intent.text[start - 1 : start] in _NOT_A_NAME:
             continue
         end = start + len(f"{year}年")
         words = []

@@ -78,3 +78,12 @@ def test_a_number_inside_a_number_is_not_a_term():
     terms = [t.term for t in analyzer.query_terms(normalize("第十二届全国人民代表大会第三次会议"))]
     assert "十二届" in terms and "二届" not in terms  # the 12th session is not the 2nd
     assert "二届" in [t.term for t in analyzer.query_terms(normalize("二届人大三次会议"))]
+
+
+def test_a_baseline_or_horizon_year_names_no_document():
+    from index.intent import named_documents
+
+    intent = intent_of("要比2000年增长多少 到2035年基本实现")
+    assert named_documents(intent, ["增长", "基本"]) == ()
+    named = intent_of("2030年政府工作报告目标")
+    assert named_documents(named, ["政府工作报告", "目标"]) == ((2030, ("政府工作报告", "目标"), "2030年政府工作报告目标"),)
