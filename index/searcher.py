@@ -245,16 +245,30 @@ class Searcher:
         return factor
 
     def _order(self, scored: Scored, intent: Intent, weights: Weights, k: int) -> np.ndarray:
-        """Positions of the k best candidates; equal scores go to the stronger text match."""
+        """Positions of the k best candidates.  Equal scores go to the stronger text match,
+        then to a passage that has a word of the question itself over one that is there
+        for its document's metadata only, then to the earlier passage (a news item's lead)."""
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
         pool = top_k(scored.final, max(k, PHRASE_POOL, EARLIEST_POOL if intent.earliest else k))
         if weights.phrase and intent.phrases:
             scored.final[pool] *= self._phrase_factor(scored.ids[pool], intent.phrases, weights)
-        pool = pool[np.lexsort((scored.ids[pool], -scored.text[pool], -scored.final[pool]))]
+        states = self._states_a_term(scored.ids[pool], scored.distinct)
+        pool = pool[np.lexsort((scored.ids[pool], ~states, -scored.text[pool], -scored.final[pool]))]
         if intent.earliest and weights.earliest:
             pool = self._oldest_first(scored, pool)
         return pool[:k]
+
+    def _states_a_term(self, ids: np.ndarray, terms: list[str]) -> np.ndarray:
+        """Whether each passage's own text has a term of the question (also one its
+        document's metadata has, which the text score leaves out)."""
+        found_any = np.zeros(len(ids), dtype=bool)
+        for term in terms:
+            found, _, _ = self.reader.term_postings(term)
+            if len(found):
+                at = np.minimum(np.searchsorted(found, ids), len(found) - 1)
+                found_any |= found[at] == ids
+        return found_any
 
     def _phrase_factor(self, ids: np.ndarray, phrases: tuple[str, ...], weights: Weights) -> np.ndarray:
         """1 + `phrase` x the IDF-weighted share of the question's adjacent word pairs that

@@ -110,3 +110,18 @@ def test_weighted_share_counts_each_set_bit_once():
     weights = np.arange(1.0, 11.0)  # ten terms: two bytes of bits
     bits = np.array([0, 1, 0b11, 1 << 9, (1 << 10) - 1], dtype=np.int64)
     assert np.allclose(weighted_share(bits, weights) * weights.sum(), [0, 1, 3, 10, 55])
+
+
+def test_among_equal_scores_a_passage_stating_the_words_comes_first(tmp_path):
+    """Every passage of a document whose title has the question's words scores alike;
+    the ones that do not say the words themselves go after those that do."""
+    opening = "会议由省委办公厅主持，各市州和省直有关部门负责同志参加，会上印发了有关文件，并组织与会人员实地观摩了三个现场。"
+    point = "会议强调，要推动县域经济高质量发展，做强县域主导产业，壮大县域综合实力，让群众共享发展成果，持续用力久久为功。"
+    folder = write(tmp_path / "news", {"20240101_01.txt": f"县域经济高质量发展现场会召开\n\n{opening}\n\n{point}\n"},
+                   "file,date,title\n20240101_01.txt,2024-01-01,县域经济高质量发展现场会召开\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    hits = [h for h in searcher.search("县域经济高质量发展", top=10, weights=Weights().without("phrase")).hits
+            if h.document.path == "20240101_01.txt"]
+    assert [h.text for h in hits] == [point, opening]
+    assert hits[0].score == hits[1].score  # tied: the title carries every word
