@@ -95,6 +95,7 @@ def normalised_lines(text: str) -> tuple[list[str], list[str]]:
     text = _INVISIBLE.sub("", _HTML_COMMENT.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n")))
     lines: list[str] = []
     norms: list[str] = []
+    crumbs: list[tuple[int, str, str]] = []
     for line in text.split("\n"):
         line = strip_pinyin(_CMS_MARKER.sub("", line)).strip(" \t\u3000\u00a0")
         # Page chrome comes in short lines; a long line is body text (only its start can
@@ -103,8 +104,15 @@ def normalised_lines(text: str) -> tuple[list[str], list[str]]:
         if norm.replace(" ", "").startswith(_FOOTER_STARTS):
             break
         chrome = line and len(line) <= CHROME_MAX and _is_chrome(norm)
+        if chrome and _CRUMB.match(norm):
+            crumbs.append((len(lines), line, norm))
         lines.append("" if chrome else line)
         norms.append("" if chrome else norm)
+    # A text made only of lines that look like breadcrumbs ("新时代>>奋进>>…") is text
+    # after all: keep them rather than lose the file.
+    if crumbs and not any(lines):
+        for i, line, norm in crumbs:
+            lines[i], norms[i] = line, norm
     return lines, norms
 
 

@@ -118,3 +118,12 @@ def test_a_list_header_lends_its_words_to_the_passage_it_introduces():
     assert carried[0] == tokens[0] and carried[2] == tokens[2]  # no colon before them
     long_header = ["甲" * 300 + "：", "乙"]
     assert carry_headers(long_header, [["甲"], ["乙"]])[1] == ["乙"]  # a long passage is no header
+
+
+def test_a_text_of_breadcrumb_like_lines_is_kept_not_dropped():
+    from index.cleaning import raw_lines
+
+    text = "新时代>>新征程>>新伟业\n奋进>>拼搏>>实干"
+    assert [line for line in raw_lines(text) if line] == ["新时代>>新征程>>新伟业", "奋进>>拼搏>>实干"]
+    page = "首页 > 新闻 > 正文\n市委书记在全市经济工作会议上强调，要推动高质量发展。"
+    assert [line for line in raw_lines(page) if line] == ["市委书记在全市经济工作会议上强调，要推动高质量发展。"]
