@@ -242,7 +242,8 @@ class IndexReader:
         return None if row is None else self._document(row)
 
     def passage_at(self, doc_id: int, ordinal: int) -> int | None:
-        if not 0 <= doc_id < self.no_document or not 0 <= ordinal < self.doc_count[doc_id]:
+        # Compared as Python ints: a forged 50-digit ordinal must not overflow numpy's int64.
+        if not 0 <= doc_id < self.no_document or not 0 <= ordinal < int(self.doc_count[doc_id]):
             return None
         return int(self.doc_first[doc_id]) + ordinal
 

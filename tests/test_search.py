@@ -198,3 +198,8 @@ def test_phrases_and_exclusions_combine_with_filters(searcher):
     assert any("跨越" in h.text for h in everything)
     hits = searcher.search("“高质量” -跨越 地点:岳阳", top=20).hits
     assert hits and all(h.document.path == YUEYANG and "高质量" in h.text and "跨越" not in h.text for h in hits)
+
+
+def test_a_forged_huge_position_finds_no_passage(searcher):
+    assert searcher.passage_at(0, 10**50) is None and searcher.passage_at(10**50, 0) is None
+    assert searcher.passage_at(0, 0) is not None
