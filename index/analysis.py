@@ -27,7 +27,7 @@ from .normalize import normalize
 from .segmenter import Segmenter
 
 # Bump when tokenization changes in a way that makes stored tokens stale.
-ANALYZER_VERSION = "7"
+ANALYZER_VERSION = "8"
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 
@@ -46,6 +46,17 @@ STOP_WORDS = frozenset(
 
 _NUMERALS = frozenset("一二三四五六七八九十百千万零〇两")
 _TOKEN_OK = re.compile(r"[0-9a-z\u3400-\u9fff]")
+# An office, then a two- or three-character name, then what people do in a report:
+# 省长王忠林出席, 省委书记沈晓明指出, 国务院总理李强主持.
+_NAME_AFTER_OFFICE = re.compile(
+    r"(?:书记|省长|市长|县长|区长|州长|主席|总理|部长|主任|厅长|局长|委员|总书记)"
+    r"([\u4e00-\u9fff]{2,3}?)(?=出席|主持|指出|强调|表示|讲话|介绍|要求|会见|考察|调研|视察|同志|来|到|赴|率|说|在|对|和|等|、|，|,|。)")
+# The commonest Chinese surnames (they cover most people a report names): a name must
+# start with one, which keeps "书记要求" and the like out.
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤"
+    "应易乔殷尤温常康傅齐伍欧")
 _QUOTED_PHRASE = re.compile(r"[“\"「]([0-9a-z\u3400-\u9fff+]{2,8})[”\"」]")
 # Words that name a year relative to the document's own, and the offset they mean.
 _RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "过去一年": -1,
@@ -67,8 +78,11 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, str]:
 
 
 def learned_phrases(normalised_text: str) -> set[str]:
-    """Short set phrases the text puts in quotation marks: “三高四新”, “六稳”, “1336”."""
-    return {p for p in _QUOTED_PHRASE.findall(normalised_text) if not p.isdigit() or len(p) >= 3}
+    """Words the text itself teaches: the short set phrases it puts in quotation marks
+    (“三高四新”, “六稳”, “1336”) and the names it gives after an office (省长王忠林,
+    省委书记沈晓明), so that jieba keeps them whole instead of 王/忠/林."""
+    phrases = {p for p in _QUOTED_PHRASE.findall(normalised_text) if not p.isdigit() or len(p) >= 3}
+    return phrases | {m.group(1) for m in _NAME_AFTER_OFFICE.finditer(normalised_text) if m.group(1)[0] in _SURNAMES}
 
 
 def dictionary_version(user_words: Iterable[str]) -> str:

@@ -87,3 +87,13 @@ def test_a_baseline_or_horizon_year_names_no_document():
     assert named_documents(intent, ["增长", "基本"]) == ()
     named = intent_of("2030年政府工作报告目标")
     assert named_documents(named, ["政府工作报告", "目标"]) == ((2030, ("政府工作报告", "目标"), "2030年政府工作报告目标"),)
+
+
+def test_names_after_an_office_are_learned_as_words():
+    from index.analysis import learned_phrases
+
+    text = normalize("省委副書記、省長王忠林出席會議并作點評講話。省长毛伟明来湘潭调研，书记要求抓落实。")
+    assert {"王忠林", "毛伟明"} <= learned_phrases(text)
+    assert not {"要求抓", "要求"} & learned_phrases(text)
+    analyzer = Analyzer(["王忠林"])
+    assert "王忠林" in [t.term for t in analyzer.query_terms(normalize("王忠林 点评"))]
