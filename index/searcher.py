@@ -185,10 +185,8 @@ class Searcher:
                 else:
                     # Inside a speech by 王一鸥 about 岳阳, a passage naming 岳阳 is no
                     # more to the point than one that does not.
-                    named = np.zeros(len(reader.doc_count), dtype=bool)
-                    named[field_docs] = True
-                    inside = named[reader.passage_doc[ids]]
-                    scores[ids] += contributions * np.where(inside, weights.inside, 1.0) * counts[term]
+                    scaled_ids, scaled = reader.scaled_inside(term, weights.inside)
+                    scores[scaled_ids] += scaled * counts[term]
                 if field_docs is not None:
                     doc_meta_bits[field_docs] |= bit
                     specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
