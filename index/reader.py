@@ -25,7 +25,7 @@ from .store import REBUILD_HINT, decode_postings, open_readonly, read_array, rea
 
 MAX_EXPANSIONS = 30
 POSTINGS_CACHE_BYTES = 256 * 1024 * 1024
-OUTSIDE_CACHE_TERMS = 256  # metadata terms whose scaled contributions are kept
+INSIDE_CACHE_BYTES = 32 * 1024 * 1024  # for `inside_positions`
 # A document with no declared kind is taken for a news item when at least this many
 # documents of its source folder carry the same date: a daily programme, not a speech.
 NEWS_ITEMS_PER_DAY = 3
@@ -90,7 +90,8 @@ class IndexReader:
         self._cache_bytes = 0
         self._vocabulary: str | None = None
         self._idf_cache: dict[str, float] = {}
-        self._outside_cache: OrderedDict[tuple[str, float], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._inside_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._inside_bytes = 0
 
     @classmethod
     def open(cls, path: Path | str) -> IndexReader:
@@ -174,27 +175,26 @@ class IndexReader:
         first[1:] = ids[1:] != ids[:-1]
         return ids[first], weights[first], max(self.idf(p.term) for p in found)
 
-    def scaled_inside(self, term: str, inside: float) -> tuple[np.ndarray, np.ndarray]:
-        """`term_postings`'s ids and contributions with those of the passages of documents
-        whose metadata has the term scaled by `inside`, the ones that came out zero left
-        out (they add nothing to a score).  Cached: a metadata term is often a common one,
-        and the mask over its passages' documents costs more than the rest of its scoring."""
-        key = (term, inside)
+    def inside_positions(self, term: str) -> np.ndarray:
+        """Positions in `term_postings(term)` of the passages whose document's metadata has
+        the term.  Cached (they are usually few): finding them reads the document of every
+        passage on the list, which costs more than scoring the list."""
         with self._lock:
-            if key in self._outside_cache:
-                self._outside_cache.move_to_end(key)
-                return self._outside_cache[key]
-        ids, weights, _ = self.term_postings(term)
+            if term in self._inside_cache:
+                self._inside_cache.move_to_end(term)
+                return self._inside_cache[term]
+        ids, _, _ = self.term_postings(term)
         named = np.zeros(len(self.doc_count), dtype=bool)
         named[self.field_docs(term)] = True
-        scaled = weights * np.where(named[self.passage_doc[ids]], inside, 1.0)
-        kept = scaled != 0
-        entry = (ids[kept], scaled[kept])
+        positions = np.flatnonzero(named[self.passage_doc[ids]]).astype(np.int32)
         with self._lock:
-            self._outside_cache[key] = entry
-            while len(self._outside_cache) > OUTSIDE_CACHE_TERMS:
-                self._outside_cache.popitem(last=False)
-        return entry
+            if term not in self._inside_cache:
+                self._inside_cache[term] = positions
+                self._inside_bytes += positions.nbytes
+            while self._inside_bytes > INSIDE_CACHE_BYTES and len(self._inside_cache) > 1:
+                _, old = self._inside_cache.popitem(last=False)
+                self._inside_bytes -= old.nbytes
+        return positions
 
     # -- documents ----------------------------------------------------------------
     def field_docs(self, term: str) -> np.ndarray | None:

@@ -185,8 +185,12 @@ class Searcher:
                 else:
                     # Inside a speech by 王一鸥 about 岳阳, a passage naming 岳阳 is no
                     # more to the point than one that does not.
-                    scaled_ids, scaled = reader.scaled_inside(term, weights.inside)
-                    scores[scaled_ids] += scaled * counts[term]
+                    # (as contributions * np.where(inside, weights.inside, 1.0) * count, where
+                    # the factor 1.0 changes nothing and the inside passages are few)
+                    added = contributions * counts[term]
+                    inside = reader.inside_positions(term)
+                    added[inside] = contributions[inside] * weights.inside * counts[term]
+                    scores[ids] += added
                 if field_docs is not None:
                     doc_meta_bits[field_docs] |= bit
                     specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
