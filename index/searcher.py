@@ -43,7 +43,6 @@ EARLIEST_POOL = 200
 PHRASE_POOL = 100
 EXACT_BATCH = 256  # passages read at a time to check quoted phrases and excluded words
 MAX_BITS = 62  # terms tracked for coordination (one bit each in an int64)
-CANDIDATE_BIT = np.int64(1) << 62  # marks a candidate that matched no term itself
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 
 
@@ -166,7 +165,9 @@ class Searcher:
         reader = self.reader
         counts = Counter(t.term for t in terms)
         distinct = list(counts)[:MAX_BITS]
-        scores, passage_bits = self._scratch()
+        scores, _ = self._scratch()
+        passage_bits = self._bits_scratch(len(distinct))
+        candidate_bit = passage_bits.dtype.type(1 << (passage_bits.itemsize * 8 - 1))
         doc_meta_bits = np.zeros(len(reader.doc_count), dtype=np.int64)
         meta_score = np.zeros(len(reader.doc_count))
         term_weights = np.zeros(len(distinct))
@@ -177,7 +178,7 @@ class Searcher:
                 ids, contributions, idf = reader.term_postings(term)
                 term_weights[j] = idf or reader.max_idf
                 touched.append(ids)
-                passage_bits[ids] |= bit
+                passage_bits[ids] |= passage_bits.dtype.type(bit)
                 field_docs = reader.field_docs(term)
                 if field_docs is None or term.isdigit() or weights.inside == 1.0:
                     # A year scores in the passage even when its document is of that year.
@@ -197,12 +198,12 @@ class Searcher:
                     meta_score[field_docs] += weights.field * specificity
             named = self._metadata_passages(meta_score)
             touched.append(named)
-            passage_bits[named] |= CANDIDATE_BIT
+            passage_bits[named] |= candidate_bit
             # Through a boolean mask: nonzero over int64 is several times slower than
             # the comparison and nonzero over its booleans together.
             ids = np.flatnonzero(passage_bits != 0)
             text = scores[ids]
-            text_bits = passage_bits[ids] & ~CANDIDATE_BIT
+            text_bits = (passage_bits[ids] & ~candidate_bit).astype(np.int64)
             touched = [ids]  # every slot written has a bit set, so is one of the candidates
         finally:
             for used in touched:  # leave the scratch arrays all zero for the next query
@@ -331,6 +332,18 @@ class Searcher:
             buffers = (np.zeros(self.reader.slots), np.zeros(self.reader.slots, dtype=np.int64))
             self._local.buffers = buffers
         return buffers
+
+    def _bits_scratch(self, terms: int) -> np.ndarray:
+        """This thread's zeroed matched-terms array for `terms` terms plus the candidate bit
+        (the top one), in the narrowest unsigned type that holds them: most queries have a
+        few terms, and a byte per passage is an eighth of the memory to scatter into and scan."""
+        dtype = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64) if terms < np.dtype(t).itemsize * 8)
+        buffers = getattr(self._local, "bits", None)
+        if buffers is None:
+            buffers = self._local.bits = {}
+        if dtype not in buffers:
+            buffers[dtype] = np.zeros(self.reader.slots, dtype=dtype)
+        return buffers[dtype]
 
     def _highlights(self, terms: list[QueryTerm]) -> list[tuple[tuple[str, ...], float]]:
         return [(t.surfaces, self.reader.idf(t.term)) for t in terms]
