@@ -92,6 +92,7 @@ class IndexReader:
         self._idf_cache: dict[str, float] = {}
         self._inside_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._inside_bytes = 0
+        self._per_passage: dict[tuple, np.ndarray] = {}
 
     @classmethod
     def open(cls, path: Path | str) -> IndexReader:
@@ -195,6 +196,13 @@ class IndexReader:
                 _, old = self._inside_cache.popitem(last=False)
                 self._inside_bytes -= old.nbytes
         return positions
+
+    def per_passage(self, key: tuple, compute) -> np.ndarray:
+        """`compute()`, an array with a value per passage id derived from this index alone,
+        computed once per `key` (one of a few re-ranking weights, say) and kept."""
+        if key not in self._per_passage:
+            self._per_passage[key] = compute()
+        return self._per_passage[key]
 
     # -- documents ----------------------------------------------------------------
     def field_docs(self, term: str) -> np.ndarray | None:

@@ -178,11 +178,19 @@ class Searcher:
                 ids, contributions, idf = reader.term_postings(term)
                 term_weights[j] = idf or reader.max_idf
                 touched.append(ids)
-                passage_bits[ids] |= passage_bits.dtype.type(bit)
+                # The scratch arrays are all zero before the first term: it can write
+                # where the others add (0.0 + x is x).
+                if j == 0:
+                    passage_bits[ids] = passage_bits.dtype.type(bit)
+                else:
+                    passage_bits[ids] |= passage_bits.dtype.type(bit)
                 field_docs = reader.field_docs(term)
                 if field_docs is None or term.isdigit() or weights.inside == 1.0:
                     # A year scores in the passage even when its document is of that year.
-                    scores[ids] += contributions * counts[term]
+                    if j == 0:
+                        scores[ids] = contributions * counts[term]
+                    else:
+                        scores[ids] += contributions * counts[term]
                 else:
                     # Inside a speech by 王一鸥 about 岳阳, a passage naming 岳阳 is no
                     # more to the point than one that does not.
@@ -191,7 +199,10 @@ class Searcher:
                     added = contributions * counts[term]
                     inside = reader.inside_positions(term)
                     added[inside] = contributions[inside] * weights.inside * counts[term]
-                    scores[ids] += added
+                    if j == 0:
+                        scores[ids] = added
+                    else:
+                        scores[ids] += added
                 if field_docs is not None:
                     doc_meta_bits[field_docs] |= bit
                     specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
@@ -229,7 +240,9 @@ class Searcher:
         terms its whole document has (text or metadata)."""
         reader = self.reader
         factor = weighted_share(bits, term_weights) ** weights.coordination
-        factor *= short_prior(weights, reader.passage_chars[ids])
+        # (the prior of every passage, computed once per index and weight)
+        factor *= reader.per_passage(("short_prior", weights.short_passage),
+                                     lambda: short_prior(weights, reader.passage_chars))[ids]
         if weights.document:
             factor *= 1 - weights.document + weights.document * weighted_share(doc_bits, term_weights)
         factor *= np.where(reader.doc_news[docs], weights.news, 1.0)
