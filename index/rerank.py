@@ -73,12 +73,18 @@ def weighted_share(bits: np.ndarray, term_weights: np.ndarray) -> np.ndarray:
     Eight terms at a time through a table of the 256 sums their bits can select, so the
     cost is one lookup per byte of the masks rather than one pass per term."""
     total = float(term_weights.sum()) or 1.0
-    share = np.zeros(len(bits))
+    share = None
     patterns = np.arange(256)
     for start in range(0, len(term_weights), 8):
         chunk = term_weights[start : start + 8]
         table = ((patterns[:, None] >> np.arange(len(chunk))) & 1) @ chunk
-        share += table[(bits >> start) & 0xFF]
+        byte = (bits >> start if start else bits) & 0xFF
+        if share is None:  # the first chunk needs no zeros to add to
+            share = table[byte]
+        else:
+            share += table[byte]
+    if share is None:
+        return np.zeros(len(bits))
     return share / total
 
 

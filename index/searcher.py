@@ -30,7 +30,7 @@ from .models import Document, Hit, IndexInfo, Passage, SearchResult
 from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
-from .ranking import accumulate, top_k, top_k_of
+from .ranking import accumulate, per_document_or, top_k, top_k_of
 from .reader import IndexReader
 from .rerank import DEFAULT, Weights, date_factor, short_prior, weighted_share, year_factor
 from .verdict import judge
@@ -60,17 +60,6 @@ class Scored:
     def subset(self, keep: np.ndarray) -> Scored:
         """The candidates selected by `keep` (a mask or positions)."""
         return Scored(self.ids[keep], self.final[keep], self.text[keep], self.bits[keep], self.term_weights, self.distinct)
-
-
-def _per_document_or(docs: np.ndarray, bits: np.ndarray) -> np.ndarray:
-    """For each candidate, the OR of `bits` over the candidates of its document.  Candidates
-    are in id order and a document's passages have consecutive ids, so each document is one
-    run: one reduceat over the candidates instead of a scatter per term over its postings."""
-    if not len(docs):
-        return bits
-    starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
-    per_run = np.bitwise_or.reduceat(bits, starts)
-    return np.repeat(per_run, np.diff(np.append(starts, len(docs))))
 
 
 class Searcher:
@@ -165,8 +154,7 @@ class Searcher:
         reader = self.reader
         counts = Counter(t.term for t in terms)
         distinct = list(counts)[:MAX_BITS]
-        scores, _ = self._scratch()
-        passage_bits = self._bits_scratch(len(distinct))
+        scores, passage_bits = self._scratch(len(distinct))
         candidate_bit = passage_bits.dtype.type(1 << (passage_bits.itemsize * 8 - 1))
         doc_meta_bits = np.zeros(len(reader.doc_count), dtype=np.int64)
         meta_score = np.zeros(len(reader.doc_count))
@@ -178,31 +166,21 @@ class Searcher:
                 ids, contributions, idf = reader.term_postings(term)
                 term_weights[j] = idf or reader.max_idf
                 touched.append(ids)
-                # The scratch arrays are all zero before the first term: it can write
-                # where the others add (0.0 + x is x).
-                if j == 0:
-                    passage_bits[ids] = passage_bits.dtype.type(bit)
-                else:
-                    passage_bits[ids] |= passage_bits.dtype.type(bit)
+                added = contributions * counts[term]
                 field_docs = reader.field_docs(term)
-                if field_docs is None or term.isdigit() or weights.inside == 1.0:
-                    # A year scores in the passage even when its document is of that year.
-                    if j == 0:
-                        scores[ids] = contributions * counts[term]
-                    else:
-                        scores[ids] += contributions * counts[term]
-                else:
-                    # Inside a speech by 王一鸥 about 岳阳, a passage naming 岳阳 is no
-                    # more to the point than one that does not.
-                    # (as contributions * np.where(inside, weights.inside, 1.0) * count, where
-                    # the factor 1.0 changes nothing and the inside passages are few)
-                    added = contributions * counts[term]
+                # A year scores in the passage even when its document is of that year.  Inside
+                # a speech by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to the point
+                # than one that does not: as * np.where(inside, weights.inside, 1.0), but
+                # only the few inside change.
+                if field_docs is not None and not term.isdigit() and weights.inside != 1.0:
                     inside = reader.inside_positions(term)
                     added[inside] = contributions[inside] * weights.inside * counts[term]
-                    if j == 0:
-                        scores[ids] = added
-                    else:
-                        scores[ids] += added
+                if j == 0:  # the scratch arrays are all zero: write, where the others add
+                    scores[ids] = added
+                    passage_bits[ids] = bit
+                else:
+                    scores[ids] += added
+                    passage_bits[ids] |= passage_bits.dtype.type(bit)
                 if field_docs is not None:
                     doc_meta_bits[field_docs] |= bit
                     specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
@@ -210,8 +188,7 @@ class Searcher:
             named = self._metadata_passages(meta_score)
             touched.append(named)
             passage_bits[named] |= candidate_bit
-            # Through a boolean mask: nonzero over int64 is several times slower than
-            # the comparison and nonzero over its booleans together.
+            # (through booleans: nonzero over integers is several times slower)
             ids = np.flatnonzero(passage_bits != 0)
             text = scores[ids]
             text_bits = (passage_bits[ids] & ~candidate_bit).astype(np.int64)
@@ -221,11 +198,14 @@ class Searcher:
                 scores[used] = 0.0
                 passage_bits[used] = 0
         docs = reader.passage_doc[ids]
-        bits = text_bits | doc_meta_bits[docs]
-        doc_bits = _per_document_or(docs, text_bits) | doc_meta_bits[docs]
+        meta_bits = doc_meta_bits[docs]
+        bits = text_bits | meta_bits
+        doc_bits = per_document_or(docs, text_bits) | meta_bits
         final = (text + meta_score[docs]) * self._factors(weights, intent, ids, docs, bits, term_weights, distinct,
                                                           doc_bits, doc_meta_bits)
         positive = final > 0
+        if positive.all():  # usually: spare four copies
+            return Scored(ids, final, text, bits, term_weights, distinct)
         return Scored(ids[positive], final[positive], text[positive], bits[positive], term_weights, distinct)
 
     def _metadata_passages(self, meta_score: np.ndarray) -> np.ndarray:
@@ -240,7 +220,6 @@ class Searcher:
         terms its whole document has (text or metadata)."""
         reader = self.reader
         factor = weighted_share(bits, term_weights) ** weights.coordination
-        # (the prior of every passage, computed once per index and weight)
         factor *= reader.per_passage(("short_prior", weights.short_passage),
                                      lambda: short_prior(weights, reader.passage_chars))[ids]
         if weights.document:
@@ -334,29 +313,21 @@ class Searcher:
             for plist in lists:
                 scores[plist.ids] = 0.0
 
-    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
-        """This thread's zeroed score and matched-terms arrays, one slot per passage id.
+    def _scratch(self, terms: int = MAX_BITS) -> tuple[np.ndarray, np.ndarray]:
+        """This thread's zeroed score and matched-terms arrays, one slot per passage id, the
+        second in the narrowest unsigned type that holds `terms` bits and the candidate bit
+        (the top one): most queries have a few terms, and a byte per passage is an eighth of
+        the memory to scatter into and scan.
 
         Reused across queries (and reset by the caller) because allocating and faulting in
         fresh arrays of a million slots costs more than the scoring itself.
         """
-        buffers = getattr(self._local, "buffers", None)
-        if buffers is None:
-            buffers = (np.zeros(self.reader.slots), np.zeros(self.reader.slots, dtype=np.int64))
-            self._local.buffers = buffers
-        return buffers
-
-    def _bits_scratch(self, terms: int) -> np.ndarray:
-        """This thread's zeroed matched-terms array for `terms` terms plus the candidate bit
-        (the top one), in the narrowest unsigned type that holds them: most queries have a
-        few terms, and a byte per passage is an eighth of the memory to scatter into and scan."""
-        dtype = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64) if terms < np.dtype(t).itemsize * 8)
-        buffers = getattr(self._local, "bits", None)
-        if buffers is None:
-            buffers = self._local.bits = {}
-        if dtype not in buffers:
-            buffers[dtype] = np.zeros(self.reader.slots, dtype=dtype)
-        return buffers[dtype]
+        bits = next(d for d in map(np.dtype, (np.uint8, np.uint16, np.uint32, np.uint64)) if terms < 8 * d.itemsize)
+        buffers = self._local.__dict__  # this thread's
+        for kind in (np.dtype(np.float64), bits):
+            if kind.name not in buffers:
+                buffers[kind.name] = np.zeros(self.reader.slots, dtype=kind)
+        return buffers["float64"], buffers[bits.name]
 
     def _highlights(self, terms: list[QueryTerm]) -> list[tuple[tuple[str, ...], float]]:
         return [(t.surfaces, self.reader.idf(t.term)) for t in terms]
