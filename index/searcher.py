@@ -225,20 +225,22 @@ class Searcher:
         if weights.document:
             factor *= 1 - weights.document + weights.document * weighted_share(doc_bits, term_weights)
         factor *= np.where(reader.doc_news[docs], weights.news, 1.0)
+        doc_years = reader.doc_year[docs] if intent.years or intent.documents else None
         if intent.years:
             seen = np.zeros(len(ids), dtype=bool)
             for j, term in enumerate(distinct):
                 if term.isdigit() and int(term) in intent.years:
                     seen |= (bits >> j) & 1 == 1
-            factor *= year_factor(weights, intent.years, reader.doc_year[docs], seen)
+            factor *= year_factor(weights, intent.years, doc_years, seen)
         if intent.dates:
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
+        meta_bits = doc_meta_bits[docs] if intent.documents else None
         for year, words, _ in intent.documents:  # all in the document's metadata (title, year)
-            named = reader.doc_year[docs] == year
+            named = doc_years == year
             if str(year) in distinct:
-                named |= (doc_meta_bits[docs] >> distinct.index(str(year))) & 1 == 1
+                named |= (meta_bits >> distinct.index(str(year))) & 1 == 1
             for word in words:
-                named &= (doc_meta_bits[docs] >> distinct.index(word)) & 1 == 1
+                named &= (meta_bits >> distinct.index(word)) & 1 == 1
             factor *= np.where(named, 1.0, weights.document_miss)
         return factor
 
