@@ -156,7 +156,7 @@ class Searcher:
         distinct = list(counts)[:MAX_BITS]
         scores, passage_bits = self._scratch(len(distinct))
         candidate_bit = passage_bits.dtype.type(1 << (passage_bits.itemsize * 8 - 1))
-        doc_meta_bits = np.zeros(len(reader.doc_count), dtype=np.int64)
+        doc_meta_bits, doc_text_bits = np.zeros((2, len(reader.doc_count)), dtype=np.int64)  # terms per document
         meta_score = np.zeros(len(reader.doc_count))
         term_weights = np.zeros(len(distinct))
         touched: list[np.ndarray] = []
@@ -166,12 +166,12 @@ class Searcher:
                 ids, contributions, idf = reader.term_postings(term)
                 term_weights[j] = idf or reader.max_idf
                 touched.append(ids)
+                doc_text_bits[reader.term_documents(term)] |= bit
                 added = contributions * counts[term]
                 field_docs = reader.field_docs(term)
-                # A year scores in the passage even when its document is of that year.  Inside
-                # a speech by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to the point
-                # than one that does not: as * np.where(inside, weights.inside, 1.0), but
-                # only the few inside change.
+                # A year scores in the passage even when its document is of that year.  Inside a speech
+                # by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to the point than one that does
+                # not: as * np.where(inside, weights.inside, 1.0), but only the few inside change.
                 if field_docs is not None and not term.isdigit() and weights.inside != 1.0:
                     inside = reader.inside_positions(term)
                     added[inside] = contributions[inside] * weights.inside * counts[term]
@@ -200,7 +200,10 @@ class Searcher:
         docs = reader.passage_doc[ids]
         meta_bits = doc_meta_bits[docs]
         bits = text_bits | meta_bits
-        doc_bits = per_document_or(docs, text_bits) | meta_bits
+        # = per_document_or(docs, text_bits): every passage of a posting list is a candidate
+        # (but dead slots, should there be any, are not one document)
+        doc_bits = doc_text_bits[docs] if not (docs == reader.no_document).any() else per_document_or(docs, text_bits)
+        doc_bits |= meta_bits
         final = (text + meta_score[docs]) * self._factors(weights, intent, ids, docs, bits, term_weights, distinct,
                                                           doc_bits, doc_meta_bits)
         positive = final > 0
@@ -317,13 +320,10 @@ class Searcher:
 
     def _scratch(self, terms: int = MAX_BITS) -> tuple[np.ndarray, np.ndarray]:
         """This thread's zeroed score and matched-terms arrays, one slot per passage id, the
-        second in the narrowest unsigned type that holds `terms` bits and the candidate bit
-        (the top one): most queries have a few terms, and a byte per passage is an eighth of
-        the memory to scatter into and scan.
-
-        Reused across queries (and reset by the caller) because allocating and faulting in
-        fresh arrays of a million slots costs more than the scoring itself.
-        """
+        second of the narrowest unsigned type for `terms` bits and the candidate bit (the top
+        one): a byte per passage is an eighth of the memory to scatter into and scan.  Reused
+        across queries (and reset by the caller) because allocating and faulting in fresh
+        arrays of a million slots costs more than the scoring itself."""
         bits = next(d for d in map(np.dtype, (np.uint8, np.uint16, np.uint32, np.uint64)) if terms < 8 * d.itemsize)
         buffers = self._local.__dict__  # this thread's
         for kind in (np.dtype(np.float64), bits):
