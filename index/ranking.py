@@ -148,3 +148,14 @@ def top_k_of(scores: np.ndarray, lists: Sequence[np.ndarray], k: int) -> np.ndar
     candidates = candidates[scores[candidates] > 0]
     order = np.lexsort((candidates, -scores[candidates]))
     return candidates[order][:k]
+
+
+def per_document_or(docs: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    """For each candidate, the OR of `bits` over the candidates of its document.  Candidates
+    are in id order and a document's passages have consecutive ids, so each document is one
+    run: one reduceat over the candidates instead of a scatter per term over its postings."""
+    if not len(docs):
+        return bits
+    starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+    per_run = np.bitwise_or.reduceat(bits, starts)
+    return np.repeat(per_run, np.diff(np.append(starts, len(docs))))

@@ -25,6 +25,7 @@ from .store import REBUILD_HINT, decode_postings, open_readonly, read_array, rea
 
 MAX_EXPANSIONS = 30
 POSTINGS_CACHE_BYTES = 256 * 1024 * 1024
+INSIDE_CACHE_BYTES = 32 * 1024 * 1024  # for `inside_positions`, and as much for `term_documents`
 # A document with no declared kind is taken for a news item when at least this many
 # documents of its source folder carry the same date: a daily programme, not a speech.
 NEWS_ITEMS_PER_DAY = 3
@@ -89,6 +90,11 @@ class IndexReader:
         self._cache_bytes = 0
         self._vocabulary: str | None = None
         self._idf_cache: dict[str, float] = {}
+        self._inside_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._inside_bytes = 0
+        self._per_passage: dict[tuple, np.ndarray] = {}
+        self._documents_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._documents_bytes = 0
 
     @classmethod
     def open(cls, path: Path | str) -> IndexReader:
@@ -171,6 +177,51 @@ class IndexReader:
         first = np.ones(len(ids), dtype=bool)
         first[1:] = ids[1:] != ids[:-1]
         return ids[first], weights[first], max(self.idf(p.term) for p in found)
+
+    def inside_positions(self, term: str) -> np.ndarray:
+        """Positions in `term_postings(term)` of the passages whose document's metadata has
+        the term.  Cached (they are usually few): finding them reads the document of every
+        passage on the list, which costs more than scoring the list."""
+        with self._lock:
+            if term in self._inside_cache:
+                self._inside_cache.move_to_end(term)
+                return self._inside_cache[term]
+        ids, _, _ = self.term_postings(term)
+        named = np.zeros(len(self.doc_count), dtype=bool)
+        named[self.field_docs(term)] = True
+        positions = np.flatnonzero(named[self.passage_doc[ids]]).astype(np.int32)
+        with self._lock:
+            if term not in self._inside_cache:
+                self._inside_cache[term] = positions
+                self._inside_bytes += positions.nbytes
+            while self._inside_bytes > INSIDE_CACHE_BYTES and len(self._inside_cache) > 1:
+                _, old = self._inside_cache.popitem(last=False)
+                self._inside_bytes -= old.nbytes
+        return positions
+
+    def term_documents(self, term: str) -> np.ndarray:
+        """The documents of `term_postings(term)`'s passages, each once.  Cached like
+        `inside_positions`: a search needs, per document, the terms any of its passages has."""
+        with self._lock:
+            if term in self._documents_cache:
+                self._documents_cache.move_to_end(term)
+                return self._documents_cache[term]
+        docs = np.unique(self.passage_doc[self.term_postings(term)[0]])
+        with self._lock:
+            if term not in self._documents_cache:
+                self._documents_cache[term] = docs
+                self._documents_bytes += docs.nbytes
+            while self._documents_bytes > INSIDE_CACHE_BYTES and len(self._documents_cache) > 1:
+                _, old = self._documents_cache.popitem(last=False)
+                self._documents_bytes -= old.nbytes
+        return docs
+
+    def per_passage(self, key: tuple, compute) -> np.ndarray:
+        """`compute()`, an array with a value per passage id derived from this index alone,
+        computed once per `key` (one of a few re-ranking weights, say) and kept."""
+        if key not in self._per_passage:
+            self._per_passage[key] = compute()
+        return self._per_passage[key]
 
     # -- documents ----------------------------------------------------------------
     def field_docs(self, term: str) -> np.ndarray | None:

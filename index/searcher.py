@@ -30,7 +30,7 @@ from .models import Document, Hit, IndexInfo, Passage, SearchResult
 from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
-from .ranking import accumulate, top_k, top_k_of
+from .ranking import accumulate, per_document_or, top_k, top_k_of
 from .reader import IndexReader
 from .rerank import DEFAULT, Weights, date_factor, short_prior, weighted_share, year_factor
 from .verdict import judge
@@ -43,7 +43,6 @@ EARLIEST_POOL = 200
 PHRASE_POOL = 100
 EXACT_BATCH = 256  # passages read at a time to check quoted phrases and excluded words
 MAX_BITS = 62  # terms tracked for coordination (one bit each in an int64)
-CANDIDATE_BIT = np.int64(1) << 62  # marks a candidate that matched no term itself
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 
 
@@ -61,17 +60,6 @@ class Scored:
     def subset(self, keep: np.ndarray) -> Scored:
         """The candidates selected by `keep` (a mask or positions)."""
         return Scored(self.ids[keep], self.final[keep], self.text[keep], self.bits[keep], self.term_weights, self.distinct)
-
-
-def _per_document_or(docs: np.ndarray, bits: np.ndarray) -> np.ndarray:
-    """For each candidate, the OR of `bits` over the candidates of its document.  Candidates
-    are in id order and a document's passages have consecutive ids, so each document is one
-    run: one reduceat over the candidates instead of a scatter per term over its postings."""
-    if not len(docs):
-        return bits
-    starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
-    per_run = np.bitwise_or.reduceat(bits, starts)
-    return np.repeat(per_run, np.diff(np.append(starts, len(docs))))
 
 
 class Searcher:
@@ -166,8 +154,9 @@ class Searcher:
         reader = self.reader
         counts = Counter(t.term for t in terms)
         distinct = list(counts)[:MAX_BITS]
-        scores, passage_bits = self._scratch()
-        doc_meta_bits = np.zeros(len(reader.doc_count), dtype=np.int64)
+        scores, passage_bits = self._scratch(len(distinct))
+        candidate_bit = passage_bits.dtype.type(1 << (passage_bits.itemsize * 8 - 1))
+        doc_meta_bits, doc_text_bits = np.zeros((2, len(reader.doc_count)), dtype=np.int64)  # terms per document
         meta_score = np.zeros(len(reader.doc_count))
         term_weights = np.zeros(len(distinct))
         touched: list[np.ndarray] = []
@@ -177,38 +166,49 @@ class Searcher:
                 ids, contributions, idf = reader.term_postings(term)
                 term_weights[j] = idf or reader.max_idf
                 touched.append(ids)
-                passage_bits[ids] |= bit
+                doc_text_bits[reader.term_documents(term)] |= bit
+                added = contributions * counts[term]
                 field_docs = reader.field_docs(term)
-                if field_docs is None or term.isdigit() or weights.inside == 1.0:
-                    # A year scores in the passage even when its document is of that year.
-                    scores[ids] += contributions * counts[term]
+                # A year scores in the passage even when its document is of that year.  Inside a speech
+                # by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to the point than one that does
+                # not: as * np.where(inside, weights.inside, 1.0), but only the few inside change.
+                if field_docs is not None and not term.isdigit() and weights.inside != 1.0:
+                    inside = reader.inside_positions(term)
+                    added[inside] = contributions[inside] * weights.inside * counts[term]
+                if j == 0:  # the scratch arrays are all zero: write, where the others add
+                    scores[ids] = added
+                    passage_bits[ids] = bit
                 else:
-                    # Inside a speech by 王一鸥 about 岳阳, a passage naming 岳阳 is no
-                    # more to the point than one that does not.
-                    named = np.zeros(len(reader.doc_count), dtype=bool)
-                    named[field_docs] = True
-                    inside = named[reader.passage_doc[ids]]
-                    scores[ids] += contributions * np.where(inside, weights.inside, 1.0) * counts[term]
+                    scores[ids] += added
+                    passage_bits[ids] |= passage_bits.dtype.type(bit)
                 if field_docs is not None:
                     doc_meta_bits[field_docs] |= bit
                     specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
                     meta_score[field_docs] += weights.field * specificity
             named = self._metadata_passages(meta_score)
             touched.append(named)
-            passage_bits[named] |= CANDIDATE_BIT
-            ids = np.flatnonzero(passage_bits)  # (a boolean mask is 3x faster than floats)
-            text = scores[ids].copy()
-            text_bits = passage_bits[ids] & ~CANDIDATE_BIT
+            passage_bits[named] |= candidate_bit
+            # (through booleans: nonzero over integers is several times slower)
+            ids = np.flatnonzero(passage_bits != 0)
+            text = scores[ids]
+            text_bits = (passage_bits[ids] & ~candidate_bit).astype(np.int64)
+            touched = [ids]  # every slot written has a bit set, so is one of the candidates
         finally:
             for used in touched:  # leave the scratch arrays all zero for the next query
                 scores[used] = 0.0
                 passage_bits[used] = 0
         docs = reader.passage_doc[ids]
-        bits = text_bits | doc_meta_bits[docs]
-        doc_bits = _per_document_or(docs, text_bits) | doc_meta_bits[docs]
+        meta_bits = doc_meta_bits[docs]
+        bits = text_bits | meta_bits
+        # = per_document_or(docs, text_bits): every passage of a posting list is a candidate
+        # (but dead slots, should there be any, are not one document)
+        doc_bits = doc_text_bits[docs] if not (docs == reader.no_document).any() else per_document_or(docs, text_bits)
+        doc_bits |= meta_bits
         final = (text + meta_score[docs]) * self._factors(weights, intent, ids, docs, bits, term_weights, distinct,
                                                           doc_bits, doc_meta_bits)
         positive = final > 0
+        if positive.all():  # usually: spare four copies
+            return Scored(ids, final, text, bits, term_weights, distinct)
         return Scored(ids[positive], final[positive], text[positive], bits[positive], term_weights, distinct)
 
     def _metadata_passages(self, meta_score: np.ndarray) -> np.ndarray:
@@ -223,24 +223,27 @@ class Searcher:
         terms its whole document has (text or metadata)."""
         reader = self.reader
         factor = weighted_share(bits, term_weights) ** weights.coordination
-        factor *= short_prior(weights, reader.passage_chars[ids])
+        factor *= reader.per_passage(("short_prior", weights.short_passage),
+                                     lambda: short_prior(weights, reader.passage_chars))[ids]
         if weights.document:
             factor *= 1 - weights.document + weights.document * weighted_share(doc_bits, term_weights)
         factor *= np.where(reader.doc_news[docs], weights.news, 1.0)
+        doc_years = reader.doc_year[docs] if intent.years or intent.documents else None
         if intent.years:
             seen = np.zeros(len(ids), dtype=bool)
             for j, term in enumerate(distinct):
                 if term.isdigit() and int(term) in intent.years:
                     seen |= (bits >> j) & 1 == 1
-            factor *= year_factor(weights, intent.years, reader.doc_year[docs], seen)
+            factor *= year_factor(weights, intent.years, doc_years, seen)
         if intent.dates:
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
+        meta_bits = doc_meta_bits[docs] if intent.documents else None
         for year, words, _ in intent.documents:  # all in the document's metadata (title, year)
-            named = reader.doc_year[docs] == year
+            named = doc_years == year
             if str(year) in distinct:
-                named |= (doc_meta_bits[docs] >> distinct.index(str(year))) & 1 == 1
+                named |= (meta_bits >> distinct.index(str(year))) & 1 == 1
             for word in words:
-                named &= (doc_meta_bits[docs] >> distinct.index(word)) & 1 == 1
+                named &= (meta_bits >> distinct.index(word)) & 1 == 1
             factor *= np.where(named, 1.0, weights.document_miss)
         return factor
 
@@ -315,17 +318,18 @@ class Searcher:
             for plist in lists:
                 scores[plist.ids] = 0.0
 
-    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
-        """This thread's zeroed score and matched-terms arrays, one slot per passage id.
-
-        Reused across queries (and reset by the caller) because allocating and faulting in
-        fresh arrays of a million slots costs more than the scoring itself.
-        """
-        buffers = getattr(self._local, "buffers", None)
-        if buffers is None:
-            buffers = (np.zeros(self.reader.slots), np.zeros(self.reader.slots, dtype=np.int64))
-            self._local.buffers = buffers
-        return buffers
+    def _scratch(self, terms: int = MAX_BITS) -> tuple[np.ndarray, np.ndarray]:
+        """This thread's zeroed score and matched-terms arrays, one slot per passage id, the
+        second of the narrowest unsigned type for `terms` bits and the candidate bit (the top
+        one): a byte per passage is an eighth of the memory to scatter into and scan.  Reused
+        across queries (and reset by the caller) because allocating and faulting in fresh
+        arrays of a million slots costs more than the scoring itself."""
+        bits = next(d for d in map(np.dtype, (np.uint8, np.uint16, np.uint32, np.uint64)) if terms < 8 * d.itemsize)
+        buffers = self._local.__dict__  # this thread's
+        for kind in (np.dtype(np.float64), bits):
+            if kind.name not in buffers:
+                buffers[kind.name] = np.zeros(self.reader.slots, dtype=kind)
+        return buffers["float64"], buffers[bits.name]
 
     def _highlights(self, terms: list[QueryTerm]) -> list[tuple[tuple[str, ...], float]]:
         return [(t.surfaces, self.reader.idf(t.term)) for t in terms]
