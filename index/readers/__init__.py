@@ -62,7 +62,7 @@ def valid_name(path: str) -> bool:
     return True
 
 
-def discover(source: Path) -> list[tuple[str, str]]:
+def discover(source: pathlib.Path) -> list[tuple[str, str]]:
     """(relative "/"-separated path, absolute path) of the candidate files, sorted.
 
     Symbolic links to folders are not entered (os.walk's default); links to files are
