@@ -73,6 +73,22 @@ def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> SourceDo
     return doc if doc.texts else SkippedFile(path, str(UnreadableSource("no_text_left")))
 
 
+def _check_file(source: Path, path: str, known: DocumentMeta | None, recorded: FileStat | None,
+                recorded_hash: str | None) -> tuple[FileStat, str] | SkippedFile:
+    """The file's stat and content hash (see `filestats.recognise`), or why it is skipped."""
+    if not valid_name(path):
+        return SkippedFile(shown(path), UNREADABLE_REASONS["bad_file_name"])
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return SkippedFile(path, f"unsupported file type {suffix or '(none)'}")
+    try:
+        return recognise(path, known, recorded, recorded_hash, read=lambda p: read_file(p, root=source))
+    except UnreadableSource as exc:
+        return SkippedFile(path, str(exc))
+    except OSError as exc:
+        return SkippedFile(path, f"{UNREADABLE_REASONS['read_failed']}: {exc.strerror or exc}")
+
+
 def _read_sources(sources: list[Path], previous: Previous | None, progress: Progress):
     """Documents in source order (unchanged ones from `previous`, known by `recognise`),
     skipped files, fresh ones, and the `FileStat` of every document's file."""
@@ -86,25 +102,14 @@ def _read_sources(sources: list[Path], previous: Previous | None, progress: Prog
         slots.extend(SkippedFile(f"{source / METADATA_FILE}" + (f":{line}" if line else ""),
                                  f"{UNREADABLE_REASONS['bad_metadata']}: {why}") for line, why in problems)
         for rel, path in discover(source):
-            if not valid_name(path):
-                slots.append(SkippedFile(shown(path), UNREADABLE_REASONS["bad_file_name"]))
-                continue
-            suffix = os.path.splitext(path)[1].lower()
-            if suffix not in SUPPORTED_SUFFIXES:
-                slots.append(SkippedFile(path, f"unsupported file type {suffix or '(none)'}"))
-                continue
             known = rows.get(rel)
             key = (str(source), rel)
             old = old_docs.get(key)
-            try:
-                stats[key], sha = recognise(path, known, old_stats.get(key), old and old.sha256,
-                                            read=lambda p, root=source: read_file(p, root=root))
-            except UnreadableSource as exc:
-                slots.append(SkippedFile(path, str(exc)))
+            checked = _check_file(source, path, known, old_stats.get(key), old and old.sha256)
+            if isinstance(checked, SkippedFile):
+                slots.append(checked)
                 continue
-            except OSError as exc:
-                slots.append(SkippedFile(path, f"{UNREADABLE_REASONS['read_failed']}: {exc.strerror or exc}"))
-                continue
+            stats[key], sha = checked
             if old is not None and old.sha256 == sha:
                 slots.append(old)
             else:

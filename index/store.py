@@ -249,44 +249,55 @@ def verify(db: sqlite_utils.Database, path: Path, thorough: bool = False) -> Non
     """
     path = Path(path)
     try:
-        page_size = db.execute("pragma page_size").fetchone()[0]
-        page_count = db.execute("pragma page_count").fetchone()[0]
-        if os.path.getsize(path) < page_size * page_count:
-            raise _damaged(path, "file truncated")
-        meta = read_meta(db)
-        tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
-        if missing := [t for t in TABLES if t not in tables]:
-            raise _damaged(path, f"missing tables: {', '.join(missing)}")
-        if "crc" not in {row[1] for row in db.execute("pragma table_info(postings)")}:
-            raise _damaged(path, "postings without checksums")
-        documents, listed = db.execute("select count(*), coalesce(sum(passages), 0) from documents").fetchone()
-        passages, last = db.execute("select count(*), coalesce(max(id), -1) from passages").fetchone()
-        slots = int(meta["slots"])
-        arrays = dict(db.execute("select name, length(data) from arrays").fetchall())
-        expected = {
-            "documents": (documents, int(meta["documents"])),
-            "passages": (passages, int(meta["passages"])),
-            "passages of documents": (listed, int(meta["passages"])),
-            **{f"array {name}": (arrays.get(name), 4 * slots) for name in ARRAY_TYPES},
-            **{key: (value, int(meta[key])) for key, value in postings_totals(db).items()},
-        }
-        wrong = [f"{what}: {found}, expected {wanted}" for what, (found, wanted) in expected.items() if found != wanted]
-        if last >= slots:
-            wrong.append(f"passage id {last} beyond {slots} slots")
-        lengths = db.execute(
-            "select count(*) from postings where length(ids) != 4 * df or length(tfs) != 2 * df").fetchone()[0]
-        if lengths:
-            wrong.append(f"{lengths} posting lists of the wrong length")
-        if thorough and not wrong:
-            bad = sum(postings_crc(ids, tfs) != crc for ids, tfs, crc in db.execute("select ids, tfs, crc from postings"))
-            if bad:
-                wrong.append(f"{bad} posting lists fail their checksum")
-        if wrong:
+        if problem := _file_problem(db, path):
+            raise _damaged(path, problem)
+        if wrong := _inconsistencies(db, read_meta(db), thorough):
             raise _damaged(path, "; ".join(wrong))
     except IndexUnavailable:
         raise
     except (sqlite3.DatabaseError, KeyError, TypeError, ValueError) as exc:
         raise _damaged(path, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _file_problem(db: sqlite_utils.Database, path: Path) -> str:
+    """What is wrong with the file as a whole (truncated, tables missing), or ""."""
+    page_size = db.execute("pragma page_size").fetchone()[0]
+    page_count = db.execute("pragma page_count").fetchone()[0]
+    if os.path.getsize(path) < page_size * page_count:
+        return "file truncated"
+    tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
+    if missing := [t for t in TABLES if t not in tables]:
+        return f"missing tables: {', '.join(missing)}"
+    if "crc" not in {row[1] for row in db.execute("pragma table_info(postings)")}:
+        return "postings without checksums"
+    return ""
+
+
+def _inconsistencies(db: sqlite_utils.Database, meta: dict[str, str], thorough: bool) -> list[str]:
+    """Counts, array lengths and postings that disagree with what the build recorded."""
+    documents, listed = db.execute("select count(*), coalesce(sum(passages), 0) from documents").fetchone()
+    passages, last = db.execute("select count(*), coalesce(max(id), -1) from passages").fetchone()
+    slots = int(meta["slots"])
+    arrays = dict(db.execute("select name, length(data) from arrays").fetchall())
+    expected = {
+        "documents": (documents, int(meta["documents"])),
+        "passages": (passages, int(meta["passages"])),
+        "passages of documents": (listed, int(meta["passages"])),
+        **{f"array {name}": (arrays.get(name), 4 * slots) for name in ARRAY_TYPES},
+        **{key: (value, int(meta[key])) for key, value in postings_totals(db).items()},
+    }
+    wrong = [f"{what}: {found}, expected {wanted}" for what, (found, wanted) in expected.items() if found != wanted]
+    if last >= slots:
+        wrong.append(f"passage id {last} beyond {slots} slots")
+    lengths = db.execute(
+        "select count(*) from postings where length(ids) != 4 * df or length(tfs) != 2 * df").fetchone()[0]
+    if lengths:
+        wrong.append(f"{lengths} posting lists of the wrong length")
+    if thorough and not wrong:
+        bad = sum(postings_crc(ids, tfs) != crc for ids, tfs, crc in db.execute("select ids, tfs, crc from postings"))
+        if bad:
+            wrong.append(f"{bad} posting lists fail their checksum")
+    return wrong
 
 
 def decode_postings(path: Path, row: tuple, slots: int) -> tuple[np.ndarray, np.ndarray]:

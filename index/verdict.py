@@ -132,14 +132,10 @@ def judge(reader, intent: Intent, distinct: list[str], term_weights: np.ndarray,
     if not distinct:  # filters alone: the documents asked for, nothing to judge
         return Verdict("high")
     top = _top_of(hits[0], top_bits)
-    unmatched = _missing_times(intent, distinct, top)
-    unmatched += [written for year, words, written in intent.documents
-                  if str(year) not in top.metadata or not all(top.has(w) for w in words)]
-    unmatched += _missing_numbers(intent, top)
-    unmatched += [t for t in distinct if is_name(t, reader.named_terms) and not top.has(t)]
+    unmatched = _missing_constraints(reader, intent, distinct, top)
     matched = np.array([(top_bits >> j) & 1 == 1 for j in range(len(distinct))], dtype=bool)
     general = np.array([reader.idf(t) < _general_idf(reader) for t in distinct], dtype=bool)
-    coverage = float(weighted_share(np.array([top_bits], dtype=np.int64), term_weights)[0]) if distinct else 1.0
+    coverage = float(weighted_share(np.array([top_bits], dtype=np.int64), term_weights)[0])
     # Nothing to quote when the question's words are all general, or when the best passage
     # shares only general words with a question whose specific words are nowhere in it.
     answerable = not general.all() and (coverage >= 0.5 or bool((matched & ~general).any()))
@@ -148,6 +144,16 @@ def judge(reader, intent: Intent, distinct: list[str], term_weights: np.ndarray,
     unmatched = [u for u in dict.fromkeys(unmatched) if not any(u != o and u in o for o in unmatched)]
     low = bool(unmatched) or coverage < MIN_COVERAGE
     return Verdict("low" if low else "high", tuple(unmatched), answerable)
+
+
+def _missing_constraints(reader, intent: Intent, distinct: list[str], top: _Top) -> list[str]:
+    """The years, months, named documents, numbered names and names the top hit lacks."""
+    missing = _missing_times(intent, distinct, top)
+    missing += [written for year, words, written in intent.documents
+                if str(year) not in top.metadata or not all(top.has(w) for w in words)]
+    missing += _missing_numbers(intent, top)
+    missing += [t for t in distinct if is_name(t, reader.named_terms) and not top.has(t)]
+    return missing
 
 
 def _general_idf(reader) -> float:
