@@ -155,7 +155,7 @@ def _print_result(result: SearchResult) -> None:
         print(f"[{hit.rank}] {hit.quote.text}")
         print(f"    ——{source_line(hit.document, hit.paragraph)}  ({hit.document.path}, score {hit.score:.2f})")
         print()
-    print(f"{result.total} passages matched, {result.took_ms:.1f} ms")
+    print(f"共 {result.total} 段相关，用时 {result.took_ms:.1f} 毫秒")
 
 
 def _print_citations(result: SearchResult, style: str) -> None:
@@ -177,7 +177,7 @@ def _print_citations(result: SearchResult, style: str) -> None:
 def _open(db: Path | None) -> Searcher:
     path = db or default_db_path()
     if db is None and not path.exists():
-        print(f"no index yet: building {path} from {default_source_dir()}", file=sys.stderr)
+        print(f"还没有索引：正在用 {default_source_dir()} 建立 {path}", file=sys.stderr)
         build_index([default_source_dir()], path)
     return Searcher.open(path)
 
