@@ -36,6 +36,8 @@ BM25; -word leaves out the passages that contain the word:
 With QUERY "-", read one query per line from standard input and print JSON Lines.
 """
 
+DB_HELP = (f"index file (default ${DB_ENV} or data/speeches.sqlite; only that default is built from "
+           f"${SOURCE_ENV} or seeds/ when missing, a given --db must exist)")
 REBUILD = "请运行 {rebuild} 重建索引。"
 # Every error code as the command line says it, in Chinese; str(exc) follows in brackets
 # where it carries details.  {path}: the file concerned; {rebuild}: the command to run.
@@ -107,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", help="answer a question", description=SEARCH_HELP,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     search.add_argument("query", metavar="QUERY", help='the question, or "-" to read queries from stdin')
-    search.add_argument("--db", type=Path, help="index file (built from seeds/ first if missing)")
+    search.add_argument("--db", type=Path, help=DB_HELP)
     search.add_argument("--top", type=int, default=5, help="number of passages (default 5)")
     search.add_argument("--json", action="store_true", help="print one JSON object")
     search.add_argument("--cite", choices=CITE_FORMATS, metavar="FORMAT",
@@ -117,14 +119,14 @@ def _parser() -> argparse.ArgumentParser:
                                 description="Count the passages and speeches that state QUERY, per year and "
                                             "collection, and show the first one; filters as in search.")
     trend.add_argument("query", metavar="QUERY", help="the words every counted passage contains")
-    trend.add_argument("--db", type=Path, help="index file (built from seeds/ first if missing)")
+    trend.add_argument("--db", type=Path, help=DB_HELP)
     trend.add_argument("--by", choices=GROUPINGS, default="source",
                        help="collection = source folder (default) or kind")
     trend.add_argument("--json", action="store_true", help="print one JSON object")
     trend.add_argument("--png", type=Path, metavar="FILE", help="also draw the timeline as a PNG chart")
 
     sources = commands.add_parser("sources", help="list the indexed speeches")
-    sources.add_argument("--db", type=Path)
+    sources.add_argument("--db", type=Path, help=DB_HELP)
     sources.add_argument("--json", action="store_true")
     return parser
 
