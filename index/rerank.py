@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 
 
-
 @dataclass(frozen=True)
 class Weights:
     # A query term found in a document's metadata scores for each of its passages
@@ -58,12 +57,15 @@ class Weights:
         return dataclasses.replace(self, **{name: NEUTRAL[name]})
 
 
+# Each factor's "off": no metadata evidence, no coordination, no document coverage, news
+# like speeches, years and dates and named documents not enforced, in-metadata occurrences
+# counted like any, no first-mention order, no phrase pairs, years back as metadata
+# evidence, no short-passage prior.
 NEUTRAL = {
-    "field": 0.0, "coordination": 0.0, "document": 0.0, "news": 1.0, "year_miss": 1.0,
-    "year_next": 1.0, "inside": 1.0, "document_miss": 1.0, "date_miss": 1.0, "earliest": 0.0, "phrase": 0.0, "year_metadata": 1.0, "short_passage": 0.0,
+    "field": 0.0, "inside": 1.0, "coordination": 0.0, "document": 0.0, "news": 1.0, "year_miss": 1.0,
+    "year_next": 1.0, "document_miss": 1.0, "date_miss": 1.0, "phrase": 0.0, "year_metadata": 1.0,
+    "earliest": 0.0, "short_passage": 0.0,
 }
-# The specificity of a metadata match is switched off by the neutral `field` value
-# with `flat_fields`, the old behaviour: every metadata term weighs like the rarest.
 DEFAULT = Weights()
 
 
