@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from index import BuildReport, Document, IndexInfo
-from index.errors import QueryError, unreadable_code
+from index.errors import UNREADABLE_MESSAGES, QueryError, unreadable_code
 from index.filters import FILTERS
 from index.query import MAX_QUERY_CHARS
 from index.sources import source_line, title_of
@@ -347,31 +347,7 @@ ERROR_MESSAGES = {
     "db_is_directory": "索引文件的位置是一个文件夹，无法写入索引",
     "db_not_writable": "无法写入索引所在的文件夹（只读或没有权限），原来的索引没有改动",
     "disk_full": "磁盘已满或写入出错，无法写入新索引，原来的索引没有改动",
-    "unsupported_type": "不支持的文件类型",
-    "not_found": "文件不存在",
-    "permission_denied": "没有读取这个文件的权限",
-    "not_a_file": "这不是普通文件",
-    "read_failed": "无法读取文件",
-    "too_large": "文件太大",
-    "not_bytes": "不是文件内容",
-    "empty_file": "文件是空的",
-    "binary": "这是二进制文件，不是文字",
-    "undecodable": "无法识别文字编码",
-    "too_nested": "文档结构嵌套过深",
-    "unreadable": "无法读取文件内容",
-    "corrupt_html": "html 文件已损坏",
-    "html_no_text": "html 里没有文字",
-    "legacy_doc": "这是旧版 Word .doc 文件，请另存为 .docx",
-    "corrupt_docx": "docx 文件已损坏",
-    "docx_no_text": "docx 里没有文字",
-    "corrupt_pdf": "pdf 文件已损坏",
-    "encrypted_pdf": "pdf 文件已加密",
-    "pdf_no_pages": "pdf 没有页面",
-    "pdf_no_text": "pdf 里没有文字层（可能是扫描件）",
-    "no_text_left": "清理后没有剩下正文",
-    "outside_source": "这是指向资料库文件夹以外的链接，已跳过",
-    "bad_file_name": "文件名不是有效的 UTF-8 编码，请改名后再收录",
-    "bad_metadata": "metadata.csv 中有一行无法使用",
+    **UNREADABLE_MESSAGES,
 }
 
 

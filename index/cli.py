@@ -11,7 +11,7 @@ from pathlib import Path
 from .builder import build_index
 from .citation import csl_json, gbt7714, ris
 from .config import DB_ENV, SOURCE_ENV, default_db_path, default_source_dir
-from .errors import QueryError, SearchError, unreadable_code
+from .errors import UNREADABLE_MESSAGES, QueryError, SearchError, unreadable_code
 from .filters import FILTER_HELP, FILTERS
 from .models import BuildReport, SearchResult
 from .query import MAX_QUERY_CHARS
@@ -54,31 +54,7 @@ MESSAGES = {
     "db_is_directory": "--db 指向的是一个文件夹，不是索引文件：{path}",
     "db_not_writable": "无法写入索引：{path}（文件夹只读或没有权限），原来的索引没有改动。",
     "disk_full": "磁盘已满或写入出错，无法写入索引：{path}，原来的索引没有改动。",
-    "unsupported_type": "不支持的文件类型",
-    "not_found": "文件不存在",
-    "permission_denied": "没有读取权限",
-    "not_a_file": "不是普通文件",
-    "read_failed": "无法读取文件",
-    "too_large": "文件太大",
-    "not_bytes": "不是字节数据",
-    "empty_file": "文件是空的",
-    "binary": "这是二进制文件，不是文字",
-    "undecodable": "无法识别文字编码",
-    "too_nested": "文档结构嵌套过深",
-    "unreadable": "无法读取文件内容",
-    "corrupt_html": "html 文件已损坏",
-    "html_no_text": "html 里没有文字",
-    "legacy_doc": "这是旧版 Word .doc 文件，请另存为 .docx",
-    "corrupt_docx": "docx 文件已损坏",
-    "docx_no_text": "docx 里没有文字",
-    "corrupt_pdf": "pdf 文件已损坏",
-    "encrypted_pdf": "pdf 文件已加密",
-    "pdf_no_pages": "pdf 没有页面",
-    "pdf_no_text": "pdf 里没有文字层（可能是扫描件）",
-    "no_text_left": "清理后没有剩下正文",
-    "outside_source": "这是指向讲话文件夹以外的链接，已跳过",
-    "bad_file_name": "文件名不是有效的 UTF-8 编码",
-    "bad_metadata": "metadata.csv 中有一行无法使用",
+    **UNREADABLE_MESSAGES,
 }
 
 

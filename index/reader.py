@@ -46,6 +46,31 @@ def _date_number(value: str) -> int:
     return int(parts[0]) * 10000 + month * 100 + day
 
 
+class _ArrayCache:
+    """Arrays by term, least recently used dropped first past `limit` bytes."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._arrays: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, term: str, compute, lock: threading.Lock) -> np.ndarray:
+        """The cached array of `term`, or `compute()`'s, kept (computed outside `lock`)."""
+        with lock:
+            if term in self._arrays:
+                self._arrays.move_to_end(term)
+                return self._arrays[term]
+        value = compute()
+        with lock:
+            if term not in self._arrays:
+                self._arrays[term] = value
+                self._bytes += value.nbytes
+            while self._bytes > self.limit and len(self._arrays) > 1:
+                _, old = self._arrays.popitem(last=False)
+                self._bytes -= old.nbytes
+        return value
+
+
 class IndexReader:
     """One open index file.  Thread-safe."""
 
@@ -90,11 +115,9 @@ class IndexReader:
         self._cache_bytes = 0
         self._vocabulary: str | None = None
         self._idf_cache: dict[str, float] = {}
-        self._inside_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._inside_bytes = 0
+        self._inside_cache = _ArrayCache(INSIDE_CACHE_BYTES)
         self._per_passage: dict[tuple, np.ndarray] = {}
-        self._documents_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._documents_bytes = 0
+        self._documents_cache = _ArrayCache(INSIDE_CACHE_BYTES)
 
     @classmethod
     def open(cls, path: Path | str) -> IndexReader:
@@ -182,39 +205,20 @@ class IndexReader:
         """Positions in `term_postings(term)` of the passages whose document's metadata has
         the term.  Cached (they are usually few): finding them reads the document of every
         passage on the list, which costs more than scoring the list."""
-        with self._lock:
-            if term in self._inside_cache:
-                self._inside_cache.move_to_end(term)
-                return self._inside_cache[term]
-        ids, _, _ = self.term_postings(term)
-        named = np.zeros(len(self.doc_count), dtype=bool)
-        named[self.field_docs(term)] = True
-        positions = np.flatnonzero(named[self.passage_doc[ids]]).astype(np.int32)
-        with self._lock:
-            if term not in self._inside_cache:
-                self._inside_cache[term] = positions
-                self._inside_bytes += positions.nbytes
-            while self._inside_bytes > INSIDE_CACHE_BYTES and len(self._inside_cache) > 1:
-                _, old = self._inside_cache.popitem(last=False)
-                self._inside_bytes -= old.nbytes
-        return positions
+
+        def compute() -> np.ndarray:
+            ids, _, _ = self.term_postings(term)
+            named = np.zeros(len(self.doc_count), dtype=bool)
+            named[self.field_docs(term)] = True
+            return np.flatnonzero(named[self.passage_doc[ids]]).astype(np.int32)
+
+        return self._inside_cache.get(term, compute, self._lock)
 
     def term_documents(self, term: str) -> np.ndarray:
         """The documents of `term_postings(term)`'s passages, each once.  Cached like
         `inside_positions`: a search needs, per document, the terms any of its passages has."""
-        with self._lock:
-            if term in self._documents_cache:
-                self._documents_cache.move_to_end(term)
-                return self._documents_cache[term]
-        docs = np.unique(self.passage_doc[self.term_postings(term)[0]])
-        with self._lock:
-            if term not in self._documents_cache:
-                self._documents_cache[term] = docs
-                self._documents_bytes += docs.nbytes
-            while self._documents_bytes > INSIDE_CACHE_BYTES and len(self._documents_cache) > 1:
-                _, old = self._documents_cache.popitem(last=False)
-                self._documents_bytes -= old.nbytes
-        return docs
+        return self._documents_cache.get(
+            term, lambda: np.unique(self.passage_doc[self.term_postings(term)[0]]), self._lock)
 
     def per_passage(self, key: tuple, compute) -> np.ndarray:
         """`compute()`, an array with a value per passage id derived from this index alone,
