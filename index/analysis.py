@@ -27,7 +27,7 @@ from .normalize import normalize
 from .segmenter import Segmenter
 
 # Bump when tokenization changes in a way that makes stored tokens stale.
-ANALYZER_VERSION = "8"
+ANALYZER_VERSION = "9"
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 

@@ -30,7 +30,7 @@ _CHROME_PREFIXES = (
 _CHROME_CONTAINS = ("icp备", "icp证", "版权所有", "all rights reserved", "免责声明", "www.gov.cn")
 _CHROME_EXACT = {"public domain", "false", "true", "正文", "打印", "关闭", "返回顶部", "【e-mail推荐"}
 # The Wikisource licence template: everything from here on is footer.
-_FOOTER_STARTS = ("本作品是中华人民共和国的", "本作品在全世界", "注:中文维基文库社群认为")
+_FOOTER_STARTS = ("本作品是中华人民共和国的", "本作品来自", "本作品在全世界", "注:中文维基文库社群认为")
 _CRUMB = re.compile(r"^[^。，,!！?？]{0,80}(?:>|»|>>)[^。，,!！?？]{0,80}(?:>|»)")
 _SHORT_META = re.compile(r"(来源|发布时间|日期|点击|作者)[:：]")
 

@@ -43,6 +43,15 @@ def test_wikisource_footer_is_cut():
     assert clean(text) == ["现在，我代表国务院，向大会报告政府工作。"]
 
 
+def test_wikisource_party_document_footer_is_cut():
+    # The template for party documents, with its court-case citation years (2011, 2024)
+    # that would otherwise pass for years the report mentions.
+    text = ("同志们：\n\n现在，我代表第十六届中央委员会向大会作报告。\n\n"
+            "本作品来自1949年10月1日（含）之后的中国共产党文件。根据《刑事审判参考》指导案例\n[\nCPC 1\n]\n"
+            "《刑事审判参考》2011年第1集，总第78集\n据\n2024年社群共识\n，国务院制定的公文，视同“直属机构”制定。")
+    assert clean(text) == ["同志们：", "现在，我代表第十六届中央委员会向大会作报告。"]
+
+
 def test_list_items_broken_at_semicolons_are_merged():
     lines = [
         "五要推進和諧穩定大提升。突出“端口管理”:",
