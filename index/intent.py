@@ -27,6 +27,8 @@ _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
 _SHORT_YEAR = re.compile(r"(?<![\d.])(\d\d)年(?!代)")
+# "How many 万 tonnes": a quantity asked in a unit with its magnitude (多少万人次, 几亿元).
+_ASKED_UNIT = re.compile(r"(?:多少|几)([万亿千百][\u4e00-\u9fff]{1,2})")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Intent:
     # Documents the question names by year and series title ("2030年政府工作报告"), as
     # (year, title terms, as written); filled in by the searcher, which knows the titles.
     documents: tuple[tuple[int, tuple[str, ...], str], ...] = ()
+    units: tuple[str, ...] = ()  # units of the quantities asked for with their magnitude: 万人次
 
     @property
     def date_numbers(self) -> tuple[tuple[int, int], ...]:
@@ -61,9 +64,10 @@ def understand(normalised: str) -> Intent:
     earliest = bool(_EARLIEST.search(text))
     if earliest:
         text = _STATING.sub(" ", _EARLIEST.sub(" ", text))
+    units = tuple(_ASKED_UNIT.findall(text))
     text = _QUESTION.sub(" ", text)
     years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}))
-    return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest)
+    return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest, units=units)
 
 
 # "要比2000年增长多少", "到2035年": a year that is a baseline or a horizon names no document.

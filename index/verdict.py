@@ -10,6 +10,9 @@ hit satisfies what the question names, "low" (with what it lacks) when it does n
 - places, people and organisations (words of the collection's metadata, and jieba's
   dictionary words tagged as places or organisations), against the passage and its
   document's metadata;
+- numbered names (十九大, 五中全会), which must carry the same number in the hit;
+- a quantity asked in a unit with its magnitude (多少万人次), which the passage must state;
+- a passage too short to hold a sentence (a heading, a stub page) answers nothing;
 - how much of the question the hit covers at all (IDF-weighted), so that a question whose
   specific words appear nowhere is not answered by its general ones.
 """
@@ -108,8 +111,18 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
     return missing
 
 
-# The long forms a numbered name's classifier stands for: 五中(全会) = 第五次全体会议.
-_LONG_FORMS = {"大": ("大", "次全国代表大会", "次代表大会"), "中": ("中", "次全体会议"), "届": ("届",), "号": ("号",)}
+# The forms a numbered name takes in full, {n} its number: 十九大 = 第十九次全国代表大会;
+# 五中全会 = 中央委员会第五次全体会议 (a plenum of the central committee, not of another body).
+_LONG_FORMS = {
+    "大": ("{n}大", "{n}次全国代表大会", "{n}次代表大会"),
+    "中": ("{n}中", "中央委员会第{n}次全体会议"),
+    "届": ("{n}届",), "号": ("{n}号",),
+}
+# A quantity asked in a unit with its magnitude (多少万人次) is answered by a number in it.
+_NUMBER = "[0-9.一二三四五六七八九十百千两〇零]"
+# A passage this short without a sentence in it is a heading or a stub, not an answer.
+STUB_CHARS = 30
+_SENTENCE = re.compile(r"[。！？；!?;]")
 
 
 def _missing_numbers(intent: Intent, top: _Top) -> list[str]:
@@ -118,10 +131,18 @@ def _missing_numbers(intent: Intent, top: _Top) -> list[str]:
     text = top.passage + " " + top.metadata
     for name in _NUMBERED.findall(intent.text):
         number, forms = name[:-1], _LONG_FORMS[name[-1]]
-        pattern = rf"(?<![一二三四五六七八九十百两0-9])第?{number}(?:{'|'.join(forms)})"
-        if not re.search(pattern, text):
+        full = "|".join(form.format(n=f"第?{number}") for form in forms)
+        if not re.search(rf"(?<![一二三四五六七八九十百两0-9])(?:{full})", text):
             missing.append(name)
     return missing
+
+
+def _missing_quantities(intent: Intent, top: _Top) -> list[str]:
+    """Units of a quantity asked with its magnitude (多少万吨) that the top passage does not
+    state a number in.  The magnitude and the unit's first character are enough: scrapes
+    clip units (65.37万标 for 万标箱)."""
+    return [unit for unit in intent.units
+            if not re.search(rf"{_NUMBER}\s*{unit[:2]}", top.passage)]
 
 
 def judge(reader, intent: Intent, distinct: list[str], term_weights: np.ndarray, top_bits: int | None,
@@ -142,7 +163,8 @@ def judge(reader, intent: Intent, distinct: list[str], term_weights: np.ndarray,
     if coverage < MIN_COVERAGE:
         unmatched += [t for t, m, g in zip(distinct, matched, general) if not m and not g]
     unmatched = [u for u in dict.fromkeys(unmatched) if not any(u != o and u in o for o in unmatched)]
-    low = bool(unmatched) or coverage < MIN_COVERAGE
+    stub = len(top.passage) < STUB_CHARS and not _SENTENCE.search(top.passage)
+    low = bool(unmatched) or coverage < MIN_COVERAGE or stub
     return Verdict("low" if low else "high", tuple(unmatched), answerable)
 
 
@@ -152,6 +174,7 @@ def _missing_constraints(reader, intent: Intent, distinct: list[str], top: _Top)
     missing += [written for year, words, written in intent.documents
                 if str(year) not in top.metadata or not all(top.has(w) for w in words)]
     missing += _missing_numbers(intent, top)
+    missing += _missing_quantities(intent, top)
     missing += [t for t in distinct if is_name(t, reader.named_terms) and not top.has(t)]
     return missing
 

@@ -94,3 +94,39 @@ def test_every_page_carries_the_verdict_on_the_best_hit(seeds):
     first, second = seeds.search("岳阳2021年目标", top=2), seeds.search("岳阳2021年目标", top=2, offset=2)
     assert first.confidence == second.confidence == "high"
     assert seeds.search("岳阳2025年GDP目标", top=2, offset=2).unmatched == ("2025年",)
+
+
+def test_a_quantity_asked_in_a_unit_must_be_stated_in_it(seeds):
+    # The passage names the airport and its passengers, with no figure: not an answer.
+    result = seeds.search("岳阳三荷机场 2021年旅客吞吐量 多少万人次")
+    assert "三荷机场旅客吞吐量" in result.hits[0].text
+    assert result.confidence == "low" and "万人次" in result.unmatched
+    # The port's figure is stated, in a unit the scrape clipped (65.37万标 for 万标箱).
+    result = seeds.search("岳阳港 2020年 集装箱 多少万标箱")
+    assert "65.37万标" in result.hits[0].text
+    assert result.confidence == "high"
+
+
+def test_a_plenum_is_of_the_central_committee(national):
+    # 五中全会 is the central committee's fifth plenum; the second one is not it.
+    result = national.search("二十届五中全会公报 全会通过了什么决定")
+    assert result.confidence == "low" and "五中" in result.unmatched
+    result = national.search("二十届二中全会公报")
+    assert result.hits[0].document.meta.title == "中国共产党第二十届中央委员会第二次全体会议公报"
+    assert result.confidence == "high"
+
+
+def test_a_stub_is_not_an_answer(tmp_path):
+    # A Wikisource page whose text is only its heading and where it was printed.
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "stub.txt").write_text("論聯合政府\n\n論聯合政府 (1945年)，1945年中共七大報告\n", encoding="utf-8")
+    (folder / "metadata.csv").write_text("file,kind,year,title\nstub.txt,cpc_national_congress_report,,論聯合政府 (七大)\n",
+                                         encoding="utf-8")
+    (folder / "full.txt").write_text(
+        "政府工作报告\n\n事实正如毛泽东主席在一九四五年“论联合政府”一书中所说的：“没有一个独立、自由、民主和统一的中国，"
+        "不可能发展工业。”\n", encoding="utf-8")
+    build_index([folder], tmp_path / "index.sqlite")
+    result = Searcher.open(tmp_path / "index.sqlite").search("论联合政府 七大报告 主要内容")
+    assert result.hits[0].text == "論聯合政府 (1945年)，1945年中共七大報告"
+    assert result.confidence == "low"
