@@ -8,6 +8,7 @@ returns the text to tokenize with question and intent words taken out.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Interrogatives and fillers of a question: they say how to ask, not what about.
@@ -74,10 +75,14 @@ def understand(normalised: str) -> Intent:
 _NOT_A_NAME = frozenset("比较到至从与截")
 
 
-def named_documents(intent: Intent, metadata_terms: list[str]) -> tuple[tuple[int, tuple[str, ...], str], ...]:
+def named_documents(intent: Intent, metadata_terms: list[str],
+                    together: Callable[[list[str]], bool] = lambda words: True,
+                    ) -> tuple[tuple[int, tuple[str, ...], str], ...]:
     """(year, metadata terms, as written) where the question writes a year right before words
-    of the collection's titles (or speakers, places): "2030年政府工作报告", "2024年中央经济
-    工作会议".  `metadata_terms`: the question's terms found in some document's metadata."""
+    of the collection's titles (or speakers, places): "2030年政府工作报告", "2024年的中央经济
+    工作会议".  `metadata_terms`: the question's terms found in some document's metadata;
+    `together(words)`: whether some document's metadata has all these words, so the name ends
+    where the question goes on about something else ("1979年政府工作报告 | 提出")."""
     found = []
     titled = sorted({t for t in metadata_terms if len(t) >= 2 and not t.isdigit()}, key=len, reverse=True)
     for year in intent.years:
@@ -85,8 +90,11 @@ def named_documents(intent: Intent, metadata_terms: list[str]) -> tuple[tuple[in
         if start < 0 or intent.text[start - 1 : start] in _NOT_A_NAME:
             continue
         end = start + len(f"{year}年")
-        words = []
+        end += intent.text.startswith("的", end)
+        words: list[str] = []
         while (word := next((t for t in titled if intent.text.startswith(t, end)), None)) is not None:
+            if words and not together([*words, word]):
+                break
             words.append(word)
             end += len(word)
         if words:

@@ -236,6 +236,16 @@ class IndexReader:
             self._field_cache[term] = np.frombuffer(row[0], dtype=np.int32) if row else None
         return self._field_cache[term]
 
+    def named_together(self, terms: list[str]) -> bool:
+        """Whether some document's metadata has every one of these terms."""
+        common = None
+        for term in terms:
+            docs = self.field_docs(term)
+            if docs is None:
+                return False
+            common = docs if common is None else np.intersect1d(common, docs, assume_unique=True)
+        return common is None or len(common) > 0
+
     def field_idf(self, term: str) -> float:
         """How specific a metadata term is: log(documents / documents whose metadata has it)."""
         docs = self.field_docs(term)

@@ -94,7 +94,8 @@ class Searcher:
         terms = self._terms(intent)
         intent = dataclasses.replace(
             intent, phrases=tuple(self.analyzer.phrases(intent.text)),
-            documents=named_documents(intent, [t.term for t in terms if self.reader.field_docs(t.term) is not None]))
+            documents=named_documents(intent, [t.term for t in terms if self.reader.field_docs(t.term) is not None],
+                                      self.reader.named_together))
         if not terms and not parsed.filters:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
         allowed = self.reader.filter_docs(parsed.filters) if parsed.filters else None

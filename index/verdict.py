@@ -94,6 +94,16 @@ def _top_of(hit: Hit, bits: int) -> _Top:
     return _Top(int(year_text) if year_text.isdigit() else 0, meta.date, normalize(hit.text), metadata, bits)
 
 
+_YEAR_WRITTEN = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def _about_other_years(passage: str, year: int) -> bool:
+    """Whether the passage reviews the year before `year` and does not speak of `year` or
+    "this year": a 2021 speech's account of 2020 does not answer a question about 2021."""
+    written = set(_YEAR_WRITTEN.findall(passage))
+    return str(year - 1) in written and str(year) not in written and not any(w in passage for w in ("今年", "本年", "当年"))
+
+
 def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
     """Years and months the question names that the top hit does not cover.  A year is
     covered by the document's year, the next year's document (annual reports and January
@@ -102,6 +112,8 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
     for year in intent.years:
         in_passage = str(year) in distinct and (top.bits >> distinct.index(str(year))) & 1
         if top.year not in (year, year + 1) and not in_passage and not top.has(str(year)):
+            missing.append(f"{year}年")
+        elif len(intent.years) == 1 and not intent.dates and _about_other_years(top.passage, year):
             missing.append(f"{year}年")
     for year, month, _day in intent.dates:
         on_date = top.date.startswith(f"{year}-{month:02d}")

@@ -89,6 +89,16 @@ def test_a_baseline_or_horizon_year_names_no_document():
     assert named_documents(named, ["政府工作报告", "目标"]) == ((2030, ("政府工作报告", "目标"), "2030年政府工作报告目标"),)
 
 
+def test_a_named_document_ends_where_no_title_has_the_next_word():
+    from index.intent import named_documents
+
+    titles = [{"政府工作报告"}, {"提出", "建议"}]
+    together = lambda words: any(set(words) <= title for title in titles)  # noqa: E731
+    intent = intent_of("1979年的政府工作报告提出用三年时间")
+    assert named_documents(intent, ["政府工作报告", "提出"], together) == (
+        (1979, ("政府工作报告",), "1979年的政府工作报告"),)
+
+
 def test_names_after_an_office_are_learned_as_words():
     from index.analysis import learned_phrases
 

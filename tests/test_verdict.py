@@ -130,3 +130,20 @@ def test_a_stub_is_not_an_answer(tmp_path):
     result = Searcher.open(tmp_path / "index.sqlite").search("论联合政府 七大报告 主要内容")
     assert result.hits[0].text == "論聯合政府 (1945年)，1945年中共七大報告"
     assert result.confidence == "low"
+
+
+def test_a_review_of_the_year_before_does_not_answer_for_the_year(tmp_path):
+    # A 2021 speech's account of 2020 (real text of the bundled 岳阳 speech): its figures
+    # are 2020's, whatever the document's year.
+    folder = tmp_path / "speeches"
+    folder.mkdir()
+    review = "刚刚过去的2020是极不平凡的一年，全市地区生产总值增长3.9%，规模工业增加值增长4.6%。"
+    (folder / "review.txt").write_text(f"讲话\n\n{review}\n", encoding="utf-8")
+    (folder / "metadata.csv").write_text("file,title,place,year\nreview.txt,市委经济工作会议上的讲话,岳阳,2021\n",
+                                         encoding="utf-8")
+    build_index([folder], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    result = searcher.search("岳阳 2021年 地区生产总值 增长")
+    assert result.hits[0].text == review
+    assert result.confidence == "low" and "2021年" in result.unmatched
+    assert searcher.search("岳阳 2020年 地区生产总值 增长").confidence == "high"
