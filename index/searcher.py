@@ -92,10 +92,9 @@ class Searcher:
         parsed = parse_query(query)
         intent = understand(parsed.text)
         terms = self._terms(intent)
-        intent = dataclasses.replace(
-            intent, phrases=tuple(self.analyzer.phrases(intent.text)),
-            documents=named_documents(intent, [t.term for t in terms if self.reader.field_docs(t.term) is not None],
-                                      self.reader.named_together))
+        in_metadata = [t.term for t in terms if self.reader.field_docs(t.term) is not None]
+        intent = dataclasses.replace(intent, phrases=tuple(self.analyzer.phrases(intent.text)),
+                                     documents=named_documents(intent, in_metadata, self.reader.named_together))
         if not terms and not parsed.filters:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
         allowed = self.reader.filter_docs(parsed.filters) if parsed.filters else None
