@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 # Interrogatives and fillers of a question: they say how to ask, not what about.
 _QUESTION = re.compile(
-    r"哪一?[年份个次届些里儿天位家项种条类]|几[点个年月天次项条名位岁人]|多少|多大|多久|多长|多高|"
+    r"哪[个份篇次]?(?:报告|文件|讲话|文章)|哪一?[年份个次届些里儿天位家项种条类]|几[点个年月天次项条名位岁人]|多少|多大|多久|多长|多高|"
     r"什么|啥|怎么样|怎么|怎样|如何|为何|为什么|是否|是不是|有没有|能不能|会不会|让不让|要不要|"
     r"了吗|吗|呢|吧|那会儿|那场|那架|那篇|那个|是谁|谁"
 )
@@ -22,8 +22,8 @@ _QUESTION = re.compile(
 FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况"})
 # "When was X first stated": the oldest document that states X answers it.
 _EARLIEST = re.compile(r"最早|首次|第一次|最先|首提|(?:从|是)?哪.?年开始|开始(?:出现|提出)")
-# Verbs of stating that only frame a first-mention question.
-_STATING = re.compile(r"提出|出现|写入|写进|见于|提到|出自|来自")
+# Words of stating that only frame a first-mention question.
+_STATING = re.compile(r"(?:这个|这一)?(?:提法|说法|表述)|提出|出现|写入|写进|见于|提到|出自|来自")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?")
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")

@@ -14,7 +14,6 @@ A search runs in stages, each a method below:
 from __future__ import annotations
 
 import dataclasses
-import re
 import threading
 import time
 from collections import Counter
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .analysis import QueryTerm
+from .earliest import oldest_first
 from .errors import QueryError
 from .intent import FRAMING_TERMS, Intent, named_documents, understand
 from .models import Document, Hit, IndexInfo, Passage, SearchResult
@@ -39,11 +39,10 @@ from .verdict import judge
 # candidate (a question about "1960年政府工作报告" may share no word with its answer).
 METADATA_DOCUMENTS = 20
 # First-mention questions reorder this many of the best candidates.
-EARLIEST_POOL = 200
+EARLIEST_POOL = 500
 PHRASE_POOL = 100
 EXACT_BATCH = 256  # passages read at a time to check quoted phrases and excluded words
 MAX_BITS = 62  # terms tracked for coordination (one bit each in an int64)
-_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 
 
 @dataclass
@@ -253,13 +252,15 @@ class Searcher:
         for its document's metadata only, then to the earlier passage (a news item's lead)."""
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
-        pool = top_k(scored.final, max(k, PHRASE_POOL, EARLIEST_POOL if intent.earliest else k))
+        pool = top_k(scored.final, max(k, PHRASE_POOL))
+        if intent.earliest:  # also the passages that state the question's words most themselves
+            pool = np.union1d(pool, top_k(scored.text, EARLIEST_POOL))
         if weights.phrase and intent.phrases:
             scored.final[pool] *= self._phrase_factor(scored.ids[pool], intent.phrases, weights)
         states = self._states_a_term(scored.ids[pool], scored.distinct)
         pool = pool[np.lexsort((scored.ids[pool], ~states, -scored.text[pool], -scored.final[pool]))]
         if intent.earliest and weights.earliest:
-            pool = self._oldest_first(scored, pool)
+            pool = oldest_first(self.reader, scored, pool)
         return pool[:k]
 
     def _states_a_term(self, ids: np.ndarray, terms: list[str]) -> np.ndarray:
@@ -280,29 +281,6 @@ class Searcher:
         phrase_weights = np.array([self.reader.idf(p) for p in phrases])
         found = np.array([[p in rows[i][4] for p in phrases] for i in ids.tolist()], dtype=float)
         return 1 + weights.phrase * (found @ phrase_weights) / (phrase_weights.sum() or 1.0)
-
-    def _oldest_first(self, scored: Scored, pool: np.ndarray) -> np.ndarray:
-        """Among the pool, the candidates that state every term of the question, oldest
-        document first; then the rest in score order."""
-        share = weighted_share(scored.bits[pool], scored.term_weights)
-        full = share >= share.max() - 1e-9
-        strong = scored.final[pool] >= 0.2 * scored.final[pool][0]
-        stating = pool[full & strong]
-        if len(stating) < 2:
-            return pool
-        docs = self.reader.passage_doc[scored.ids[stating]]
-        eras = np.array([self._era(int(d)) for d in docs])
-        stating = stating[np.lexsort((-scored.final[stating], eras))]
-        return np.concatenate([stating, pool[~np.isin(pool, stating)]])
-
-    def _era(self, doc_id: int) -> int:
-        """The document's year, or for an undated one the median year its text mentions."""
-        year = int(self.reader.doc_year[doc_id])
-        if year:
-            return year
-        ids = self.reader.passages_of(np.array([doc_id]))
-        years = sorted(int(y) for row in self.reader.rows(ids).values() for y in _YEAR_IN_TEXT.findall(row[4]))
-        return years[len(years) // 2] if years else 9999
 
     def bm25_top(self, terms: list[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Plain BM25 (as `rank_bm25.BM25Okapi.get_scores`) of index terms: the k best ids

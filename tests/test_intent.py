@@ -45,6 +45,15 @@ def test_first_mention_questions(query):
         assert word not in intent.text
 
 
+def test_the_kind_of_document_asked_for_is_not_a_word_to_match():
+    # "Which report": any report may answer, so 报告 must not favour documents titled so;
+    # "the 2005 report" names its document and keeps it.
+    for query in ("生态文明 这个提法最早出现在哪个报告", "雄安新区 最早出现在哪份报告"):
+        text = intent_of(query).text
+        assert "报告" not in text and "提法" not in text and "哪" not in text
+    assert "政府工作报告" in intent_of("构建社会主义和谐社会 哪一年的政府工作报告最早提出").text
+
+
 def test_question_words_are_not_searched():
     analyzer = Analyzer()
     terms = {t.term for t in analyzer.query_terms(intent_of("十九大报告提出的新时代社会主要矛盾是什么？是不是变了").text)

@@ -94,6 +94,22 @@ def test_first_mention_questions_list_the_oldest_document_first(yearly):
     assert [h.document.meta.year for h in plain[:3]] != ["2005", "2010", "2015"]
 
 
+def test_an_undated_numbered_report_dates_from_its_first_mention_elsewhere(tmp_path):
+    # A congress report titled only "(十七大)" mentions the target year 2020 and none before;
+    # a 2008 work report speaks of 十七大 already.  So the congress report comes first.
+    congress = ("高举旗帜 (十七大)\n\n同志们：\n\n要建设生态文明，基本形成节约能源资源和保护生态环境的产业结构。"
+                "确保到二〇二〇年实现全面建设小康社会的奋斗目标。\n")
+    report = ("2008年政府工作报告\n\n认真贯彻党的十七大精神，加强生态文明建设，大力推进节能减排。"
+              "2008年经济社会发展的主要预期目标。\n")
+    folder = write(tmp_path / "reports", {"cpc_17.txt": congress, "gwr_2008.txt": report},
+                   "file,kind,year,title\ncpc_17.txt,congress_report,,高举旗帜 (十七大)\n"
+                   "gwr_2008.txt,work_report,2008,2008年政府工作报告\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    hits = searcher.search("生态文明 这个提法最早出现在哪个报告").hits
+    assert [h.document.path for h in hits[:2]] == ["cpc_17.txt", "gwr_2008.txt"]
+
+
 def test_a_named_year_picks_that_years_document(yearly):
     assert yearly.search("2010年 经济增长预期目标").hits[0].document.meta.year == "2010"
     assert yearly.search("2015年政府工作报告 预期目标").hits[0].document.meta.year == "2015"

@@ -1,0 +1,74 @@
+"""First-mention questions ("生态文明 最早出现在哪个报告"): the oldest document that states
+the concept answers them, so the candidates that state it are put oldest first.
+
+A document's age is its year.  Many reports carry none (a party congress report is titled
+"(十七大)"), so their era is estimated from the collection itself: the median year their
+text mentions, and, for a numbered name in the title (十七大, 第十一次全国代表大会), the
+earliest year a dated document of another kind mentions that name — the congress was
+held by then.  The smaller of the two is kept: reports mention the target years ahead of
+them (到2020年), and a name like 七大 also matches inside 十七大.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .rerank import weighted_share
+
+UNKNOWN = 9999  # the era of a document with no year at all: after every dated one
+# Candidates whose own text scores at least this share of the best such score among
+# those that state every term are reordered; weaker ones stay after them in score order.
+STRONG_SHARE = 0.2
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+_NUMBERED_TITLE = re.compile(r"([一二三四五六七八九十]+)大|第([一二三四五六七八九十]+)次全国代表大会")
+
+
+def oldest_first(reader, scored, pool: np.ndarray) -> np.ndarray:
+    """Among the pool (positions in `scored`, best first), the candidates that state every
+    term of the question, oldest document first; then the rest in score order."""
+    share = weighted_share(scored.bits[pool], scored.term_weights)
+    full = share >= share.max() - 1e-9
+    text = scored.text[pool]
+    strong = text >= STRONG_SHARE * text[full].max()
+    stating = pool[full & strong]
+    if len(stating) < 2:
+        return pool
+    docs = reader.passage_doc[scored.ids[stating]]
+    eras = np.array([era(reader, int(d)) for d in docs])
+    stating = stating[np.lexsort((-scored.final[stating], eras))]
+    return np.concatenate([stating, pool[~np.isin(pool, stating)]])
+
+
+def era(reader, doc_id: int) -> int:
+    """The document's year, or the estimate of the module docstring for an undated one."""
+    year = int(reader.doc_year[doc_id])
+    if year:
+        return year
+    known = reader.per_passage(("eras",), dict)  # doc id -> era, filled as asked
+    if doc_id not in known:
+        known[doc_id] = min(_mentioned_years(reader, doc_id), _named_since(reader, doc_id))
+    return known[doc_id]
+
+
+def _mentioned_years(reader, doc_id: int) -> int:
+    ids = reader.passages_of(np.array([doc_id]))
+    years = sorted(int(y) for row in reader.rows(ids).values() for y in _YEAR_IN_TEXT.findall(row[4]))
+    return years[len(years) // 2] if years else UNKNOWN
+
+
+def _named_since(reader, doc_id: int) -> int:
+    """The earliest year a dated document of another kind mentions the numbered name of
+    this document's title."""
+    meta = reader.document(doc_id).meta
+    match = _NUMBERED_TITLE.search(meta.title)
+    if not match:
+        return UNKNOWN
+    ids, _, _ = reader.term_postings(f"{match.group(1) or match.group(2)}大")
+    docs = np.unique(reader.passage_doc[ids])
+    docs = docs[reader.doc_year[docs] > 0]
+    for other in docs[np.argsort(reader.doc_year[docs], kind="stable")].tolist():
+        if reader.document(other).meta.kind != meta.kind:
+            return int(reader.doc_year[other])
+    return UNKNOWN
