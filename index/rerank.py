@@ -10,6 +10,7 @@ measures what each one is worth.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,9 @@ class Weights:
     year_metadata: float = 0.0
     # "First mention" questions list the documents that state the concept oldest first.
     earliest: float = 1.0
+    # A candidate among the best `PHRASE_POOL` without the kind of answer the question
+    # asks for (a number for 多少, a year for 哪年) is scaled by this.
+    answer_kind: float = 0.7
     # Passages shorter than this many characters (headings, date lines) are scaled down
     # in proportion: users want a quotable sentence, and BM25 alone favours short lines.
     short_passage: float = 60.0
@@ -60,11 +64,11 @@ class Weights:
 # Each factor's "off": no metadata evidence, no coordination, no document coverage, news
 # like speeches, years and dates and named documents not enforced, in-metadata occurrences
 # counted like any, no first-mention order, no phrase pairs, years back as metadata
-# evidence, no short-passage prior.
+# evidence, any passage as good an answer to 多少 or 哪年, no short-passage prior.
 NEUTRAL = {
     "field": 0.0, "inside": 1.0, "coordination": 0.0, "document": 0.0, "news": 1.0, "year_miss": 1.0,
     "year_next": 1.0, "document_miss": 1.0, "date_miss": 1.0, "phrase": 0.0, "year_metadata": 1.0,
-    "earliest": 0.0, "short_passage": 0.0,
+    "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0,
 }
 DEFAULT = Weights()
 
@@ -117,6 +121,27 @@ def date_factor(weights: Weights, ranges: tuple[tuple[int, int], ...], doc_dates
         inside |= (doc_dates >= low) & (doc_dates <= high)
     dated = doc_dates % 100 > 0
     return np.where(inside, 1.0, np.where(dated, weights.date_miss, np.sqrt(weights.date_miss)))
+
+
+_ANSWERS = {
+    "number": re.compile(r"\d|[〇零一二三四五六七八九十两百千]+[万亿倍%个项名人]|百分之"),
+    "year": re.compile(r"(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2}年|[去今明前]年|上年"),
+}
+
+
+def phrase_factor(weights: Weights, norms: list[str], phrases: tuple[str, ...], phrase_weights: np.ndarray) -> np.ndarray:
+    """1 + `phrase` x the weighted share of the question's adjacent word pairs that each
+    passage (its normalised text) has verbatim: proximity."""
+    found = np.array([[p in norm for p in phrases] for norm in norms], dtype=float).reshape(len(norms), len(phrases))
+    return 1 + weights.phrase * (found @ phrase_weights) / (phrase_weights.sum() or 1.0)
+
+
+def answer_factor(weights: Weights, norms: list[str], asks: str) -> np.ndarray:
+    """1 for a passage that has the kind of answer asked for (a number, a year), else
+    `answer_kind`; 1 for all when the question asks for no particular kind."""
+    if not asks:
+        return np.ones(len(norms))
+    return np.array([1.0 if _ANSWERS[asks].search(norm) else weights.answer_kind for norm in norms])
 
 
 def short_prior(weights: Weights, chars: np.ndarray) -> np.ndarray:

@@ -32,7 +32,8 @@ from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
 from .ranking import accumulate, per_document_or, top_k, top_k_of
 from .reader import IndexReader
-from .rerank import DEFAULT, Weights, date_factor, short_prior, weighted_share, year_factor
+from .rerank import (DEFAULT, Weights, answer_factor, date_factor, phrase_factor, short_prior, weighted_share,
+                     year_factor)
 from .verdict import judge
 
 # The documents whose metadata matches the query best also offer every passage as a
@@ -255,8 +256,8 @@ class Searcher:
         pool = top_k(scored.final, max(k, PHRASE_POOL))
         if intent.earliest:  # also the passages that state the question's words most themselves
             pool = np.union1d(pool, top_k(scored.text, EARLIEST_POOL))
-        if weights.phrase and intent.phrases:
-            scored.final[pool] *= self._phrase_factor(scored.ids[pool], intent.phrases, weights)
+        if (weights.phrase and intent.phrases) or intent.asks:
+            scored.final[pool] *= self._text_factors(scored.ids[pool], intent, weights)
         states = self._states_a_term(scored.ids[pool], scored.distinct)
         pool = pool[np.lexsort((scored.ids[pool], ~states, -scored.text[pool], -scored.final[pool]))]
         if intent.earliest and weights.earliest:
@@ -274,13 +275,16 @@ class Searcher:
                 found_any |= found[at] == ids
         return found_any
 
-    def _phrase_factor(self, ids: np.ndarray, phrases: tuple[str, ...], weights: Weights) -> np.ndarray:
-        """1 + `phrase` x the IDF-weighted share of the question's adjacent word pairs that
-        the passage has verbatim: proximity, read off the pool's normalised text."""
+    def _text_factors(self, ids: np.ndarray, intent: Intent, weights: Weights) -> np.ndarray:
+        """The factors read off the pool's normalised text: adjacent word pairs and the kind
+        of answer asked for."""
         rows = self.reader.rows(ids)
-        phrase_weights = np.array([self.reader.idf(p) for p in phrases])
-        found = np.array([[p in rows[i][4] for p in phrases] for i in ids.tolist()], dtype=float)
-        return 1 + weights.phrase * (found @ phrase_weights) / (phrase_weights.sum() or 1.0)
+        norms = [rows[i][4] for i in ids.tolist()]
+        factor = answer_factor(weights, norms, intent.asks)
+        if weights.phrase and intent.phrases:
+            phrase_weights = np.array([self.reader.idf(p) for p in intent.phrases])
+            factor *= phrase_factor(weights, norms, intent.phrases, phrase_weights)
+        return factor
 
     def bm25_top(self, terms: list[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Plain BM25 (as `rank_bm25.BM25Okapi.get_scores`) of index terms: the k best ids

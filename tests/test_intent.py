@@ -116,3 +116,15 @@ def test_names_after_an_office_are_learned_as_words():
     assert not {"要求抓", "要求"} & learned_phrases(text)
     analyzer = Analyzer(["王忠林"])
     assert "王忠林" in [t.term for t in analyzer.query_terms(normalize("王忠林 点评"))]
+
+
+@pytest.mark.parametrize("query, kind", [
+    ("1958年 钢产量 多少万吨", "number"),
+    ("神舟十五號 發射時間 幾點", "number"),
+    ("这个组织成立多久了", "number"),
+    ("农业税是哪年取消的", "year"),
+    ("构建社会主义和谐社会 哪一年的政府工作报告最早提出", ""),  # the document's year
+    ("十九大报告提出的新时代社会主要矛盾是什么", ""),
+])
+def test_the_kind_of_answer_asked_for(query, kind):
+    assert intent_of(query).asks == kind

@@ -110,6 +110,18 @@ def test_an_undated_numbered_report_dates_from_its_first_mention_elsewhere(tmp_p
     assert [h.document.path for h in hits[:2]] == ["cpc_17.txt", "gwr_2008.txt"]
 
 
+def test_a_how_many_question_prefers_a_passage_with_a_number(tmp_path):
+    # Two passages of one report on grain output; the question asks how much.
+    report = ("政府工作报告\n\n粮食生产要稳字当头，稳定粮食播种面积，粮食生产要抓好春耕备耕，粮食安全是头等大事。\n\n"
+              "粮食生产再获丰收，粮食总产量达到13908亿斤，比上年增加74亿斤。\n")
+    folder = write(tmp_path / "reports", {"gwr.txt": report}, "file,kind,year,title\ngwr.txt,work_report,2023,政府工作报告\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    assert searcher.search("粮食生产 多少").hits[0].text.startswith("粮食生产再获丰收")
+    plain = searcher.search("粮食生产 多少", weights=Weights().without("answer_kind"))
+    assert plain.hits[0].text.startswith("粮食生产要稳字当头")
+
+
 def test_a_named_year_picks_that_years_document(yearly):
     assert yearly.search("2010年 经济增长预期目标").hits[0].document.meta.year == "2010"
     assert yearly.search("2015年政府工作报告 预期目标").hits[0].document.meta.year == "2015"
