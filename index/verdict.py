@@ -151,10 +151,10 @@ def _missing_numbers(intent: Intent, top: _Top) -> list[str]:
 
 def _missing_quantities(intent: Intent, top: _Top) -> list[str]:
     """Units of a quantity asked with its magnitude (多少万吨) that the top passage does not
-    state a number in.  The magnitude and the unit's first character are enough: scrapes
-    clip units (65.37万标 for 万标箱)."""
+    state a number in.  Any magnitude will do (多少亿元 is answered in 万亿元), and the
+    unit's first character: scrapes clip units (65.37万标 for 万标箱)."""
     return [unit for unit in intent.units
-            if not re.search(rf"{_NUMBER}\s*{unit[:2]}", top.passage)]
+            if not re.search(rf"{_NUMBER}\s*[万亿千百]*{unit[1]}", top.passage)]
 
 
 def judge(reader, intent: Intent, distinct: list[str], term_weights: np.ndarray, top_bits: int | None,

@@ -147,3 +147,14 @@ def test_a_review_of_the_year_before_does_not_answer_for_the_year(tmp_path):
     assert result.hits[0].text == review
     assert result.confidence == "low" and "2021年" in result.unmatched
     assert searcher.search("岳阳 2020年 地区生产总值 增长").confidence == "high"
+
+
+def test_a_quantity_may_be_stated_in_any_magnitude():
+    from index.intent import understand
+    from index.verdict import _missing_quantities, _Top
+
+    intent = understand("2024年全年 国内生产总值 多少亿元")
+    top = lambda passage: _Top(2025, "", passage, "", 0)  # noqa: E731
+    assert _missing_quantities(intent, top("全年国内生产总值1349084亿元")) == []
+    assert _missing_quantities(intent, top("国内生产总值突破134万亿元")) == []
+    assert _missing_quantities(intent, top("国内生产总值稳步增长")) == ["亿元"]
