@@ -27,7 +27,7 @@ from index.analysis import ANALYZER_VERSION, dictionary_version
 from index.build_types import SourceDocument
 from index.builder import collection_words
 from index.config import PROJECT_ROOT
-from index.filestats import FileStat, content_hash, write_file_stats
+from index.filestats import FileStat, content_hash
 from index.metadata import META_FIELDS, METADATA_FILE, read_metadata
 from index.writer import write_full
 
@@ -90,8 +90,7 @@ def write_indexed(docs: list[SourceDocument], sources: list[Path], fields: MemoF
         "user_words": sorted(user_words), "sources": [str(s.resolve()) for s in sources],
     }
     db_path.unlink(missing_ok=True)
-    write_full(db_path, docs, fields, build_meta, lambda *_: None)
-    write_file_stats(db_path, file_stats(docs), {})
+    write_full(db_path, docs, fields, build_meta, lambda *_: None, stats=file_stats(docs))
 
 
 def _build(sources: list[Path], db_path: Path) -> float:

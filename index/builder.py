@@ -3,9 +3,10 @@
 Documents whose content (file bytes and metadata row) is unchanged since the last build
 are not parsed or tokenized again; only new or changed documents, and unchanged ones
 that contain a dictionary word that appeared or disappeared, are.  When an index exists,
-the new file starts as a copy of it and only the changed documents' rows and the posting
-lists of their terms are rewritten (`writer.update_copy`); a first build, or one that would
-leave too many holes in the passage numbering, writes everything (`writer.write_full`).
+it is updated in place, in one transaction: only the changed documents' rows and the
+posting lists of their terms are rewritten (`writer.update_in_place`); a first build, or
+one that would leave too many holes in the passage numbering, writes a new file and renames
+it over the old one (`writer.write_full`).
 This module plans: what changed, what to read and tokenize (on both cores); `writer` writes.
 """
 
@@ -27,7 +28,7 @@ from . import cleaning
 from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, learned_phrases
 from .build_types import Progress, SourceDocument
 from .errors import UNREADABLE_REASONS, BuildError, UnreadableSource
-from .filestats import FileStat, recognise, write_file_stats
+from .filestats import FileStat, recognise
 from .filters import FILTER_FIELDS
 from .metadata import METADATA_FILE, extract, read_metadata
 from .models import BuildReport, DocumentMeta, SkippedFile
@@ -35,7 +36,7 @@ from .normalize import normalize
 from .previous import Previous
 from .readers import SUPPORTED_SUFFIXES, discover, read_file, read_source, shown, valid_name
 from .store import TOKEN_SEPARATOR, bind_worker, build_lock, publish, remove_stale_temporaries, temporary_path, write_error
-from .writer import update_copy, write_full
+from .writer import update_in_place, write_full
 
 log = logging.getLogger(__name__)
 
@@ -245,22 +246,24 @@ def _plan(sources: list[Path], previous: Previous | None, progress: Progress):
 
 def _write(plan: Plan, previous: Previous | None, db_path: Path, analyzer: Analyzer, build_meta: dict,
            progress: Progress, stats: dict[tuple[str, str], FileStat]) -> None:
-    """Write the new index next to `db_path` and put it in place; on any failure, leave the old one."""
-    temporary = temporary_path(db_path)
+    """Update the index in place, in one transaction, or write a new one next to `db_path`
+    and rename it over the old one; on any failure, leave the old one as it was."""
     try:
         if plan.incremental:
-            update_copy(previous.path, temporary, drop=plan.removed + plan.changed + plan.stale, add=plan.tokenize,
-                        analyzer=analyzer, meta=build_meta, progress=progress)
-        else:
-            write_full(temporary, plan.docs, analyzer, build_meta, progress)
-        write_file_stats(temporary, stats, previous.stats if plan.incremental else {})
-        publish(temporary, db_path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        if isinstance(exc, (OSError, sqlite3.OperationalError)):
-            raise write_error(exc, db_path) from exc
-        raise
+            update_in_place(db_path, drop=plan.removed + plan.changed + plan.stale, add=plan.tokenize,
+                            analyzer=analyzer, meta=build_meta, progress=progress, stats=stats,
+                            recorded=previous.stats)
+            return
+        temporary = temporary_path(db_path)
+        try:
+            write_full(temporary, plan.docs, analyzer, build_meta, progress, stats)
+            publish(temporary, db_path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            raise
+    except (OSError, sqlite3.OperationalError) as exc:
+        raise write_error(exc, db_path) from exc
 
 
 def _report(plan: Plan, skipped: list[SkippedFile], db_path: Path, seconds: float) -> BuildReport:

@@ -43,6 +43,8 @@ class Previous:
             meta = read_meta(db)
             if meta.get("analyzer_version") != ANALYZER_VERSION:
                 return None
+            if db.execute("pragma journal_mode").fetchone()[0] != "wal":  # not updated in place
+                return None
             verify(db, db_path, thorough=True)  # a damaged index is rebuilt, never updated
             docs = {}
             fields = list(DocumentMeta.__dataclass_fields__)
