@@ -42,6 +42,18 @@ class FileStat(NamedTuple):
         return time.time_ns() - self.mtime_ns > RACY_SECONDS * 1_000_000_000
 
 
+def same_file(path: str, recorded: FileStat | None) -> bool:
+    """Whether the file at `path` has the recorded size, modification time and inode (and
+    the recording was settled): one stat call, no reading."""
+    if recorded is None or not recorded.settled:
+        return False
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == recorded[:3]
+
+
 def content_hash(data: bytes, meta: DocumentMeta | None) -> str:
     """What identifies a document's content: its file's bytes and its metadata row."""
     digest = hashlib.sha256(data)
@@ -74,10 +86,11 @@ def record_file_stats(conn: sqlite3.Connection, stats: dict[tuple[str, str], Fil
                       recorded: dict[tuple[str, str], FileStat]) -> None:
     """Make the stats recorded in the index open on `conn` (one that had `recorded`, or a new
     one) those of `stats` that are settled, in the caller's transaction."""
-    keep = {key: stat for key, stat in stats.items() if stat.settled}
+    racy = time.time_ns() - RACY_SECONDS * 1_000_000_000  # `settled`, for every file at once
+    keep = {key: stat for key, stat in stats.items() if stat.mtime_ns < racy}
     conn.execute("create table if not exists file_stats (source text, path text, size integer, "
                  "mtime_ns integer, inode integer, meta text, primary key (source, path))")
     conn.executemany("delete from file_stats where source = ? and path = ?",
                      [key for key in recorded if key not in keep])
     conn.executemany("insert or replace into file_stats values (?, ?, ?, ?, ?, ?)",
-                     [(*key, *stat) for key, stat in keep.items() if recorded.get(key) != stat])
+                     [(*key, *stat) for key, stat in keep.items() if (old := recorded.get(key)) is not stat and old != stat])
