@@ -89,12 +89,15 @@ def open_readonly(path: Path) -> sqlite_utils.Database:
     if not path.is_file():
         raise IndexUnavailable(f"no index at {path}; {REBUILD_HINT}", code="index_missing", path=path)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        db = sqlite_utils.Database(conn)
-        # One read transaction for the connection's life: in WAL mode its snapshot, taken at
-        # the first read, stays what it sees while builds commit (see `writer.update_in_place`).
-        conn.execute("begin")
-        meta = read_meta(db)
+        try:
+            db, meta = _open_snapshot(f"file:{path}?mode=ro")
+        except sqlite3.OperationalError:
+            if wal_files(path)[0].exists() or os.access(path.parent, os.W_OK):
+                raise
+            # A folder nobody can write to (a read-only mount): SQLite cannot make the log's
+            # index there, and no build can have left a log or commit one.
+            db, meta = _open_snapshot(f"file:{path}?mode=ro&immutable=1")
+        conn = db.conn
     except sqlite3.DatabaseError as exc:
         raise IndexUnavailable(f"the index at {path} is unreadable ({exc}); {REBUILD_HINT}",
                                code="index_damaged", path=path) from exc
@@ -104,6 +107,19 @@ def open_readonly(path: Path) -> sqlite_utils.Database:
         raise IndexUnavailable(f"the index at {path} is incomplete or from another version; {REBUILD_HINT}",
                                code=code, path=path)
     return db
+
+
+def _open_snapshot(uri: str) -> tuple[sqlite_utils.Database, dict[str, str]]:
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    try:
+        db = sqlite_utils.Database(conn)
+        # One read transaction for the connection's life: in WAL mode its snapshot, taken at
+        # the first read, stays what it sees while builds commit (see `writer.update_in_place`).
+        conn.execute("begin")
+        return db, read_meta(db)
+    except BaseException:
+        conn.close()
+        raise
 
 
 # -- the build's lock and temporary files -----------------------------------------------------

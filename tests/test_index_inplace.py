@@ -129,3 +129,21 @@ def test_a_full_rebuild_removes_the_old_files_log_before_taking_its_name(collect
     assert "new.txt" in paths(latest) and latest.search("新的一段").hits
     latest.close()
     thoroughly_checked(db)
+
+
+def test_an_index_in_a_folder_nobody_can_write_to_still_opens(collection, tmp_path):
+    import os
+    import subprocess
+
+    folder = tmp_path / "ro"
+    db = folder / "i.sqlite"
+    build_index([collection], db)
+    assert not wal_files(db)[0].exists()  # the last connection closed: all of it is in the file
+    lock = ["chattr", "+i", str(folder)] if os.geteuid() == 0 else ["chmod", "555", str(folder)]
+    subprocess.run(lock, check=True)
+    try:
+        searcher = Searcher.open(db)  # SQLite cannot make its -shm here: opened as immutable
+        assert searcher.search(QUERY).hits[0].document.path == GONE
+        searcher.close()
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)] if os.geteuid() == 0 else ["chmod", "755", str(folder)], check=True)
