@@ -20,6 +20,8 @@ ROWS: tuple[tuple[str, Callable[[dict], str]], ...] = (
     ("build: bm25s, s", lambda r: f"{r['bm25s']['build_s']:.1f}"),
     ("build: rank-bm25, s", lambda r: _rank_bm25_cell(r, lambda x: f"{x['build_s']:.1f}")),
     ("database, MB", lambda r: f"{r['db_mb']:,.0f}"),
+    ("reindex, one file changed / none, s", lambda r: "{changed_file_s:.2f} / {nothing_changed_s:.2f}".format(
+        **r["reindex"])),
     ("cold start to 1st answer, s", lambda r: f"{r['cold_start']['wall_s']:.2f}"),
     ("  import / open / 1st query, s", lambda r: "{import_s:.2f} / {open_s:.2f} / {first_query_s:.2f}".format(
         **r["cold_start"])),

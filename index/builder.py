@@ -3,15 +3,17 @@
 Documents whose content (file bytes and metadata row) is unchanged since the last build
 are not parsed or tokenized again; only new or changed documents, and unchanged ones
 that contain a dictionary word that appeared or disappeared, are.  When an index exists,
-the new file starts as a copy of it and only the changed documents' rows and the posting
-lists of their terms are rewritten (`writer.update_copy`); a first build, or one that would
-leave too many holes in the passage numbering, writes everything (`writer.write_full`).
+it is updated in place, in one transaction: only the changed documents' rows and the
+posting lists of their terms are rewritten (`writer.update_in_place`); a first build, or
+one that would leave too many holes in the passage numbering, writes a new file and renames
+it over the old one (`writer.write_full`).
 This module plans: what changed, what to read and tokenize (on both cores); `writer` writes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import sqlite3
@@ -27,15 +29,15 @@ from . import cleaning
 from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, learned_phrases
 from .build_types import Progress, SourceDocument
 from .errors import UNREADABLE_REASONS, BuildError, UnreadableSource
-from .filestats import FileStat, recognise, write_file_stats
+from .filestats import FileStat, recognise, same_file
 from .filters import FILTER_FIELDS
 from .metadata import METADATA_FILE, extract, read_metadata
 from .models import BuildReport, DocumentMeta, SkippedFile
 from .normalize import normalize
-from .previous import Previous
+from .previous import Previous, Stored
 from .readers import SUPPORTED_SUFFIXES, discover, read_file, read_source, shown, valid_name
 from .store import TOKEN_SEPARATOR, bind_worker, build_lock, publish, remove_stale_temporaries, temporary_path, write_error
-from .writer import update_copy, write_full
+from .writer import update_in_place, write_full
 
 log = logging.getLogger(__name__)
 
@@ -89,22 +91,57 @@ def _check_file(source: Path, path: str, known: DocumentMeta | None, recorded: F
         return SkippedFile(path, f"{UNREADABLE_REASONS['read_failed']}: {exc.strerror or exc}")
 
 
+class _MetadataTable:
+    """A source folder's metadata.csv, read only when a file needs its row or it is not
+    the one the last build read without a problem (same size, time and inode)."""
+
+    def __init__(self, source: Path, recorded: FileStat | None):
+        self.source = source
+        path = source / METADATA_FILE
+        self.exists = path.is_file() or path.is_symlink()
+        self.unchanged = (not self.exists and recorded is None
+                          or self.exists and recorded is not None and not recorded.meta and same_file(str(path), recorded))
+        self._rows: dict[str, DocumentMeta] | None = None
+        self.skipped: list[SkippedFile] = []
+        if not self.unchanged:
+            self.rows()
+
+    def rows(self) -> dict[str, DocumentMeta]:
+        if self._rows is None:
+            self._rows, problems = read_metadata(self.source)
+            self.skipped = [SkippedFile(f"{self.source / METADATA_FILE}" + (f":{line}" if line else ""),
+                                        f"{UNREADABLE_REASONS['bad_metadata']}: {why}") for line, why in problems]
+        return self._rows
+
+    def stat(self) -> FileStat | None:
+        """What to record of the file: its stat, marked when it had problems (read again next time)."""
+        try:
+            return FileStat.of(str(self.source / METADATA_FILE), None)._replace(meta="problems" if self.skipped else "")
+        except OSError:
+            return None
+
+
 def _read_sources(sources: list[Path], previous: Previous | None, progress: Progress):
-    """Documents in source order (unchanged ones from `previous`, known by `recognise`),
-    skipped files, fresh ones, and the `FileStat` of every document's file."""
-    old_docs = previous.docs if previous else {}
+    """Documents in source order (unchanged ones as `Stored`, known by their file's stat or
+    by `recognise`), skipped files, fresh ones, and the `FileStat` of every document's file
+    and metadata.csv."""
+    stored = previous.stored if previous else {}
     old_stats = previous.stats if previous else {}
-    slots: list[SourceDocument | SkippedFile | None] = []
+    slots: list = []
     jobs: list[tuple[int, tuple]] = []
     stats: dict[tuple[str, str], FileStat] = {}
     for source in sources:
-        rows, problems = read_metadata(source)
-        slots.extend(SkippedFile(f"{source / METADATA_FILE}" + (f":{line}" if line else ""),
-                                 f"{UNREADABLE_REASONS['bad_metadata']}: {why}") for line, why in problems)
+        table = _MetadataTable(source, old_stats.get((str(source), METADATA_FILE)))
+        problems = len(slots)
+        slots.append([])  # the metadata.csv problems go here, once it is read
         for rel, path in discover(source):
-            known = rows.get(rel)
             key = (str(source), rel)
-            old = old_docs.get(key)
+            old = stored.get(key)
+            if old is not None and table.unchanged and same_file(path, old_stats.get(key)):
+                stats[key] = old_stats[key]
+                slots.append(old)
+                continue
+            known = table.rows().get(rel)
             checked = _check_file(source, path, known, old_stats.get(key), old and old.sha256)
             if isinstance(checked, SkippedFile):
                 slots.append(checked)
@@ -115,13 +152,18 @@ def _read_sources(sources: list[Path], previous: Previous | None, progress: Prog
             else:
                 jobs.append((len(slots), (str(source), rel, sha, path, known)))
                 slots.append(None)
+        slots[problems] = table.skipped
+        if table.exists and (stat := table.stat()) is not None:
+            stats[(str(source), METADATA_FILE)] = stat
     parsed = _parallel_map(_parse_file, [job for _, job in jobs], "reading", progress, weight=len(jobs))
     for (slot, _), result in zip(jobs, parsed):
         slots[slot] = result
-    docs = [s for s in slots if isinstance(s, SourceDocument)]
+    slots = [item for slot in slots for item in (slot if isinstance(slot, list) else [slot])]
+    docs = [s for s in slots if isinstance(s, (SourceDocument, Stored))]
     fresh = [r for r in parsed if isinstance(r, SourceDocument)]
     skipped = [s for s in slots if isinstance(s, SkippedFile)]
-    stats = {doc.key: stats[doc.key] for doc in docs}
+    kept = {doc.key for doc in docs} | {(str(source), METADATA_FILE) for source in sources}
+    stats = {key: stat for key, stat in stats.items() if key in kept}
     return docs, skipped, fresh, stats
 
 
@@ -183,10 +225,10 @@ def _tokenize(docs: list[SourceDocument], analyzer: Analyzer, progress: Progress
 class Plan:
     """What a build does: the documents it keeps, drops and tokenizes, and how it writes them."""
 
-    docs: list[SourceDocument]  # the collection, in source order
+    docs: list[SourceDocument | Stored]  # the collection, in source order (all whole for a full write)
     fresh: list[SourceDocument]  # new or changed: parsed now
-    removed: list[SourceDocument]  # in the previous index only
-    changed: list[SourceDocument]  # their previous versions
+    removed: list[Stored]  # in the previous index only
+    changed: list[Stored]  # their previous versions
     stale: list[SourceDocument]  # unchanged, but to be tokenized again (a dictionary word came or went)
     user_words: set[str]
     incremental: bool  # update a copy of the previous index rather than write everything
@@ -196,12 +238,19 @@ class Plan:
         return self.fresh + self.stale
 
 
-def collection_words(docs: list[SourceDocument]) -> set[str]:
+def collection_words(docs: list[SourceDocument | Stored]) -> set[str]:
     """The user dictionary: quoted set phrases, places and speakers, normalised."""
     words: set[str] = set()
+    phrase_lists: set[str] = set()  # of stored documents, as JSON: most are alike ("[]")
     for doc in docs:
-        words |= doc.phrases  # already normalised
-        words.update(normalize(w) for w in (doc.meta.place, doc.meta.speaker) if w)
+        if isinstance(doc, Stored):
+            phrase_lists.add(doc.phrases)
+            words.update(w for w in (doc.n_place, doc.n_speaker) if w)
+        else:
+            words |= doc.phrases  # already normalised
+            words.update(n for n in (normalize(w) for w in (doc.meta.place, doc.meta.speaker) if w) if n)
+    for listed in phrase_lists:
+        words.update(json.loads(listed))
     return words
 
 
@@ -211,11 +260,11 @@ def plan_build(previous: Previous | None, docs: list[SourceDocument], fresh: lis
     if previous is None:
         return Plan(docs, fresh, [], [], [], user_words, incremental=False)
     current_keys = {doc.key for doc in docs}
-    removed = [doc for key, doc in previous.docs.items() if key not in current_keys]
-    changed = [previous.docs[doc.key] for doc in fresh if doc.key in previous.docs]
-    unchanged = [doc for doc in docs if doc.old_id is not None]
+    removed = [doc for key, doc in previous.stored.items() if key not in current_keys]
+    changed = [previous.stored[doc.key] for doc in fresh if doc.key in previous.stored]
+    unchanged = [doc for doc in docs if isinstance(doc, Stored)]
     stale_ids = previous.containing(user_words ^ previous.user_words, {d.old_id for d in unchanged})
-    stale = [doc for doc in unchanged if doc.old_id in stale_ids]
+    stale = previous.documents([doc for doc in unchanged if doc.old_id in stale_ids])
     slots = int(previous.meta.get("slots", 0))
     dropped = sum(d.passages_count for d in removed + changed + stale)
     added = sum(len(d.texts) for d in fresh)
@@ -228,9 +277,12 @@ def _load_kept(previous: Previous | None, plan: Plan) -> None:
     """Load from the previous index what the writer needs of the documents that were not read."""
     if previous is None:
         return
-    if not plan.incremental:  # a full write needs every passage and its tokens
-        stale_ids = {doc.old_id for doc in plan.stale}
-        previous.fill([d for d in plan.docs if d.old_id is not None and d.old_id not in stale_ids], with_tokens=True)
+    if not plan.incremental:  # a full write needs every document whole: passages and tokens
+        stale = {doc.key: doc for doc in plan.stale}
+        loaded = {doc.key: doc for doc in previous.documents(
+            [d for d in plan.docs if isinstance(d, Stored) and d.key not in stale])}
+        previous.fill(list(loaded.values()), with_tokens=True)
+        plan.docs = [loaded.get(d.key) or stale.get(d.key) or d for d in plan.docs]
     previous.fill(plan.stale, with_tokens=False)
 
 
@@ -245,22 +297,24 @@ def _plan(sources: list[Path], previous: Previous | None, progress: Progress):
 
 def _write(plan: Plan, previous: Previous | None, db_path: Path, analyzer: Analyzer, build_meta: dict,
            progress: Progress, stats: dict[tuple[str, str], FileStat]) -> None:
-    """Write the new index next to `db_path` and put it in place; on any failure, leave the old one."""
-    temporary = temporary_path(db_path)
+    """Update the index in place, in one transaction, or write a new one next to `db_path`
+    and rename it over the old one; on any failure, leave the old one as it was."""
     try:
         if plan.incremental:
-            update_copy(previous.path, temporary, drop=plan.removed + plan.changed + plan.stale, add=plan.tokenize,
-                        analyzer=analyzer, meta=build_meta, progress=progress)
-        else:
-            write_full(temporary, plan.docs, analyzer, build_meta, progress)
-        write_file_stats(temporary, stats, previous.stats if plan.incremental else {})
-        publish(temporary, db_path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        if isinstance(exc, (OSError, sqlite3.OperationalError)):
-            raise write_error(exc, db_path) from exc
-        raise
+            update_in_place(db_path, drop=plan.removed + plan.changed + plan.stale, add=plan.tokenize,
+                            analyzer=analyzer, meta=build_meta, progress=progress, stats=stats,
+                            recorded=previous.stats)
+            return
+        temporary = temporary_path(db_path)
+        try:
+            write_full(temporary, plan.docs, analyzer, build_meta, progress, stats)
+            publish(temporary, db_path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            raise
+    except (OSError, sqlite3.OperationalError) as exc:
+        raise write_error(exc, db_path) from exc
 
 
 def _report(plan: Plan, skipped: list[SkippedFile], db_path: Path, seconds: float) -> BuildReport:

@@ -1,9 +1,9 @@
 """What a build records of each file it indexed (size, modification time, inode and its
 metadata row), so that the next build knows it unchanged without reading it.
 
-Kept in the index's `file_stats` table, written by the build just before the index is
-published; an index without it (older, or resampled by the benchmarks) only costs the
-next build a hash of every file.
+Kept in the index's `file_stats` table, written by the build with the rest of the index;
+an index without it (resampled by the benchmarks) only costs the next build a hash of
+every file.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import NamedTuple
 
 from .models import DocumentMeta
@@ -41,6 +40,18 @@ class FileStat(NamedTuple):
     def settled(self) -> bool:
         """Changed long enough ago to be trusted (see RACY_SECONDS)."""
         return time.time_ns() - self.mtime_ns > RACY_SECONDS * 1_000_000_000
+
+
+def same_file(path: str, recorded: FileStat | None) -> bool:
+    """Whether the file at `path` has the recorded size, modification time and inode (and
+    the recording was settled): one stat call, no reading."""
+    if recorded is None or not recorded.settled:
+        return False
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == recorded[:3]
 
 
 def content_hash(data: bytes, meta: DocumentMeta | None) -> str:
@@ -71,19 +82,15 @@ def read_file_stats(db) -> dict[tuple[str, str], FileStat]:
             for row in db.execute("select source, path, size, mtime_ns, inode, meta from file_stats")}
 
 
-def write_file_stats(path: Path, stats: dict[tuple[str, str], FileStat],
-                     recorded: dict[tuple[str, str], FileStat]) -> None:
-    """Make the stats recorded in the index at `path` (a copy of one that had `recorded`, or
-    a new one) those of `stats` that are settled."""
-    keep = {key: stat for key, stat in stats.items() if stat.settled}
-    conn = sqlite3.connect(path)
-    try:
-        with conn:
-            conn.execute("create table if not exists file_stats (source text, path text, size integer, "
-                         "mtime_ns integer, inode integer, meta text, primary key (source, path))")
-            conn.executemany("delete from file_stats where source = ? and path = ?",
-                             [key for key in recorded if key not in keep])
-            conn.executemany("insert or replace into file_stats values (?, ?, ?, ?, ?, ?)",
-                             [(*key, *stat) for key, stat in keep.items() if recorded.get(key) != stat])
-    finally:
-        conn.close()
+def record_file_stats(conn: sqlite3.Connection, stats: dict[tuple[str, str], FileStat],
+                      recorded: dict[tuple[str, str], FileStat]) -> None:
+    """Make the stats recorded in the index open on `conn` (one that had `recorded`, or a new
+    one) those of `stats` that are settled, in the caller's transaction."""
+    racy = time.time_ns() - RACY_SECONDS * 1_000_000_000  # `settled`, for every file at once
+    keep = {key: stat for key, stat in stats.items() if stat.mtime_ns < racy}
+    conn.execute("create table if not exists file_stats (source text, path text, size integer, "
+                 "mtime_ns integer, inode integer, meta text, primary key (source, path))")
+    conn.executemany("delete from file_stats where source = ? and path = ?",
+                     [key for key in recorded if key not in keep])
+    conn.executemany("insert or replace into file_stats values (?, ?, ?, ?, ?, ?)",
+                     [(*key, *stat) for key, stat in keep.items() if (old := recorded.get(key)) is not stat and old != stat])

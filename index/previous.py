@@ -9,6 +9,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .analysis import ANALYZER_VERSION
 from .build_types import SourceDocument
@@ -20,18 +21,46 @@ from .store import TOKEN_SEPARATOR, open_readonly, read_meta, verify
 log = logging.getLogger(__name__)
 
 
+class Stored(NamedTuple):
+    """A document of the previous index as a build first sees it: enough to keep it as it
+    is (its id, passage count, content hash and dictionary words); `Previous.documents`
+    gives the whole `SourceDocument` when more is needed."""
+
+    source: str
+    path: str
+    sha256: str
+    old_id: int
+    stored_passages: int
+    phrases: str  # JSON list, normalised
+    n_place: str
+    n_speaker: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.source, self.path
+
+    @property
+    def passages_count(self) -> int:
+        return self.stored_passages
+
+
 @dataclass
 class Previous:
     """What a build needs to know of the index it replaces."""
 
     path: Path
     meta: dict[str, str]
-    docs: dict[tuple[str, str], SourceDocument]  # metadata only, no passages
+    stored: dict[tuple[str, str], Stored]
     stats: dict[tuple[str, str], FileStat] = field(default_factory=dict)  # as last read
 
     @property
     def user_words(self) -> set[str]:
         return set(json.loads(self.meta.get("user_words", "[]")))
+
+    @property
+    def docs(self) -> dict[tuple[str, str], SourceDocument]:
+        """Every document, metadata only (no passages)."""
+        return {doc.key: doc for doc in self.documents(list(self.stored.values()))}
 
     @classmethod
     def load(cls, db_path: Path) -> Previous | None:
@@ -43,22 +72,39 @@ class Previous:
             meta = read_meta(db)
             if meta.get("analyzer_version") != ANALYZER_VERSION:
                 return None
+            if db.execute("pragma journal_mode").fetchone()[0] != "wal":  # not updated in place
+                return None
             verify(db, db_path, thorough=True)  # a damaged index is rebuilt, never updated
-            docs = {}
-            fields = list(DocumentMeta.__dataclass_fields__)
-            rows = db.execute(f"select source, path, sha256, dictionary, id, passages, phrases, {', '.join(fields)} "
+            rows = db.execute("select source, path, sha256, id, passages, phrases, n_place, n_speaker "
                               "from documents").fetchall()
-            phrases = json.loads("[" + ",".join(row[6] for row in rows) + "]")  # one call, not one a row
-            for row, found in zip(rows, phrases):
-                doc = SourceDocument(row[0], row[1], row[2], DocumentMeta(*row[7:]), dictionary=row[3],
-                                     phrases=set(found), old_id=row[4], stored_passages=row[5])
-                docs[doc.key] = doc
-            return cls(db_path, meta, docs, read_file_stats(db))
+            stored = {(row[0], row[1]): Stored(*row) for row in rows}
+            return cls(db_path, meta, stored, read_file_stats(db))
         except Exception as exc:  # a damaged old index only costs a full build (IndexUnavailable too)
             log.warning("previous index unusable, building everything: %s", exc)
             return None
         finally:
             db.conn.close()
+
+    def documents(self, stored: list[Stored]) -> list[SourceDocument]:
+        """The `SourceDocument`s (metadata, no passages) of `stored` documents, in that order."""
+        wanted = {doc.old_id for doc in stored}
+        fields = list(DocumentMeta.__dataclass_fields__)
+        query = f"select id, dictionary, {', '.join(fields)} from documents"
+        if len(wanted) * 4 < len(self.stored):
+            query += f" where id in ({','.join(str(int(i)) for i in wanted)})"
+        db = open_readonly(self.path)
+        try:
+            rows = db.execute(query).fetchall()
+        finally:
+            db.conn.close()
+        found = {row[0]: row for row in rows if row[0] in wanted}
+        docs = []
+        for doc in stored:
+            row = found[doc.old_id]
+            docs.append(SourceDocument(doc.source, doc.path, doc.sha256, DocumentMeta(*row[2:]), dictionary=row[1],
+                                       phrases=set(json.loads(doc.phrases)), old_id=doc.old_id,
+                                       stored_passages=doc.stored_passages))
+        return docs
 
     def containing(self, words: set[str], doc_ids: set[int]) -> set[int]:
         """Those of `doc_ids` whose normalised text contains one of `words`."""
@@ -83,7 +129,7 @@ class Previous:
         db = open_readonly(self.path)
         try:
             columns = "doc_id, paragraph, part, text, norm" + (", tokens" if with_tokens else "")
-            if len(by_id) * 4 < len(self.docs):
+            if len(by_id) * 4 < len(self.stored):
                 ids = ",".join(str(int(i)) for i in by_id)
                 rows = db.execute(f"select {columns} from passages where doc_id in ({ids}) order by id")
             else:

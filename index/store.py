@@ -3,9 +3,11 @@
 Tables: `documents`, `passages` (original and normalised text, tokens), `postings`
 (per-term passage ids and term frequencies as packed arrays), `field_terms` (metadata
 term -> documents), `arrays` (per-passage numbers) and `meta` (build time, source hashes,
-dictionary version, corpus statistics).  A build writes a new file next to the old one
-(or a copy of it, updated) and renames it over the old one, so readers never see a
-half-built index.
+dictionary version, corpus statistics).  The file is in WAL mode: a full build writes a
+new file next to the old one and renames it over the old one; an incremental build updates
+the file in place, in one transaction.  Either way a build that stops half way leaves the
+old index as it was, and a reader sees one index from its open to its close: it reads in
+one read transaction, a snapshot that a later commit does not change.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from .filters import FILTERS
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "6"  # 5: postings carry a checksum; meta counts terms and postings; 6: role
+SCHEMA_VERSION = "7"  # 5: postings carry a checksum; meta counts terms and postings; 6: role;
+# 7: WAL mode, updated in place; meta has the document-frequency histogram, not every file's hash
 TOKEN_SEPARATOR = "\t"
 REBUILD_HINT = "rebuild it with: python -m index build"
 
@@ -69,10 +72,9 @@ def create_indexes(db: sqlite_utils.Database) -> None:
 
 
 def write_meta(db: sqlite_utils.Database, values: dict) -> None:
-    db["meta"].insert_all(
-        ({"key": k, "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)} for k, v in values.items()),
-        replace=True,
-    )
+    """Set meta keys, inside the caller's transaction (plain SQL: sqlite-utils may commit)."""
+    db.conn.executemany("insert or replace into meta (key, value) values (?, ?)",
+                        [(k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)) for k, v in values.items()])
 
 
 def read_meta(db: sqlite_utils.Database) -> dict[str, str]:
@@ -87,9 +89,15 @@ def open_readonly(path: Path) -> sqlite_utils.Database:
     if not path.is_file():
         raise IndexUnavailable(f"no index at {path}; {REBUILD_HINT}", code="index_missing", path=path)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        db = sqlite_utils.Database(conn)
-        meta = read_meta(db)
+        try:
+            db, meta = _open_snapshot(f"file:{path}?mode=ro")
+        except sqlite3.OperationalError:
+            if wal_files(path)[0].exists() or os.access(path.parent, os.W_OK):
+                raise
+            # A folder nobody can write to (a read-only mount): SQLite cannot make the log's
+            # index there, and no build can have left a log or commit one.
+            db, meta = _open_snapshot(f"file:{path}?mode=ro&immutable=1")
+        conn = db.conn
     except sqlite3.DatabaseError as exc:
         raise IndexUnavailable(f"the index at {path} is unreadable ({exc}); {REBUILD_HINT}",
                                code="index_damaged", path=path) from exc
@@ -99,6 +107,19 @@ def open_readonly(path: Path) -> sqlite_utils.Database:
         raise IndexUnavailable(f"the index at {path} is incomplete or from another version; {REBUILD_HINT}",
                                code=code, path=path)
     return db
+
+
+def _open_snapshot(uri: str) -> tuple[sqlite_utils.Database, dict[str, str]]:
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    try:
+        db = sqlite_utils.Database(conn)
+        # One read transaction for the connection's life: in WAL mode its snapshot, taken at
+        # the first read, stays what it sees while builds commit (see `writer.update_in_place`).
+        conn.execute("begin")
+        return db, read_meta(db)
+    except BaseException:
+        conn.close()
+        raise
 
 
 # -- the build's lock and temporary files -----------------------------------------------------
@@ -191,10 +212,23 @@ def temporary_pid(path: Path) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def wal_files(path: Path) -> tuple[Path, Path]:
+    """SQLite's write-ahead log and its shared-memory index, next to `path`."""
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
 def publish(temporary: Path, final: Path) -> None:
-    """Atomically put a finished index in place of the old one."""
+    """Atomically put a finished index (a new file, closed) in place of the old one.
+
+    The old file's log and its index go first: SQLite finds them by name and would read the
+    old index's pages into the new one.  Readers that have the old file open keep their open
+    copies of all three; SQLite does not checkpoint or delete a log whose file was replaced.
+    """
     with open(temporary, "rb") as handle:
         os.fsync(handle.fileno())
+    for leftover in wal_files(final):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
     os.replace(temporary, final)
     directory = os.open(final.parent, os.O_RDONLY)
     try:
@@ -212,7 +246,7 @@ def read_array(db: sqlite_utils.Database, name: str) -> np.ndarray:
 
 
 def write_array(db: sqlite_utils.Database, name: str, values: np.ndarray) -> None:
-    db["arrays"].insert({"name": name, "data": values.astype(ARRAY_TYPES[name]).tobytes()}, replace=True)
+    db.execute("insert or replace into arrays (name, data) values (?, ?)", [name, values.astype(ARRAY_TYPES[name]).tobytes()])
 
 
 # -- checking an index before trusting it ----------------------------------------------------
@@ -263,7 +297,8 @@ def _file_problem(db: sqlite_utils.Database, path: Path) -> str:
     """What is wrong with the file as a whole (truncated, tables missing), or ""."""
     page_size = db.execute("pragma page_size").fetchone()[0]
     page_count = db.execute("pragma page_count").fetchone()[0]
-    if os.path.getsize(path) < page_size * page_count:
+    log_size = _size(wal_files(path)[0])  # pages committed there may not be in the file yet
+    if os.path.getsize(path) + log_size < page_size * page_count:
         return "file truncated"
     tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
     if missing := [t for t in TABLES if t not in tables]:
@@ -271,6 +306,13 @@ def _file_problem(db: sqlite_utils.Database, path: Path) -> str:
     if "crc" not in {row[1] for row in db.execute("pragma table_info(postings)")}:
         return "postings without checksums"
     return ""
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _inconsistencies(db: sqlite_utils.Database, meta: dict[str, str], thorough: bool) -> list[str]:

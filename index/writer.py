@@ -1,18 +1,19 @@
-"""Write an index file: whole (`write_full`), or as an updated copy of the previous one (`update_copy`).
+"""Write an index file: whole (`write_full`), or update it in place (`update_in_place`).
 
-A full write numbers every passage from 0.  An update copies the previous file, drops the
-passages of dropped documents (removed, changed, or to be tokenized again) and adds the
-new ones under fresh ids after the largest id in use, so the ids of everything else, and
-their rows, stay as they are.  Only the posting lists of terms that occur in dropped or
-added passages are rewritten; BM25's corpus-wide numbers (N, average length, mean IDF)
-are recomputed, and the searcher derives the weights from them.
+A full write numbers every passage from 0 in a new file.  An update changes the index's
+own file in one SQLite transaction: it drops the passages of dropped documents (removed,
+changed, or to be tokenized again) and adds the new ones under fresh ids after the largest
+id in use, so the ids of everything else, and their rows, stay as they are.  Only the
+posting lists of terms that occur in dropped or added passages are rewritten; BM25's
+corpus-wide numbers (N, average length, mean IDF, from the histogram of document
+frequencies kept in `meta`) are recomputed, and the searcher derives the weights from them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import shutil
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,13 +23,16 @@ import sqlite_utils
 
 from .analysis import Analyzer
 from .build_types import Progress, SourceDocument
+from .filestats import FileStat, record_file_stats
 from .filters import FILTER_FIELDS
 from .normalize import normalize
 from .ranking import build_postings, raw_idf
 from .store import (
-    SCHEMA_VERSION, TOKEN_SEPARATOR, create_indexes, create_schema, postings_row, postings_totals, read_array,
-    write_array, write_meta,
+    SCHEMA_VERSION, TOKEN_SEPARATOR, create_indexes, create_schema, decode_postings, postings_row, read_array,
+    read_meta, write_array, write_meta,
 )
+
+Stats = dict[tuple[str, str], FileStat]
 
 
 def document_row(doc: SourceDocument, doc_id: int, first_passage: int, analyzer: Analyzer) -> dict:
@@ -54,19 +58,24 @@ def passage_rows(doc: SourceDocument, doc_id: int, first_passage: int) -> Iterab
         }
 
 
-def corpus_meta(passages: int, slots: int, total_tokens: int, dfs: np.ndarray) -> dict:
-    """The numbers BM25 needs besides the postings: N, average length, mean IDF."""
-    average_idf = float(raw_idf(dfs.astype(np.float64), passages).mean()) if len(dfs) else 0.0
+def corpus_meta(passages: int, slots: int, total_tokens: int, df_counts: dict[int, int]) -> dict:
+    """The numbers BM25 needs besides the postings: N, average length, mean IDF over the
+    terms (from `df_counts`, document frequency -> number of terms), and the counts `verify`
+    checks the postings table against."""
+    pairs = sorted((df, count) for df, count in df_counts.items() if count)
+    dfs = np.asarray([df for df, _ in pairs], dtype=np.float64)
+    counts = np.asarray([count for _, count in pairs], dtype=np.float64)
+    terms = int(counts.sum())
+    average_idf = float((raw_idf(dfs, passages) * counts).sum() / terms) if terms else 0.0
     return {"passages": passages, "slots": slots, "total_tokens": total_tokens,
-            "avgdl": total_tokens / passages if passages else 0.0, "average_idf": average_idf}
+            "avgdl": total_tokens / passages if passages else 0.0, "average_idf": average_idf,
+            "terms": terms, "postings_total": int((dfs * counts).sum()), "df_counts": pairs}
 
 
-def source_hashes(db: sqlite_utils.Database) -> dict[str, str]:
-    return {f"{source}/{path}": sha for source, path, sha in db.execute("select source, path, sha256 from documents")}
-
-
-def write_full(path: Path, docs: list[SourceDocument], analyzer: Analyzer, build_meta: dict, progress: Progress) -> None:
-    """Write to `path` an index of `docs` (tokenized), passages numbered from 0."""
+def write_full(path: Path, docs: list[SourceDocument], analyzer: Analyzer, build_meta: dict, progress: Progress,
+               stats: Stats | None = None) -> None:
+    """Write to `path` (a new file, not yet anyone's index) an index of `docs` (tokenized),
+    passages numbered from 0, with the `stats` of their files; leave it in WAL mode."""
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
     db = sqlite_utils.Database(path)
@@ -92,7 +101,7 @@ def write_full(path: Path, docs: list[SourceDocument], analyzer: Analyzer, build
         db["documents"].insert_all(doc_rows, batch_size=1000)
         db["field_terms"].insert_all(_field_rows(doc_rows), batch_size=5000)
     progress("writing", 1, 3)
-    postings, _, stats = build_postings(token_lists)
+    postings, _, _ = build_postings(token_lists)
     progress("writing", 2, 3)
     with db.conn:
         db["postings"].insert_all((postings_row(p.term, p.ids, p.tfs) for p in postings), batch_size=5000)
@@ -101,10 +110,12 @@ def write_full(path: Path, docs: list[SourceDocument], analyzer: Analyzer, build
         lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int32, count=len(token_lists))
         write_array(db, "passage_tokens", lengths)
         create_indexes(db)
-        dfs = np.fromiter((len(p.ids) for p in postings), dtype=np.int64, count=len(postings))
-        write_meta(db, {**build_meta, **corpus_meta(len(token_lists), len(token_lists), int(lengths.sum()), dfs),
-                        "documents": len(docs), "source_hashes": source_hashes(db), **postings_totals(db)})
+        df_counts = Counter(len(p.ids) for p in postings)
+        write_meta(db, {**build_meta, **corpus_meta(len(token_lists), len(token_lists), int(lengths.sum()), df_counts),
+                        "documents": len(docs)})
+        record_file_stats(db.conn, stats or {}, {})
         write_meta(db, {"complete": "1"})
+    db.conn.execute("pragma journal_mode = wal")  # from now on updated in place, readers on snapshots
     progress("writing", 3, 3)
     db.conn.close()
 
@@ -120,65 +131,87 @@ def _field_rows(doc_rows: list[dict]) -> Iterable[dict]:
 
 
 # -- the incremental update ------------------------------------------------------------------
-def update_copy(previous: Path, target: Path, drop: list[SourceDocument], add: list[SourceDocument], analyzer: Analyzer,
-                meta: dict, progress: Progress) -> None:
-    """Write to `target` the index at `previous` minus the `drop` documents plus `add`."""
+def update_in_place(path: Path, drop: list[SourceDocument], add: list[SourceDocument], analyzer: Analyzer,
+                    meta: dict, progress: Progress, stats: Stats, recorded: Stats) -> None:
+    """Make the index at `path` one without the `drop` documents and with `add`, and with
+    the `stats` of its files (`recorded` those it had), in one transaction: all of it or,
+    whatever stops it (an exception, a kill, a power cut), none of it.  Readers that have
+    the index open keep their snapshot of it until they reopen."""
     progress("writing", 0, 3)
-    shutil.copyfile(previous, target)
-    db = sqlite_utils.Database(target)
-    db.conn.execute("pragma journal_mode = off")
-    db.conn.execute("pragma synchronous = off")
-    with db.conn:
-        write_meta(db, {"complete": "0"})
-        old_meta = {row["key"]: row["value"] for row in db["meta"].rows}
-        passage_doc = read_array(db, "passage_doc")
-        chars = read_array(db, "passage_chars")
-        lengths = read_array(db, "passage_tokens")
-
-        drop_ids = sorted(doc.old_id for doc in drop)
-        removed_ids, removed_terms, removed_fields = _drop_documents(db, drop_ids)
-        passage_doc[removed_ids] = -1
-        chars[removed_ids] = 0
-        lengths[removed_ids] = 0
-        progress("writing", 1, 3)
-
-        next_doc = (db.execute("select max(id) from documents").fetchone()[0] or 0) + 1
-        next_passage = len(passage_doc)
-        added: dict[str, tuple[list[int], list[int]]] = {}
-        doc_rows = []
-        new_doc, new_chars, new_lengths = [], [], []
-        for doc in add:
-            doc_rows.append(document_row(doc, next_doc, next_passage, analyzer))
-            db["passages"].insert_all(passage_rows(doc, next_doc, next_passage))
-            for offset, tokens in enumerate(doc.tokens):
-                for term, tf in Counter(tokens).items():
-                    ids, tfs = added.setdefault(term, ([], []))
-                    ids.append(next_passage + offset)
-                    tfs.append(tf)
-                new_lengths.append(len(tokens))
-            new_doc.extend([next_doc] * len(doc.texts))
-            new_chars.extend(len(text) for text in doc.texts)
-            next_doc += 1
-            next_passage += len(doc.texts)
-        db["documents"].insert_all(doc_rows)
-        _update_field_terms(db, set(drop_ids), removed_fields, doc_rows)
-        _update_postings(db, removed_ids, removed_terms, added)
-        progress("writing", 2, 3)
-
-        passage_doc = np.concatenate([passage_doc, np.asarray(new_doc, dtype=np.int32)])
-        lengths = np.concatenate([lengths, np.asarray(new_lengths, dtype=np.int32)])
-        write_array(db, "passage_doc", passage_doc)
-        write_array(db, "passage_chars", np.concatenate([chars, np.asarray(new_chars, dtype=np.int32)]))
-        write_array(db, "passage_tokens", lengths)
-        dfs = np.fromiter((row[0] for row in db.execute("select df from postings")), dtype=np.int64)
-        live = int(np.count_nonzero(passage_doc >= 0))
-        documents = db.execute("select count(*) from documents").fetchone()[0]
-        write_meta(db, {**meta, **corpus_meta(live, len(passage_doc), int(lengths.sum()), dfs),
-                        "documents": documents, "source_hashes": source_hashes(db), **postings_totals(db),
-                        "previous_build": old_meta.get("built_at", "")})
-        write_meta(db, {"complete": "1"})
+    conn = sqlite3.connect(path, isolation_level=None)  # no implicit transactions: one, by hand
+    try:
+        conn.execute("pragma busy_timeout = 30000")
+        conn.execute("pragma synchronous = full")  # committed means on disk
+        conn.execute("pragma journal_size_limit = 67108864")  # the log is cut back after a checkpoint
+        conn.execute("begin immediate")
+        _update(sqlite_utils.Database(conn), path, drop, add, analyzer, meta, progress)
+        record_file_stats(conn, stats, recorded)
+        conn.execute("commit")
+    except BaseException:
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("rollback")
+        raise
+    finally:
+        conn.close()
     progress("writing", 3, 3)
-    db.conn.close()
+
+
+def _update(db: sqlite_utils.Database, path: Path, drop: list[SourceDocument], add: list[SourceDocument],
+            analyzer: Analyzer, meta: dict, progress: Progress) -> None:
+    old_meta = read_meta(db)
+    df_counts = Counter({df: count for df, count in json.loads(old_meta["df_counts"])})
+    passage_doc = read_array(db, "passage_doc")
+    chars = read_array(db, "passage_chars")
+    lengths = read_array(db, "passage_tokens")
+
+    drop_ids = sorted(doc.old_id for doc in drop)
+    removed_ids, removed_terms, removed_fields = _drop_documents(db, drop_ids)
+    passage_doc[removed_ids] = -1
+    chars[removed_ids] = 0
+    lengths[removed_ids] = 0
+    progress("writing", 1, 3)
+
+    next_doc = (db.execute("select max(id) from documents").fetchone()[0] or 0) + 1
+    next_passage = len(passage_doc)
+    added: dict[str, tuple[list[int], list[int]]] = {}
+    doc_rows = []
+    new_doc, new_chars, new_lengths = [], [], []
+    for doc in add:
+        doc_rows.append(document_row(doc, next_doc, next_passage, analyzer))
+        _insert(db, "passages", list(passage_rows(doc, next_doc, next_passage)))
+        for offset, tokens in enumerate(doc.tokens):
+            for term, tf in Counter(tokens).items():
+                ids, tfs = added.setdefault(term, ([], []))
+                ids.append(next_passage + offset)
+                tfs.append(tf)
+            new_lengths.append(len(tokens))
+        new_doc.extend([next_doc] * len(doc.texts))
+        new_chars.extend(len(text) for text in doc.texts)
+        next_doc += 1
+        next_passage += len(doc.texts)
+    _insert(db, "documents", doc_rows)
+    _update_field_terms(db, set(drop_ids), removed_fields, doc_rows)
+    _update_postings(db, path, len(passage_doc), removed_ids, removed_terms, added, df_counts)
+    progress("writing", 2, 3)
+
+    passage_doc = np.concatenate([passage_doc, np.asarray(new_doc, dtype=np.int32)])
+    lengths = np.concatenate([lengths, np.asarray(new_lengths, dtype=np.int32)])
+    write_array(db, "passage_doc", passage_doc)
+    write_array(db, "passage_chars", np.concatenate([chars, np.asarray(new_chars, dtype=np.int32)]))
+    write_array(db, "passage_tokens", lengths)
+    live = int(np.count_nonzero(passage_doc >= 0))
+    documents = db.execute("select count(*) from documents").fetchone()[0]
+    write_meta(db, {**meta, **corpus_meta(live, len(passage_doc), int(lengths.sum()), df_counts),
+                    "documents": documents, "previous_build": old_meta.get("built_at", "")})
+
+
+def _insert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    """Insert rows (dicts with the same keys) in the caller's transaction."""
+    if rows:
+        columns = list(rows[0])
+        db.conn.executemany(f"insert into {table} ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+                            [[row[c] for c in columns] for row in rows])
 
 
 def _drop_documents(db: sqlite_utils.Database, doc_ids: list[int]) -> tuple[np.ndarray, set[str], set[str]]:
@@ -203,12 +236,18 @@ def _drop_documents(db: sqlite_utils.Database, doc_ids: list[int]) -> tuple[np.n
     return np.asarray(sorted(removed), dtype=np.int32), terms, field_terms
 
 
-def _update_postings(db: sqlite_utils.Database, removed_ids: np.ndarray, removed_terms: set[str],
-                     added: dict[str, tuple[list[int], list[int]]]) -> None:
+def _update_postings(db: sqlite_utils.Database, path: Path, slots: int, removed_ids: np.ndarray,
+                     removed_terms: set[str], added: dict[str, tuple[list[int], list[int]]],
+                     df_counts: Counter) -> None:
+    """Rewrite the posting lists of `removed_terms` and `added` terms (each checked against its
+    checksum as it is read), keeping `df_counts` in step."""
     for term in removed_terms | set(added):
-        row = db.execute("select ids, tfs from postings where term = ?", [term]).fetchone()
-        ids = np.frombuffer(row[0], dtype=np.int32) if row else np.zeros(0, np.int32)
-        tfs = np.frombuffer(row[1], dtype=np.uint16) if row else np.zeros(0, np.uint16)
+        row = db.execute("select ids, tfs, df, crc from postings where term = ?", [term]).fetchone()
+        if row:
+            ids, tfs = decode_postings(path, row, slots)
+            df_counts[len(ids)] -= 1
+        else:
+            ids, tfs = np.zeros(0, np.int32), np.zeros(0, np.uint16)
         if term in removed_terms and len(ids):
             keep = ~np.isin(ids, removed_ids, assume_unique=True)
             ids, tfs = ids[keep], tfs[keep]
@@ -217,6 +256,7 @@ def _update_postings(db: sqlite_utils.Database, removed_ids: np.ndarray, removed
             ids = np.concatenate([ids, np.asarray(new_ids, dtype=np.int32)])
             tfs = np.concatenate([tfs, np.minimum(np.asarray(new_tfs), 65535).astype(np.uint16)])
         if len(ids):
+            df_counts[len(ids)] += 1
             row = postings_row(term, ids, tfs)
             db.execute("insert or replace into postings (term, df, ids, tfs, crc) values (?, ?, ?, ?, ?)",
                        [row["term"], row["df"], row["ids"], row["tfs"], row["crc"]])

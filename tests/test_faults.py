@@ -107,16 +107,47 @@ def test_killed_build_with_workers_neither_blocks_the_next_build_nor_leaves_work
     assert all(map(gone, workers)), "workers outlived their build"
 
 
-def test_killed_build_while_writing_leaves_no_temporary_file_after_the_next_build(built, tmp_path):
+def test_killed_full_build_while_writing_leaves_no_temporary_file_after_the_next_build(built, tmp_path):
     source, good = built
     db = tmp_path / "index.sqlite"
     shutil.copyfile(good, db)
+    _sql("delete from passages where id % 2 = 0")(db)  # damaged: the build writes a new file
     start_and_kill(source, db, "writing")
     leftovers = list(tmp_path.glob(".index.sqlite.building-*"))
     assert leftovers, "the killed build should have been writing its temporary file"
     build_index([source], db)
     assert list(tmp_path.glob(".index.sqlite.building-*")) == []
     assert Searcher.open(db).search(QUERY).hits
+
+
+def test_killed_update_in_place_leaves_the_index_as_it_was(built, tmp_path):
+    source, good = built
+    folder = copy_seeds(tmp_path / "seeds")
+    db = tmp_path / "index.sqlite"
+    build_index([folder], db)
+    before = dump(db)
+    (folder / "new.txt").write_text("新的讲话。今年要坚持稳中求进，推动高质量发展。\n", encoding="utf-8")
+    changed = folder / "001_8ca6c5baf5e3a5a5.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    start_and_kill(folder, db, "writing")  # killed inside the update's transaction, rows deleted
+    assert list(tmp_path.glob(".index.sqlite.building-*")) == []  # updated in place: no copy
+    assert dump(db) == before
+    checked = open_readonly(db)
+    verify(checked, db, thorough=True)
+    checked.conn.close()
+    report = build_index([folder], db)
+    assert report.added == ("new.txt",) and report.changed == (changed.name,) and report.unchanged == 4
+    assert Searcher.open(db).search("稳中求进 高质量发展").hits
+
+
+def dump(db: Path) -> dict[str, list]:
+    """Every row of every table, as a reader opening the index now sees them."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        tables = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")]
+        return {table: sorted(conn.execute(f"select * from {table}").fetchall(), key=repr) for table in tables}
+    finally:
+        conn.close()
 
 
 # -- 2 and 3. a damaged index -------------------------------------------------------------------

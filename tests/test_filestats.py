@@ -57,3 +57,34 @@ def test_a_file_changed_just_now_is_hashed_on_the_next_build_too(folder, tmp_pat
     (folder / "a.txt").write_text(TEXT.replace("全市", "a市"), encoding="utf-8")
     os.utime(folder / "a.txt", ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert _rebuild(folder, db) == ["a.txt"]
+
+
+def _settled_csv(folder: Path, text: str) -> None:
+    (folder / "metadata.csv").write_text(text, encoding="utf-8")
+    old = 1_600_000_000_000_000_000
+    os.utime(folder / "metadata.csv", ns=(old, old))
+
+
+def test_an_unchanged_metadata_csv_is_not_read_again_but_still_gives_new_files_their_row(folder, tmp_path, monkeypatch):
+    import index.builder
+
+    db = tmp_path / "x.sqlite"
+    _settled_csv(folder, "file,speaker\nb.txt,王一鸥\nc.txt,应勇\n")
+    assert _rebuild(folder, db) == ["a.txt", "b.txt"]
+    reads = []
+    real = index.builder.read_metadata
+    monkeypatch.setattr(index.builder, "read_metadata", lambda source: reads.append(source) or real(source))
+    assert _rebuild(folder, db) == [] and reads == []  # nothing needed a row: the csv is not parsed
+    (folder / "c.txt").write_text(OTHER, encoding="utf-8")
+    assert _rebuild(folder, db) == ["c.txt"] and len(reads) == 1  # c.txt needs its row
+    from index import Searcher
+    speakers = {d.path: d.meta.speaker for d in Searcher.open(db).documents()}
+    assert speakers == {"a.txt": "", "b.txt": "王一鸥", "c.txt": "应勇"}
+
+
+def test_problems_in_an_unchanged_metadata_csv_are_reported_on_every_build(folder, tmp_path):
+    db = tmp_path / "x.sqlite"
+    _settled_csv(folder, 'file,speaker\nb.txt,"王一鸥\na.txt,应勇\n')  # an unbalanced quote
+    first = build_index([folder], db).skipped
+    assert first and all("metadata.csv" in s.path for s in first)
+    assert build_index([folder], db).skipped == first

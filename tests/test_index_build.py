@@ -29,7 +29,9 @@ def test_build_stores_documents_passages_postings_and_build_metadata(collection,
     assert {"documents", "passages", "postings", "meta"} <= set(db.table_names())
     meta = {r["key"]: r["value"] for r in db["meta"].rows}
     assert meta["complete"] == "1" and meta["built_at"] and meta["dictionary_version"]
-    assert "000_a2d7d4499d0d62ff.txt" in meta["source_hashes"]
+    hashes = {row["path"]: row["sha256"] for row in db["documents"].rows}
+    assert len(hashes["000_a2d7d4499d0d62ff.txt"]) == 64
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"  # updated in place from now on
     yueyang = next(db["documents"].rows_where("path = ?", ["000_a2d7d4499d0d62ff.txt"]))
     assert (yueyang["speaker"], yueyang["place"], yueyang["year"]) == ("王一鸥", "岳阳", "2021")
     row = next(db["passages"].rows_where("text like ?", ["%市委考虑2021年经济发展预期目标%"]))
