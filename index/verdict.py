@@ -38,9 +38,9 @@ MIN_COVERAGE = 0.6
 GENERAL_SHARE = 0.05
 GENERAL_MIN = 50  # passages; in a small collection no word is general
 ENTITY_TAGS = ("ns", "nt")
-# Numbered names: 二十一大, 十五届, 五中全会, 神舟二十五号.  The number is the point of them,
+# Numbered names: 二十一大, 十五届, 五中全会, 神舟二十五号, 回归30周年.  The number is the point of them,
 # so the hit must carry the same number (a synonym's form counts: 十九大 = 第十九次全国代表大会).
-_NUMBERED = re.compile(r"[一二三四五六七八九十百两0-9]+[大届中号]")
+_NUMBERED = re.compile(r"([一二三四五六七八九十百两0-9]+)(周年|[大届中号])")
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
 _LONG_FORMS = {
     "大": ("{n}大", "{n}次全国代表大会", "{n}次代表大会"),
     "中": ("{n}中", "中央委员会第{n}次全体会议"),
-    "届": ("{n}届",), "号": ("{n}号",),
+    "届": ("{n}届",), "号": ("{n}号",), "周年": ("{n}周年",),
 }
 # A quantity asked in a unit with its magnitude (多少万人次) is answered by a number in it.
 _NUMBER = "[0-9.一二三四五六七八九十百千两〇零]"
@@ -141,8 +141,8 @@ def _missing_numbers(intent: Intent, top: _Top) -> list[str]:
     """Numbered names (二十一大, 十五届, 五中全会) whose number the top hit does not carry."""
     missing = []
     text = top.passage + " " + top.metadata
-    for name in _NUMBERED.findall(intent.text):
-        number, forms = name[:-1], _LONG_FORMS[name[-1]]
+    for number, kind in _NUMBERED.findall(intent.text):
+        name, forms = number + kind, _LONG_FORMS[kind]
         full = "|".join(form.format(n=f"第?{number}") for form in forms)
         if not re.search(rf"(?<![一二三四五六七八九十百两0-9])(?:{full})", text):
             missing.append(name)

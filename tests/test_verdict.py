@@ -107,6 +107,12 @@ def test_a_quantity_asked_in_a_unit_must_be_stated_in_it(seeds):
     assert result.confidence == "high"
 
 
+def test_an_anniversary_must_be_that_anniversary(national):
+    result = national.search("新中国成立85周年 招待会")
+    assert result.confidence == "low" and "85周年" in result.unmatched
+    assert national.search("新中国成立75周年 招待会").confidence == "high"
+
+
 def test_a_plenum_is_of_the_central_committee(national):
     # 五中全会 is the central committee's fifth plenum; the second one is not it.
     result = national.search("二十届五中全会公报 全会通过了什么决定")
