@@ -38,9 +38,9 @@ MIN_COVERAGE = 0.6
 GENERAL_SHARE = 0.05
 GENERAL_MIN = 50  # passages; in a small collection no word is general
 ENTITY_TAGS = ("ns", "nt")
-# Numbered names: 二十一大, 十五届, 五中全会, 神舟二十五号, 回归30周年.  The number is the point of them,
+# Numbered names: 二十一大, 十五届, 五中全会, 四次会议, 神舟二十五号, 回归30周年.  The number is the point of them,
 # so the hit must carry the same number (a synonym's form counts: 十九大 = 第十九次全国代表大会).
-_NUMBERED = re.compile(r"([一二三四五六七八九十百两0-9]+)(周年|[大届中号])")
+_NUMBERED = re.compile(r"([一二三四五六七八九十百两0-9]+)(周年|次会议|次全会|[大届中号])")
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,12 @@ class _Top:
     def has(self, text: str) -> bool:
         return text in self.passage or text in self.metadata
 
+    def names(self, name: str) -> bool:
+        """Whether the hit names `name`, written out or abbreviated: an abbreviation keeps
+        characters of the full name in order (全国人大 = 全国人民代表大会, 中纪委 = 中央纪律检查委员会)."""
+        spelled = _ABBREVIATION_GAP.join(map(re.escape, name))
+        return self.has(name) or bool(re.search(spelled, self.passage) or re.search(spelled, self.metadata))
+
 
 def _top_of(hit: Hit, bits: int) -> _Top:
     meta = hit.document.meta
@@ -129,12 +135,14 @@ _LONG_FORMS = {
     "大": ("{n}大", "{n}次全国代表大会", "{n}次代表大会"),
     "中": ("{n}中", "中央委员会第{n}次全体会议"),
     "届": ("{n}届",), "号": ("{n}号",), "周年": ("{n}周年",),
+    "次会议": ("{n}次会议",), "次全会": ("{n}次全会", "{n}次全体会议"),
 }
 # A quantity asked in a unit with its magnitude (多少万人次) is answered by a number in it.
 _NUMBER = "[0-9.一二三四五六七八九十百千两〇零]"
 # A passage this short without a sentence in it is a heading or a stub, not an answer.
 STUB_CHARS = 30
 _SENTENCE = re.compile(r"[。！？；!?;]")
+_ABBREVIATION_GAP = r"[^\s，。；、,;]{0,4}?"  # characters an abbreviation leaves out between two it keeps
 
 
 def _missing_numbers(intent: Intent, top: _Top) -> list[str]:
@@ -187,7 +195,7 @@ def _missing_constraints(reader, intent: Intent, distinct: list[str], top: _Top)
                 if str(year) not in top.metadata or not all(top.has(w) for w in words)]
     missing += _missing_numbers(intent, top)
     missing += _missing_quantities(intent, top)
-    missing += [t for t in distinct if is_name(t, reader.named_terms) and not top.has(t)]
+    missing += [t for t in distinct if is_name(t, reader.named_terms) and not top.names(t)]
     return missing
 
 

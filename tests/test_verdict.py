@@ -113,6 +113,15 @@ def test_an_anniversary_must_be_that_anniversary(national):
     assert national.search("新中国成立75周年 招待会").confidence == "high"
 
 
+def test_an_abbreviated_name_is_named_by_its_full_form(national):
+    # 全国人大 keeps characters of 全国人民代表大会 in order: the resolution names it in full.
+    result = national.search("十三届全国人大三次会议 决议")
+    assert "全国人民代表大会" in result.hits[0].text and "全国人大" not in result.hits[0].text
+    assert result.confidence == "high"
+    result = national.search("十三届全国人大九次会议 决议")  # the ninth session is still not there
+    assert result.confidence == "low" and result.unmatched == ("九次会议",)
+
+
 def test_a_plenum_is_of_the_central_committee(national):
     # 五中全会 is the central committee's fifth plenum; the second one is not it.
     result = national.search("二十届五中全会公报 全会通过了什么决定")
