@@ -65,18 +65,18 @@ def _settled_csv(folder: Path, text: str) -> None:
     os.utime(folder / "metadata.csv", ns=(old, old))
 
 
-def test_an_unchanged_metadata_csv_is_not_read_again_but_still_gives_new_files_their_row(folder, tmp_path, monkeypatch):
-    import index.builder
+def test_an_unchanged_metadata_csv_is_never_parsed_again_but_still_gives_new_files_their_row(folder, tmp_path, monkeypatch):
+    import index.scan
 
     db = tmp_path / "x.sqlite"
     _settled_csv(folder, "file,speaker\nb.txt,王一鸥\nc.txt,应勇\n")
     assert _rebuild(folder, db) == ["a.txt", "b.txt"]
     reads = []
-    real = index.builder.read_metadata
-    monkeypatch.setattr(index.builder, "read_metadata", lambda source: reads.append(source) or real(source))
-    assert _rebuild(folder, db) == [] and reads == []  # nothing needed a row: the csv is not parsed
+    real = index.scan.read_metadata
+    monkeypatch.setattr(index.scan, "read_metadata", lambda source: reads.append(source) or real(source))
+    assert _rebuild(folder, db) == [] and reads == []  # nothing changed: the csv is not parsed
     (folder / "c.txt").write_text(OTHER, encoding="utf-8")
-    assert _rebuild(folder, db) == ["c.txt"] and len(reads) == 1  # c.txt needs its row
+    assert _rebuild(folder, db) == ["c.txt"] and reads == []  # c.txt's row comes from the index
     from index import Searcher
     speakers = {d.path: d.meta.speaker for d in Searcher.open(db).documents()}
     assert speakers == {"a.txt": "", "b.txt": "王一鸥", "c.txt": "应勇"}
