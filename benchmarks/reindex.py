@@ -4,8 +4,9 @@ A resampled collection is written straight to SQLite from cached tokens (`resamp
 so it has no source files of its own.  Here it gets them: each document is written once
 as a .txt file (its passages as paragraphs) with a metadata.csv row, under the work
 folder; the index is written with the index's own writer from the cached tokens, with
-each document's content hash and file stats computed exactly as a build computes them
-(`filestats`), so that a build over those folders finds every file unchanged.  Then, a
+each document's content hash and what a build records of the folders (file stats, the
+metadata.csv's stat and rows) computed by the build's own scan (`index.scan`), so that a
+build over those folders finds every file unchanged.  Then, a
 few times over: one file gets a paragraph appended and `python -m index build` runs
 again in a new process, timed from start to exit.
 """
@@ -27,8 +28,9 @@ from index.analysis import ANALYZER_VERSION, dictionary_version
 from index.build_types import SourceDocument
 from index.builder import collection_words
 from index.config import PROJECT_ROOT
-from index.filestats import FileStat, content_hash
-from index.metadata import META_FIELDS, METADATA_FILE, read_metadata
+from index.filestats import FileRecord
+from index.metadata import META_FIELDS, METADATA_FILE
+from index.scan import scan_sources
 from index.writer import write_full
 
 from .resampling import BenchError, MemoFieldTerms
@@ -38,10 +40,9 @@ AGE_SECONDS = 3600
 APPENDED = "\n\n本段为基准测试第{run}次追加的一段话，用于测量改动一个文件后的重建时间。\n"
 
 
-def materialise(docs: list[SourceDocument], folder: Path) -> tuple[list[SourceDocument], list[Path]]:
+def materialise(docs: list[SourceDocument], folder: Path) -> tuple[list[Path], list[tuple[SourceDocument, Path, str]]]:
     """Write `docs` as source files under `folder` (one subfolder per source folder, one
-    further per corpus copy); the documents as a build of those folders would find them
-    (source, path, content hash), and the source folders."""
+    further per corpus copy): the source folders, and each document with its folder and path."""
     shutil.rmtree(folder, ignore_errors=True)
     rows: dict[Path, list[dict]] = {}
     placed: list[tuple[SourceDocument, Path, str]] = []
@@ -62,27 +63,24 @@ def materialise(docs: list[SourceDocument], folder: Path) -> tuple[list[SourceDo
             writer.writerows(source_rows)
         for path in source.rglob("*"):
             os.utime(path, (past, past))
-    known = {source: read_metadata(source)[0] for source in rows}
+    return sorted(rows), placed
+
+
+def scanned(placed: list[tuple[SourceDocument, Path, str]], sources: list[Path]) -> tuple[list[SourceDocument], FileRecord]:
+    """The documents as a build of the folders finds them (source, path, content hash,
+    metadata row) and what it records of the folders, computed by the build's own scan."""
+    scan = scan_sources([s.resolve() for s in sources], None)
+    jobs = {(job[0], job[1]): job for _, job in scan.jobs}
     found = []
     for doc, source, rel in placed:
-        meta = known[source].get(rel)
-        sha = content_hash((source / rel).read_bytes(), meta)
-        found.append(dataclasses.replace(doc, source=str(source.resolve()), path=rel, sha256=sha,
-                                         meta=meta or doc.meta))
-    return found, sorted(rows)
+        _, _, sha, _, meta = jobs[(str(source.resolve()), rel)]
+        found.append(dataclasses.replace(doc, source=str(source.resolve()), path=rel, sha256=sha, meta=meta or doc.meta))
+    return found, scan.finish_record(set(jobs))
 
 
-def file_stats(docs: list[SourceDocument]) -> dict[tuple[str, str], FileStat]:
-    """What a build records of each document's file."""
-    stats = {}
-    for doc in docs:
-        path = os.path.join(doc.source, doc.path)
-        stats[doc.key] = FileStat.of(path, doc.meta)  # doc.meta is the file's metadata.csv row
-    return stats
-
-
-def write_indexed(docs: list[SourceDocument], sources: list[Path], fields: MemoFieldTerms, db_path: Path) -> None:
-    """The index of `docs` (tokens reused), with their files' stats, as a build would leave it."""
+def write_indexed(docs: list[SourceDocument], sources: list[Path], fields: MemoFieldTerms, db_path: Path,
+                  record: FileRecord) -> None:
+    """The index of `docs` (tokens reused), with the `record` of their files, as a build would leave it."""
     user_words = collection_words(docs)
     build_meta = {
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -90,7 +88,7 @@ def write_indexed(docs: list[SourceDocument], sources: list[Path], fields: MemoF
         "user_words": sorted(user_words), "sources": [str(s.resolve()) for s in sources],
     }
     db_path.unlink(missing_ok=True)
-    write_full(db_path, docs, fields, build_meta, lambda *_: None, stats=file_stats(docs))
+    write_full(db_path, docs, fields, build_meta, lambda *_: None, record)
 
 
 def _build(sources: list[Path], db_path: Path) -> float:
@@ -110,8 +108,9 @@ def measure_reindex(docs: list[SourceDocument], fields: MemoFieldTerms, workdir:
     """Median seconds of `python -m index build` after one changed file (and with none)."""
     folder = workdir / f"files-{size}"
     db_path = workdir / f"reindex-{size}.sqlite"
-    found, sources = materialise(docs, folder)
-    write_indexed(found, sources, fields, db_path)
+    sources, placed = materialise(docs, folder)
+    found, record = scanned(placed, sources)
+    write_indexed(found, sources, fields, db_path, record)
     unchanged = _build(sources, db_path)
     middle = sorted((d for d in found if len(d.texts) >= 5), key=lambda d: (len(d.texts), d.path))
     if not middle:

@@ -24,7 +24,6 @@ from pathlib import Path
 
 from .cache import cache_folder, write_atomically
 from .normalize import normalize
-from .segmenter import Segmenter
 
 # Bump when tokenization changes in a way that makes stored tokens stale.
 ANALYZER_VERSION = "9"
@@ -167,7 +166,7 @@ class Analyzer:
         for word, canonical in self.synonyms.items():
             self._surfaces.setdefault(canonical, {canonical}).add(word)
         self._word_terms: dict[str, tuple[str, ...]] = {}
-        self._segmenter: Segmenter | None = None
+        self._segmenter: "Segmenter | None" = None
         self._jieba = jieba.Tokenizer()
         if not _load_dictionary(self._jieba, self.user_words):
             with contextlib.suppress(OSError):  # jieba's own cache of its dictionary goes there too
@@ -209,6 +208,8 @@ class Analyzer:
         """Cut passages from now on with `Segmenter`: jieba's words, several times faster,
         after a fifth of a second to set it up; worth it for a build, not for a searcher."""
         if self._segmenter is None:
+            from .segmenter import Segmenter  # rjieba takes a while to import: only for many passages
+
             self._segmenter = Segmenter(self._jieba.FREQ, self._jieba.total)
 
     def _raw_tokens(self, normalised: str, words: Iterable[str] | None = None) -> list[str]:

@@ -13,7 +13,6 @@ This module plans: what changed, what to read and tokenize (on both cores); `wri
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import sqlite3
@@ -28,14 +27,15 @@ from pathlib import Path
 from . import cleaning
 from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, learned_phrases
 from .build_types import Progress, SourceDocument
-from .errors import UNREADABLE_REASONS, BuildError, UnreadableSource
-from .filestats import FileStat, recognise, same_file
+from .errors import BuildError, UnreadableSource
+from .filestats import FileRecord
 from .filters import FILTER_FIELDS
-from .metadata import METADATA_FILE, extract, read_metadata
+from .metadata import extract
 from .models import BuildReport, DocumentMeta, SkippedFile
 from .normalize import normalize
 from .previous import Previous, Stored
-from .readers import SUPPORTED_SUFFIXES, discover, read_file, read_source, shown, valid_name
+from .readers import read_source
+from .scan import Key, Scan, scan_sources
 from .store import TOKEN_SEPARATOR, bind_worker, build_lock, publish, remove_stale_temporaries, temporary_path, write_error
 from .writer import update_in_place, write_full
 
@@ -75,96 +75,24 @@ def _parse_file(job: tuple[str, str, str, str, DocumentMeta | None]) -> SourceDo
     return doc if doc.texts else SkippedFile(path, str(UnreadableSource("no_text_left")))
 
 
-def _check_file(source: Path, path: str, known: DocumentMeta | None, recorded: FileStat | None,
-                recorded_hash: str | None) -> tuple[FileStat, str] | SkippedFile:
-    """The file's stat and content hash (see `filestats.recognise`), or why it is skipped."""
-    if not valid_name(path):
-        return SkippedFile(shown(path), UNREADABLE_REASONS["bad_file_name"])
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        return SkippedFile(path, f"unsupported file type {suffix or '(none)'}")
-    try:
-        return recognise(path, known, recorded, recorded_hash, read=lambda p: read_file(p, root=source))
-    except UnreadableSource as exc:
-        return SkippedFile(path, str(exc))
-    except OSError as exc:
-        return SkippedFile(path, f"{UNREADABLE_REASONS['read_failed']}: {exc.strerror or exc}")
-
-
-class _MetadataTable:
-    """A source folder's metadata.csv, read only when a file needs its row or it is not
-    the one the last build read without a problem (same size, time and inode)."""
-
-    def __init__(self, source: Path, recorded: FileStat | None):
-        self.source = source
-        path = source / METADATA_FILE
-        self.exists = path.is_file() or path.is_symlink()
-        self.unchanged = (not self.exists and recorded is None
-                          or self.exists and recorded is not None and not recorded.meta and same_file(str(path), recorded))
-        self._rows: dict[str, DocumentMeta] | None = None
-        self.skipped: list[SkippedFile] = []
-        if not self.unchanged:
-            self.rows()
-
-    def rows(self) -> dict[str, DocumentMeta]:
-        if self._rows is None:
-            self._rows, problems = read_metadata(self.source)
-            self.skipped = [SkippedFile(f"{self.source / METADATA_FILE}" + (f":{line}" if line else ""),
-                                        f"{UNREADABLE_REASONS['bad_metadata']}: {why}") for line, why in problems]
-        return self._rows
-
-    def stat(self) -> FileStat | None:
-        """What to record of the file: its stat, marked when it had problems (read again next time)."""
-        try:
-            return FileStat.of(str(self.source / METADATA_FILE), None)._replace(meta="problems" if self.skipped else "")
-        except OSError:
-            return None
-
-
 def _read_sources(sources: list[Path], previous: Previous | None, progress: Progress):
-    """Documents in source order (unchanged ones as `Stored`, known by their file's stat or
-    by `recognise`), skipped files, fresh ones, and the `FileStat` of every document's file
-    and metadata.csv."""
-    stored = previous.stored if previous else {}
-    old_stats = previous.stats if previous else {}
-    slots: list = []
-    jobs: list[tuple[int, tuple]] = []
-    stats: dict[tuple[str, str], FileStat] = {}
-    for source in sources:
-        table = _MetadataTable(source, old_stats.get((str(source), METADATA_FILE)))
-        problems = len(slots)
-        slots.append([])  # the metadata.csv problems go here, once it is read
-        for rel, path in discover(source):
-            key = (str(source), rel)
-            old = stored.get(key)
-            if old is not None and table.unchanged and same_file(path, old_stats.get(key)):
-                stats[key] = old_stats[key]
-                slots.append(old)
-                continue
-            known = table.rows().get(rel)
-            checked = _check_file(source, path, known, old_stats.get(key), old and old.sha256)
-            if isinstance(checked, SkippedFile):
-                slots.append(checked)
-                continue
-            stats[key], sha = checked
-            if old is not None and old.sha256 == sha:
-                slots.append(old)
-            else:
-                jobs.append((len(slots), (str(source), rel, sha, path, known)))
-                slots.append(None)
-        slots[problems] = table.skipped
-        if table.exists and (stat := table.stat()) is not None:
-            stats[(str(source), METADATA_FILE)] = stat
-    parsed = _parallel_map(_parse_file, [job for _, job in jobs], "reading", progress, weight=len(jobs))
-    for (slot, _), result in zip(jobs, parsed):
+    """Scan the sources (`scan.scan_sources`) and parse the files that changed: the collection
+    in source order (parsed `SourceDocument`s; unchanged documents as their `Key`, or `Stored`
+    when known by their hash), the parsed ones, the skipped files and the scan."""
+    scan = scan_sources(sources, previous)
+    parsed = _parallel_map(_parse_file, [job for _, job in scan.jobs], "reading", progress, weight=len(scan.jobs))
+    slots = scan.slots
+    for (slot, _), result in zip(scan.jobs, parsed):
         slots[slot] = result
     slots = [item for slot in slots for item in (slot if isinstance(slot, list) else [slot])]
-    docs = [s for s in slots if isinstance(s, (SourceDocument, Stored))]
+    docs = [s for s in slots if not isinstance(s, SkippedFile)]
     fresh = [r for r in parsed if isinstance(r, SourceDocument)]
     skipped = [s for s in slots if isinstance(s, SkippedFile)]
-    kept = {doc.key for doc in docs} | {(str(source), METADATA_FILE) for source in sources}
-    stats = {key: stat for key, stat in stats.items() if key in kept}
-    return docs, skipped, fresh, stats
+    return docs, fresh, skipped, scan
+
+
+def _key(doc: SourceDocument | Stored | Key) -> Key:
+    return doc if type(doc) is tuple else doc.key
 
 
 def _parallel_map(function, items: list, stage: str, progress: Progress, weight: int) -> list:
@@ -225,52 +153,50 @@ def _tokenize(docs: list[SourceDocument], analyzer: Analyzer, progress: Progress
 class Plan:
     """What a build does: the documents it keeps, drops and tokenizes, and how it writes them."""
 
-    docs: list[SourceDocument | Stored]  # the collection, in source order (all whole for a full write)
+    docs: list  # the collection in source order, as `_read_sources` gives it (all whole for a full write)
     fresh: list[SourceDocument]  # new or changed: parsed now
     removed: list[Stored]  # in the previous index only
     changed: list[Stored]  # their previous versions
     stale: list[SourceDocument]  # unchanged, but to be tokenized again (a dictionary word came or went)
     user_words: set[str]
-    incremental: bool  # update a copy of the previous index rather than write everything
+    incremental: bool  # update the previous index in place rather than write everything
+    passages: int  # in the collection
 
     @property
     def tokenize(self) -> list[SourceDocument]:
         return self.fresh + self.stale
 
 
-def collection_words(docs: list[SourceDocument | Stored]) -> set[str]:
+def collection_words(docs: list[SourceDocument]) -> set[str]:
     """The user dictionary: quoted set phrases, places and speakers, normalised."""
     words: set[str] = set()
-    phrase_lists: set[str] = set()  # of stored documents, as JSON: most are alike ("[]")
     for doc in docs:
-        if isinstance(doc, Stored):
-            phrase_lists.add(doc.phrases)
-            words.update(w for w in (doc.n_place, doc.n_speaker) if w)
-        else:
-            words |= doc.phrases  # already normalised
-            words.update(n for n in (normalize(w) for w in (doc.meta.place, doc.meta.speaker) if w) if n)
-    for listed in phrase_lists:
-        words.update(json.loads(listed))
+        words |= doc.phrases  # already normalised
+        words.update(n for n in (normalize(w) for w in (doc.meta.place, doc.meta.speaker) if w) if n)
     return words
 
 
-def plan_build(previous: Previous | None, docs: list[SourceDocument], fresh: list[SourceDocument]) -> Plan:
+def plan_build(previous: Previous | None, docs: list, fresh: list[SourceDocument], scan: Scan) -> Plan:
     """Compare the collection as read with the previous index: see `Plan`."""
-    user_words = collection_words(docs)
+    added = sum(len(d.texts) for d in fresh)
     if previous is None:
-        return Plan(docs, fresh, [], [], [], user_words, incremental=False)
-    current_keys = {doc.key for doc in docs}
-    removed = [doc for key, doc in previous.stored.items() if key not in current_keys]
-    changed = [previous.stored[doc.key] for doc in fresh if doc.key in previous.stored]
-    unchanged = [doc for doc in docs if isinstance(doc, Stored)]
-    stale_ids = previous.containing(user_words ^ previous.user_words, {d.old_id for d in unchanged})
-    stale = previous.documents([doc for doc in unchanged if doc.old_id in stale_ids])
+        return Plan(docs, fresh, [], [], [], collection_words(fresh), False, added)
+    changed = [scan.stored[doc.key] for doc in fresh if doc.key in scan.stored]
+    still_there = scan.by_stat + sum(isinstance(d, Stored) for d in docs) + len(changed)
+    removed: list[Stored] = []
+    if still_there < previous.count:  # some documents of the previous index are gone
+        current = {_key(d) for d in docs}
+        removed = list(previous.stored([key for key in previous.keys() if key not in current]).values())
+    user_words = previous.words(without=removed + changed) | collection_words(fresh)
+    stale_ids = previous.containing(user_words ^ previous.user_words, {d.old_id for d in removed + changed})
+    stale = previous.documents(previous.stored_ids(stale_ids))
     slots = int(previous.meta.get("slots", 0))
     dropped = sum(d.passages_count for d in removed + changed + stale)
-    added = sum(len(d.texts) for d in fresh)
-    holes = dropped + slots - int(previous.meta["passages"])
+    passages = int(previous.meta["passages"])
+    holes = dropped + slots - passages
     incremental = bool(slots + added) and holes <= MAX_HOLES * (slots + added)
-    return Plan(docs, fresh, removed, changed, stale, user_words, incremental)
+    passages += added - sum(d.passages_count for d in removed + changed)
+    return Plan(docs, fresh, removed, changed, stale, user_words, incremental, passages)
 
 
 def _load_kept(previous: Previous | None, plan: Plan) -> None:
@@ -279,35 +205,35 @@ def _load_kept(previous: Previous | None, plan: Plan) -> None:
         return
     if not plan.incremental:  # a full write needs every document whole: passages and tokens
         stale = {doc.key: doc for doc in plan.stale}
-        loaded = {doc.key: doc for doc in previous.documents(
-            [d for d in plan.docs if isinstance(d, Stored) and d.key not in stale])}
+        kept = previous.stored([_key(d) for d in plan.docs if not isinstance(d, SourceDocument)])
+        loaded = {doc.key: doc for doc in previous.documents([d for key, d in kept.items() if key not in stale])}
         previous.fill(list(loaded.values()), with_tokens=True)
-        plan.docs = [loaded.get(d.key) or stale.get(d.key) or d for d in plan.docs]
+        plan.docs = [d if isinstance(d, SourceDocument) else stale.get(_key(d)) or loaded[_key(d)] for d in plan.docs]
     previous.fill(plan.stale, with_tokens=False)
 
 
 def _plan(sources: list[Path], previous: Previous | None, progress: Progress):
     """Read the sources, plan the build and load what it keeps from `previous`: the plan,
-    the skipped files and the `FileStat` of every document's file."""
-    docs, skipped, fresh, stats = _read_sources(sources, previous, progress)
-    plan = plan_build(previous, docs, fresh)
+    the skipped files and the scan."""
+    docs, fresh, skipped, scan = _read_sources(sources, previous, progress)
+    plan = plan_build(previous, docs, fresh, scan)
     _load_kept(previous, plan)
-    return plan, skipped, stats
+    return plan, skipped, scan
 
 
 def _write(plan: Plan, previous: Previous | None, db_path: Path, analyzer: Analyzer, build_meta: dict,
-           progress: Progress, stats: dict[tuple[str, str], FileStat]) -> None:
+           progress: Progress, record: FileRecord) -> None:
     """Update the index in place, in one transaction, or write a new one next to `db_path`
     and rename it over the old one; on any failure, leave the old one as it was."""
     try:
         if plan.incremental:
             update_in_place(db_path, drop=plan.removed + plan.changed + plan.stale, add=plan.tokenize,
-                            analyzer=analyzer, meta=build_meta, progress=progress, stats=stats,
-                            recorded=previous.stats)
+                            analyzer=analyzer, meta=build_meta, progress=progress, record=record,
+                            before=previous.recorded)
             return
         temporary = temporary_path(db_path)
         try:
-            write_full(temporary, plan.docs, analyzer, build_meta, progress, stats)
+            write_full(temporary, plan.docs, analyzer, build_meta, progress, record)
             publish(temporary, db_path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -322,7 +248,7 @@ def _report(plan: Plan, skipped: list[SkippedFile], db_path: Path, seconds: floa
     return BuildReport(
         db_path=str(db_path),
         documents=len(plan.docs),
-        passages=sum(d.passages_count for d in plan.docs),
+        passages=plan.passages,
         added=tuple(sorted(d.path for d in plan.fresh if d.key not in changed_keys)),
         changed=tuple(sorted(d.path for d in plan.changed)),
         removed=tuple(sorted(d.path for d in plan.removed)),
@@ -357,13 +283,13 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
         remove_stale_temporaries(db_path)
         previous = Previous.load(db_path)
         try:
-            plan, skipped, stats = _plan(sources, previous, progress)
+            plan, skipped, scan = _plan(sources, previous, progress)
         except sqlite3.DatabaseError as exc:  # damage `verify` could not see: start from scratch
             if previous is None:
                 raise
             log.warning("previous index unreadable, building everything: %s", exc)
             previous = None
-            plan, skipped, stats = _plan(sources, previous, progress)
+            plan, skipped, scan = _plan(sources, previous, progress)
         version = dictionary_version(plan.user_words)
         analyzer = Analyzer(plan.user_words)
         if on_tokenize is not None:
@@ -376,5 +302,6 @@ def build_index(sources: Iterable[Path], db_path: Path, progress: Progress | Non
             "analyzer_version": ANALYZER_VERSION, "dictionary_version": version,
             "user_words": sorted(plan.user_words), "sources": [str(s) for s in sources],
         }
-        _write(plan, previous, db_path, analyzer, build_meta, progress, stats)
+        record = scan.finish_record({d.key for d in plan.docs if type(d) is not tuple})
+        _write(plan, previous, db_path, analyzer, build_meta, progress, record)
     return _report(plan, skipped, db_path, time.perf_counter() - started)

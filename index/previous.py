@@ -1,5 +1,5 @@
-"""The previous index as a build sees it: its documents (to recognise unchanged files),
-their recorded file stats, and their stored passages and tokens, loaded on demand.  A
+"""The previous index as a build sees it: what it recorded of its files (to recognise
+unchanged ones), and its documents, stored passages and tokens, looked up on demand.  A
 damaged, foreign or outdated index is not "previous": the build starts from scratch."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -14,7 +15,7 @@ from typing import NamedTuple
 from .analysis import ANALYZER_VERSION
 from .build_types import SourceDocument
 from .errors import IndexUnavailable
-from .filestats import FileStat, read_file_stats
+from .filestats import Recorded, read_recorded, read_rows
 from .models import DocumentMeta
 from .store import TOKEN_SEPARATOR, open_readonly, read_meta, verify
 
@@ -46,12 +47,14 @@ class Stored(NamedTuple):
 
 @dataclass
 class Previous:
-    """What a build needs to know of the index it replaces."""
+    """What a build needs to know of the index it replaces: its meta, what it recorded of
+    its files, and its documents, looked up as they are needed (never one object per file
+    for the unchanged ones)."""
 
     path: Path
     meta: dict[str, str]
-    stored: dict[tuple[str, str], Stored]
-    stats: dict[tuple[str, str], FileStat] = field(default_factory=dict)  # as last read
+    count: int  # documents
+    recorded: Recorded = field(default_factory=Recorded)
 
     @property
     def user_words(self) -> set[str]:
@@ -60,7 +63,7 @@ class Previous:
     @property
     def docs(self) -> dict[tuple[str, str], SourceDocument]:
         """Every document, metadata only (no passages)."""
-        return {doc.key: doc for doc in self.documents(list(self.stored.values()))}
+        return {doc.key: doc for doc in self.documents(list(self.stored().values()))}
 
     @classmethod
     def load(cls, db_path: Path) -> Previous | None:
@@ -75,13 +78,62 @@ class Previous:
             if db.execute("pragma journal_mode").fetchone()[0] != "wal":  # not updated in place
                 return None
             verify(db, db_path, thorough=True)  # a damaged index is rebuilt, never updated
-            rows = db.execute("select source, path, sha256, id, passages, phrases, n_place, n_speaker "
-                              "from documents").fetchall()
-            stored = {(row[0], row[1]): Stored(*row) for row in rows}
-            return cls(db_path, meta, stored, read_file_stats(db))
+            return cls(db_path, meta, int(meta["documents"]), read_recorded(db.conn))
         except Exception as exc:  # a damaged old index only costs a full build (IndexUnavailable too)
             log.warning("previous index unusable, building everything: %s", exc)
             return None
+        finally:
+            db.conn.close()
+
+    def _query(self, sql: str, parameters=()) -> list[tuple]:
+        db = open_readonly(self.path)
+        try:
+            return db.execute(sql, parameters).fetchall()
+        finally:
+            db.conn.close()
+
+    def stored(self, keys: list[tuple[str, str]] | None = None) -> dict[tuple[str, str], Stored]:
+        """The documents of `keys` that this index has (every document without `keys`)."""
+        query = "select source, path, sha256, id, passages, phrases, n_place, n_speaker from documents"
+        if keys is None or len(keys) * 20 > self.count:
+            wanted = None if keys is None else set(keys)
+            return {(row[0], row[1]): Stored(*row) for row in self._query(query)
+                    if wanted is None or (row[0], row[1]) in wanted}
+        db = open_readonly(self.path)
+        try:
+            rows = [row for key in keys for row in db.execute(query + " where source = ? and path = ?", key)]
+        finally:
+            db.conn.close()
+        return {(row[0], row[1]): Stored(*row) for row in rows}
+
+    def stored_ids(self, ids: set[int]) -> list[Stored]:
+        """The documents of `ids`."""
+        if not ids:
+            return []
+        return [Stored(*row) for row in self._query(
+            "select source, path, sha256, id, passages, phrases, n_place, n_speaker from documents "
+            f"where id in ({','.join(str(int(i)) for i in sorted(ids))})")]
+
+    def keys(self) -> set[tuple[str, str]]:
+        return set(self._query("select source, path from documents"))
+
+    def words(self, without: list[Stored]) -> set[str]:
+        """The dictionary words (see `builder.collection_words`) of every document but `without`."""
+        counts: Counter[str] = Counter()
+        for phrases, place, speaker, documents in self._query(
+                "select phrases, n_place, n_speaker, count(*) from documents group by 1, 2, 3"):
+            for word in {*json.loads(phrases), place, speaker}:
+                counts[word] += documents
+        for doc in without:
+            for word in {*json.loads(doc.phrases), doc.n_place, doc.n_speaker}:
+                counts[word] -= 1
+        return {word for word, count in counts.items() if word and count > 0}
+
+    def metadata_rows(self, source: str, files: list[str] | None = None) -> dict[str, DocumentMeta]:
+        """The metadata.csv rows this index recorded for `source` (of `files` only, if given)."""
+        db = open_readonly(self.path)
+        try:
+            return read_rows(db.conn, source, files)
         finally:
             db.conn.close()
 
@@ -90,7 +142,7 @@ class Previous:
         wanted = {doc.old_id for doc in stored}
         fields = list(DocumentMeta.__dataclass_fields__)
         query = f"select id, dictionary, {', '.join(fields)} from documents"
-        if len(wanted) * 4 < len(self.stored):
+        if len(wanted) * 4 < self.count:
             query += f" where id in ({','.join(str(int(i)) for i in wanted)})"
         db = open_readonly(self.path)
         try:
@@ -106,16 +158,16 @@ class Previous:
                                        stored_passages=doc.stored_passages))
         return docs
 
-    def containing(self, words: set[str], doc_ids: set[int]) -> set[int]:
-        """Those of `doc_ids` whose normalised text contains one of `words`."""
-        if not words or not doc_ids:
+    def containing(self, words: set[str], without: set[int]) -> set[int]:
+        """The ids of the documents, but those in `without`, whose normalised text contains one of `words`."""
+        if not words:
             return set()
         pattern = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
         found: set[int] = set()
         db = open_readonly(self.path)
         try:
             for doc_id, norm in db.execute("select doc_id, norm from passages"):
-                if doc_id in doc_ids and doc_id not in found and pattern.search(norm):
+                if doc_id not in without and doc_id not in found and pattern.search(norm):
                     found.add(doc_id)
         finally:
             db.conn.close()
@@ -129,7 +181,7 @@ class Previous:
         db = open_readonly(self.path)
         try:
             columns = "doc_id, paragraph, part, text, norm" + (", tokens" if with_tokens else "")
-            if len(by_id) * 4 < len(self.stored):
+            if len(by_id) * 4 < self.count:
                 ids = ",".join(str(int(i)) for i in by_id)
                 rows = db.execute(f"select {columns} from passages where doc_id in ({ids}) order by id")
             else:

@@ -34,8 +34,9 @@ from .filters import FILTERS
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "7"  # 5: postings carry a checksum; meta counts terms and postings; 6: role;
-# 7: WAL mode, updated in place; meta has the document-frequency histogram, not every file's hash
+SCHEMA_VERSION = "8"  # 5: postings carry a checksum; meta counts terms and postings; 6: role;
+# 7: WAL mode, updated in place; meta has the document-frequency histogram, not every file's hash;
+# 8: file stats packed per folder; metadata.csv rows and stat recorded (`filestats`)
 TOKEN_SEPARATOR = "\t"
 REBUILD_HINT = "rebuild it with: python -m index build"
 

@@ -23,7 +23,7 @@ import sqlite_utils
 
 from .analysis import Analyzer
 from .build_types import Progress, SourceDocument
-from .filestats import FileStat, record_file_stats
+from .filestats import FileRecord, Recorded
 from .filters import FILTER_FIELDS
 from .normalize import normalize
 from .ranking import build_postings, raw_idf
@@ -31,8 +31,6 @@ from .store import (
     SCHEMA_VERSION, TOKEN_SEPARATOR, create_indexes, create_schema, decode_postings, postings_row, read_array,
     read_meta, write_array, write_meta,
 )
-
-Stats = dict[tuple[str, str], FileStat]
 
 
 def document_row(doc: SourceDocument, doc_id: int, first_passage: int, analyzer: Analyzer) -> dict:
@@ -73,9 +71,9 @@ def corpus_meta(passages: int, slots: int, total_tokens: int, df_counts: dict[in
 
 
 def write_full(path: Path, docs: list[SourceDocument], analyzer: Analyzer, build_meta: dict, progress: Progress,
-               stats: Stats | None = None) -> None:
+               record: FileRecord | None = None) -> None:
     """Write to `path` (a new file, not yet anyone's index) an index of `docs` (tokenized),
-    passages numbered from 0, with the `stats` of their files; leave it in WAL mode."""
+    passages numbered from 0, with the `record` of their files; leave it in WAL mode."""
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
     db = sqlite_utils.Database(path)
@@ -113,7 +111,7 @@ def write_full(path: Path, docs: list[SourceDocument], analyzer: Analyzer, build
         df_counts = Counter(len(p.ids) for p in postings)
         write_meta(db, {**build_meta, **corpus_meta(len(token_lists), len(token_lists), int(lengths.sum()), df_counts),
                         "documents": len(docs)})
-        record_file_stats(db.conn, stats or {}, {})
+        (record or FileRecord()).write(db.conn, None)
         write_meta(db, {"complete": "1"})
     db.conn.execute("pragma journal_mode = wal")  # from now on updated in place, readers on snapshots
     progress("writing", 3, 3)
@@ -132,9 +130,9 @@ def _field_rows(doc_rows: list[dict]) -> Iterable[dict]:
 
 # -- the incremental update ------------------------------------------------------------------
 def update_in_place(path: Path, drop: list[SourceDocument], add: list[SourceDocument], analyzer: Analyzer,
-                    meta: dict, progress: Progress, stats: Stats, recorded: Stats) -> None:
+                    meta: dict, progress: Progress, record: FileRecord, before: Recorded) -> None:
     """Make the index at `path` one without the `drop` documents and with `add`, and with
-    the `stats` of its files (`recorded` those it had), in one transaction: all of it or,
+    the `record` of its files (`before` what it had), in one transaction: all of it or,
     whatever stops it (an exception, a kill, a power cut), none of it.  Readers that have
     the index open keep their snapshot of it until they reopen."""
     progress("writing", 0, 3)
@@ -145,7 +143,7 @@ def update_in_place(path: Path, drop: list[SourceDocument], add: list[SourceDocu
         conn.execute("pragma journal_size_limit = 67108864")  # the log is cut back after a checkpoint
         conn.execute("begin immediate")
         _update(sqlite_utils.Database(conn), path, drop, add, analyzer, meta, progress)
-        record_file_stats(conn, stats, recorded)
+        record.write(conn, before)
         conn.execute("commit")
     except BaseException:
         if conn.in_transaction:

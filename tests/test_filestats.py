@@ -65,18 +65,18 @@ def _settled_csv(folder: Path, text: str) -> None:
     os.utime(folder / "metadata.csv", ns=(old, old))
 
 
-def test_an_unchanged_metadata_csv_is_not_read_again_but_still_gives_new_files_their_row(folder, tmp_path, monkeypatch):
-    import index.builder
+def test_an_unchanged_metadata_csv_is_never_parsed_again_but_still_gives_new_files_their_row(folder, tmp_path, monkeypatch):
+    import index.scan
 
     db = tmp_path / "x.sqlite"
     _settled_csv(folder, "file,speaker\nb.txt,王一鸥\nc.txt,应勇\n")
     assert _rebuild(folder, db) == ["a.txt", "b.txt"]
     reads = []
-    real = index.builder.read_metadata
-    monkeypatch.setattr(index.builder, "read_metadata", lambda source: reads.append(source) or real(source))
-    assert _rebuild(folder, db) == [] and reads == []  # nothing needed a row: the csv is not parsed
+    real = index.scan.read_metadata
+    monkeypatch.setattr(index.scan, "read_metadata", lambda source: reads.append(source) or real(source))
+    assert _rebuild(folder, db) == [] and reads == []  # nothing changed: the csv is not parsed
     (folder / "c.txt").write_text(OTHER, encoding="utf-8")
-    assert _rebuild(folder, db) == ["c.txt"] and len(reads) == 1  # c.txt needs its row
+    assert _rebuild(folder, db) == ["c.txt"] and reads == []  # c.txt's row comes from the index
     from index import Searcher
     speakers = {d.path: d.meta.speaker for d in Searcher.open(db).documents()}
     assert speakers == {"a.txt": "", "b.txt": "王一鸥", "c.txt": "应勇"}
@@ -88,3 +88,60 @@ def test_problems_in_an_unchanged_metadata_csv_are_reported_on_every_build(folde
     first = build_index([folder], db).skipped
     assert first and all("metadata.csv" in s.path for s in first)
     assert build_index([folder], db).skipped == first
+
+
+def test_the_walk_stats_each_candidate_once_and_skips_hidden_and_linked_folders(tmp_path):
+    from index.filestats import walk
+
+    root = tmp_path / "speeches"
+    (root / "sub").mkdir(parents=True)
+    (root / ".hidden").mkdir()
+    for name in ("a.txt", "sub/b.txt", ".hidden/c.txt", ".d.txt", "metadata.csv", "README.md"):
+        (root / name).write_text(TEXT, encoding="utf-8")
+    (root / "linked").symlink_to(root / "sub")  # a link to a folder: not entered
+    (root / "link.txt").symlink_to(root / "a.txt")  # a link to a file: listed, with its target's stat
+    folders = walk(str(root))
+    assert {folder: files.names for folder, files in folders.items()} == {"": ["a.txt", "link.txt"], "sub": ["b.txt"]}
+    a = (root / "a.txt").stat()
+    assert folders[""].stats.tolist() == [[a.st_size, a.st_mtime_ns, a.st_ino]] * 2
+
+
+def _stat_rows(db: Path) -> dict[str, tuple]:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return {folder: (rowid, stats) for rowid, folder, stats in conn.execute("select rowid, folder, stats from file_stats")}
+    finally:
+        conn.close()
+
+
+def test_a_build_rewrites_only_the_recorded_stats_of_a_folder_that_changed(folder, tmp_path):
+    for sub in ("one", "two"):
+        (folder / sub).mkdir()
+        (folder / sub / "x.txt").write_text(OTHER.replace("全市", sub), encoding="utf-8")
+        old = 1_600_000_000_000_000_000
+        os.utime(folder / sub / "x.txt", ns=(old, old))
+    db = tmp_path / "x.sqlite"
+    _rebuild(folder, db)
+    before = _stat_rows(db)
+    assert _rebuild(folder, db) == [] and _stat_rows(db) == before  # nothing changed, nothing written
+    (folder / "one" / "x.txt").write_text(TEXT, encoding="utf-8")
+    os.utime(folder / "one" / "x.txt", ns=(old + 10**9, old + 10**9))
+    assert _rebuild(folder, db) == ["one/x.txt"]
+    after = _stat_rows(db)
+    assert after["two"] == before["two"] and after[""] == before[""] and after["one"] != before["one"]
+
+
+def test_the_index_keeps_the_rows_of_the_metadata_csv_as_it_now_is(folder, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "x.sqlite"
+    _settled_csv(folder, "file,speaker,place\na.txt,王一鸥,岳阳\nb.txt,应勇,湖南\n")
+    _rebuild(folder, db)
+    _settled_csv(folder, "file,speaker,place\na.txt,王一鸥,岳阳\nb.txt,应勇,湘潭\nc.txt,张三,长沙\n")
+    assert _rebuild(folder, db) == ["b.txt"]  # only the file whose row changed
+    conn = sqlite3.connect(db)
+    rows = conn.execute("select file, speaker, place from metadata_rows order by file").fetchall()
+    conn.close()
+    assert rows == [("a.txt", "王一鸥", "岳阳"), ("b.txt", "应勇", "湘潭"), ("c.txt", "张三", "长沙")]

@@ -179,3 +179,25 @@ def test_an_incremental_build_ranks_exactly_like_a_full_one(collection, tmp_path
     queries = ["岳阳2021年目标", "经济发展稳中有进", "智造湘潭", "预期目标 地区生产总值", "应勇", "1336工作总思路", "讲话人:王一鸥"]
     assert _ranked(db_path, queries) == _ranked(full_path, queries)
     assert not Searcher.open(db_path).search("經濟發展險中有進").hits[0].text.count("险中有进")
+
+
+def _meta(db_path):
+    return {r["key"]: r["value"] for r in sqlite_utils.Database(db_path)["meta"].rows}
+
+
+def test_an_incremental_build_finds_gone_documents_and_the_dictionary_a_full_build_has(collection, tmp_path):
+    db_path = tmp_path / "incremental.sqlite"
+    build_index([collection], db_path)
+    (collection / "000_a2d7d4499d0d62ff.txt").unlink()  # 王一鸥's speech: his name leaves the dictionary
+    (collection / "002_0bb6f145e860c0a7.txt").write_bytes(b"")  # now unreadable: gone from the index too
+    (collection / "new.txt").write_text("在全市工作会议上的讲话\n\n推动“智造湘潭”建设，省长王忠林出席。\n", encoding="utf-8")
+    report = build_index([collection], db_path)
+    assert report.removed == ("000_a2d7d4499d0d62ff.txt", "002_0bb6f145e860c0a7.txt") and report.added == ("new.txt",)
+    assert [Path(s.path).name for s in report.skipped] == ["002_0bb6f145e860c0a7.txt"]
+    full_path = tmp_path / "full.sqlite"
+    build_index([collection], full_path)
+    incremental, full = _meta(db_path), _meta(full_path)
+    assert incremental["user_words"] == full["user_words"] and "王忠林" in full["user_words"]
+    assert "王一鸥" not in full["user_words"]
+    assert (incremental["documents"], incremental["passages"]) == (full["documents"], full["passages"])
+    assert (report.documents, report.passages) == (int(full["documents"]), int(full["passages"]))

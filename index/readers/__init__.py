@@ -39,7 +39,7 @@ from .plain import read_plain
 # only searches never pays for them.
 
 __all__ = ["SUPPORTED_SUFFIXES", "MAX_FILE_SIZE", "READERS", "UnreadableSource", "read_source", "read_bytes", "read_file",
-           "discover", "shown", "valid_name"]
+           "shown", "valid_name"]
 
 READERS: dict[str, Callable[[bytes], str]] = {
     ".txt": read_plain, ".md": read_plain, ".docx": read_docx, ".html": read_html, ".htm": read_html, ".pdf": read_pdf,
@@ -60,25 +60,6 @@ def valid_name(path: str) -> bool:
     except UnicodeEncodeError:  # os.walk keeps undecodable bytes as lone surrogates
         return False
     return True
-
-
-def discover(source: pathlib.Path) -> list[tuple[str, str]]:
-    """(relative "/"-separated path, absolute path) of the candidate files, sorted.
-
-    Symbolic links to folders are not entered (os.walk's default); links to files are
-    listed, and `read_file` follows them only inside the source folder.
-    """
-    found = []
-    root = str(source)
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if rel_folder == "." else rel_folder + "/"
-        for name in names:
-            if name.startswith(".") or name == "metadata.csv" or name.lower().rsplit(".", 1)[0] == "readme":
-                continue
-            found.append((prefix + name, os.path.join(folder, name)))
-    return sorted(found)
 
 
 def read_source(path: pathlib.Path, root: pathlib.Path | str | None = None) -> str:
