@@ -30,7 +30,8 @@ from .models import Document, Hit, IndexInfo, Passage, SearchResult
 from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
-from .ranking import accumulate, per_document_or, top_k, top_k_of
+from . import kernel
+from .ranking import accumulate, top_k, top_k_of
 from .reader import IndexReader
 from .rerank import DEFAULT, Weights, date_factor, short_prior, weighted_share, year_factor
 from .verdict import judge
@@ -159,53 +160,38 @@ class Searcher:
         doc_meta_bits, doc_text_bits = np.zeros((2, len(reader.doc_count)), dtype=np.int64)  # terms per document
         meta_score = np.zeros(len(reader.doc_count))
         term_weights = np.zeros(len(distinct))
-        touched: list[np.ndarray] = []
+        most = 0  # candidates there can be: every id added, and the named passages
         try:
             for j, term in enumerate(distinct):
                 bit = np.int64(1) << j
                 ids, contributions, idf = reader.term_postings(term)
                 term_weights[j] = idf or reader.max_idf
-                touched.append(ids)
-                doc_text_bits[reader.term_documents(term)] |= bit
-                added = contributions * counts[term]
+                most += len(ids)
+                kernel.or_at(doc_text_bits, reader.term_documents(term), bit)
                 field_docs = reader.field_docs(term)
                 # A year scores in the passage even when its document is of that year.  Inside a speech
                 # by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to the point than one that does
-                # not: as * np.where(inside, weights.inside, 1.0), but only the few inside change.
+                # not: its contributions times weights.inside, but only the few inside change.
+                inside = kernel.NO_POSITIONS
                 if field_docs is not None and not term.isdigit() and weights.inside != 1.0:
                     inside = reader.inside_positions(term)
-                    added[inside] = contributions[inside] * weights.inside * counts[term]
-                if j == 0:  # the scratch arrays are all zero: write, where the others add
-                    scores[ids] = added
-                    passage_bits[ids] = bit
-                else:
-                    scores[ids] += added
-                    passage_bits[ids] |= passage_bits.dtype.type(bit)
+                kernel.add_term(scores, passage_bits, bit, ids, contributions, counts[term], inside, weights.inside)
                 if field_docs is not None:
                     doc_meta_bits[field_docs] |= bit
                     specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
                     meta_score[field_docs] += weights.field * specificity
             named = self._metadata_passages(meta_score)
-            touched.append(named)
+            most += len(named)
             passage_bits[named] |= candidate_bit
-            # (through booleans: nonzero over integers is several times slower)
-            ids = np.flatnonzero(passage_bits != 0)
-            text = scores[ids]
-            text_bits = (passage_bits[ids] & ~candidate_bit).astype(np.int64)
-            touched = [ids]  # every slot written has a bit set, so is one of the candidates
-        finally:
-            for used in touched:  # leave the scratch arrays all zero for the next query
-                scores[used] = 0.0
-                passage_bits[used] = 0
-        docs = reader.passage_doc[ids]
-        meta_bits = doc_meta_bits[docs]
-        bits = text_bits | meta_bits
-        # = per_document_or(docs, text_bits): every passage of a posting list is a candidate
-        # (but dead slots, should there be any, are not one document)
-        doc_bits = doc_text_bits[docs] if not (docs == reader.no_document).any() else per_document_or(docs, text_bits)
-        doc_bits |= meta_bits
-        final = (text + meta_score[docs]) * self._factors(weights, intent, ids, docs, bits, term_weights, distinct,
-                                                          doc_bits, doc_meta_bits)
+            found = kernel.collect(scores, passage_bits, candidate_bit, self._room(), most, reader.passage_doc,
+                                   doc_meta_bits, doc_text_bits, meta_score, reader.no_document)
+        except BaseException:  # leave the scratch arrays all zero for the next query
+            scores.fill(0.0)
+            passage_bits.fill(0)
+            raise
+        ids, text, bits, docs, doc_bits = found.ids, found.text, found.bits, found.docs, found.doc_bits
+        final = found.base * self._factors(weights, intent, ids, docs, bits, term_weights, distinct, doc_bits,
+                                           doc_meta_bits)
         positive = final > 0
         if positive.all():  # usually: spare four copies
             return Scored(ids, final, text, bits, term_weights, distinct)
@@ -330,6 +316,12 @@ class Searcher:
             if kind.name not in buffers:
                 buffers[kind.name] = np.zeros(self.reader.slots, dtype=kind)
         return buffers["float64"], buffers[bits.name]
+
+    def _room(self) -> kernel.Room:
+        """This thread's arrays for the candidates (views into them live until its next query)."""
+        if "room" not in self._local.__dict__:
+            self._local.room = kernel.Room()
+        return self._local.room
 
     def _highlights(self, terms: list[QueryTerm]) -> list[tuple[tuple[str, ...], float]]:
         return [(t.surfaces, self.reader.idf(t.term)) for t in terms]
