@@ -107,6 +107,43 @@ done:
     return result;
 }
 
+/* clear(scores, bits, width, ids): scores[ids] = 0; bits[ids] = 0. */
+static PyObject *clear(PyObject *self, PyObject *args) {
+    Py_buffer scores, bits, ids;
+    Py_ssize_t width;
+    if (!PyArg_ParseTuple(args, "w*w*ny*", &scores, &bits, &width, &ids))
+        return NULL;
+    Py_ssize_t slots = scores.len / 8, n = ids.len / 4, bad = -1;
+    if (!valid_width(width))
+        goto done;
+    if (bits.len != slots * width) {
+        PyErr_SetString(PyExc_ValueError, "clear: arrays of mismatched lengths");
+        goto done;
+    }
+    double *score = scores.buf;
+    const int32_t *id = ids.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t p = (uint32_t)id[i];
+        if (p >= (uint64_t)slots) {
+            bad = i;
+            break;
+        }
+        if (i + AHEAD < n && (uint32_t)id[i + AHEAD] < (uint64_t)slots)
+            __builtin_prefetch(score + id[i + AHEAD], 1);
+        score[p] = 0.0;
+        store_bits(bits.buf, (int)width, p, 0);
+    }
+    Py_END_ALLOW_THREADS
+    if (bad >= 0)
+        PyErr_Format(PyExc_IndexError, "clear: passage id %d out of range", (int)id[bad]);
+done:
+    PyBuffer_Release(&scores);
+    PyBuffer_Release(&bits);
+    PyBuffer_Release(&ids);
+    return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+}
+
 /* or_at(target, positions, bit): target[positions] |= bit, for an int64 target. */
 static PyObject *or_at(PyObject *self, PyObject *args) {
     Py_buffer target, positions;
@@ -262,10 +299,45 @@ done:
     return result;
 }
 
+/* take(values, ids, out): out = values[ids], float64 values, int64 ids (`out` as long as `ids`). */
+static PyObject *take(PyObject *self, PyObject *args) {
+    Py_buffer values, ids, out;
+    if (!PyArg_ParseTuple(args, "y*y*w*", &values, &ids, &out))
+        return NULL;
+    Py_ssize_t size = values.len / 8, n = ids.len / 8, bad = -1;
+    const double *value = values.buf;
+    const int64_t *id = ids.buf;
+    double *taken = out.buf;
+    if (out.len != ids.len) {
+        PyErr_SetString(PyExc_ValueError, "take: out must be as long as ids");
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if ((uint64_t)id[i] >= (uint64_t)size) {
+            bad = i;
+            break;
+        }
+        if (i + AHEAD < n && (uint64_t)id[i + AHEAD] < (uint64_t)size)
+            __builtin_prefetch(value + id[i + AHEAD], 0);
+        taken[i] = value[id[i]];
+    }
+    Py_END_ALLOW_THREADS
+    if (bad >= 0)
+        PyErr_Format(PyExc_IndexError, "take: index %lld out of range", (long long)id[bad]);
+done:
+    PyBuffer_Release(&values);
+    PyBuffer_Release(&ids);
+    PyBuffer_Release(&out);
+    return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+}
+
 static PyMethodDef methods[] = {
     {"add_term", add_term, METH_VARARGS, "Add one term's contributions and bit into the scratch arrays."},
+    {"clear", clear, METH_VARARGS, "scores[ids] = 0; bits[ids] = 0."},
     {"or_at", or_at, METH_VARARGS, "target[positions] |= bit."},
     {"collect", collect, METH_VARARGS, "The candidates out of the scratch arrays, which are reset."},
+    {"take", take, METH_VARARGS, "out = values[ids]."},
     {NULL, NULL, 0, NULL},
 };
 

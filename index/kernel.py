@@ -35,6 +35,12 @@ def add_term(scores: np.ndarray, bits: np.ndarray, bit: int, ids: np.ndarray, co
                      float(inside_weight))
 
 
+def clear(scores: np.ndarray, bits: np.ndarray, ids: np.ndarray) -> None:
+    """In place: scores[ids] = 0 and bits[ids] = 0 (the slots a query added into)."""
+    _scratch_check(scores, bits)
+    _kernel.clear(scores, bits, bits.itemsize, _array(ids, np.int32))
+
+
 def or_at(target: np.ndarray, positions: np.ndarray, bit: int) -> None:
     """In place: target[positions] |= bit (`target` int64, each position at most once)."""
     if target.dtype != np.int64 or not target.flags.c_contiguous:
@@ -87,6 +93,15 @@ def collect(scores: np.ndarray, bits: np.ndarray, candidate_bit: int, room: Room
         _array(doc_meta_bits, np.int64), _array(doc_text_bits, np.int64), _array(meta_score, np.float64),
         int(no_document), *arrays)
     return Candidates(*(array[:count] for array in arrays))
+
+
+def take(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """values[ids] for float64 values with a slot per passage and ascending candidate ids:
+    the slots are scattered over megabytes, and fetching them ahead of use is several times
+    faster than numpy's gather."""
+    out = np.empty(len(ids))
+    _kernel.take(_array(values, np.float64), _array(ids, np.int64), out)
+    return out
 
 
 def _scratch_check(scores: np.ndarray, bits: np.ndarray) -> None:

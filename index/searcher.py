@@ -31,7 +31,7 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
 from . import kernel
-from .ranking import accumulate, top_k, top_k_of
+from .ranking import top_k, top_k_of
 from .reader import IndexReader
 from .rerank import DEFAULT, Weights, date_factor, short_prior, weighted_share, year_factor
 from .verdict import judge
@@ -209,8 +209,8 @@ class Searcher:
         terms its whole document has (text or metadata)."""
         reader = self.reader
         factor = weighted_share(bits, term_weights) ** weights.coordination
-        factor *= reader.per_passage(("short_prior", weights.short_passage),
-                                     lambda: short_prior(weights, reader.passage_chars))[ids]
+        factor *= kernel.take(reader.per_passage(("short_prior", weights.short_passage),
+                                                 lambda: short_prior(weights, reader.passage_chars)), ids)
         if weights.document:
             factor *= 1 - weights.document + weights.document * weighted_share(doc_bits, term_weights)
         factor *= np.where(reader.doc_news[docs], weights.news, 1.0)
@@ -294,15 +294,16 @@ class Searcher:
         """Plain BM25 (as `rank_bm25.BM25Okapi.get_scores`) of index terms: the k best ids
         and their scores.  No metadata, coordination or priors: for benchmarks and for
         checking the scores against the reference."""
-        scores, _ = self._scratch()
+        scores, seen = self._scratch(1)
         lists = [p for p in map(self.reader.postings, terms) if p is not None]
         try:
-            accumulate(scores, lists)
+            for plist in lists:  # = ranking.accumulate(scores, lists)
+                kernel.add_term(scores, seen, 1, plist.ids, plist.weights, 1)
             ids = top_k_of(scores, [p.ids for p in lists], k)
             return ids, scores[ids]
         finally:
             for plist in lists:
-                scores[plist.ids] = 0.0
+                kernel.clear(scores, seen, plist.ids)
 
     def _scratch(self, terms: int = MAX_BITS) -> tuple[np.ndarray, np.ndarray]:
         """This thread's zeroed score and matched-terms arrays, one slot per passage id, the

@@ -99,3 +99,16 @@ def test_the_scratch_arrays_must_match():
         kernel.add_term(np.zeros(10, np.float32), np.zeros(10, np.uint8), 1, np.zeros(0, np.int32), np.zeros(0), 1)
     with pytest.raises(TypeError):
         kernel.add_term(np.zeros(10), np.zeros(9, np.uint8), 1, np.zeros(0, np.int32), np.zeros(0), 1)
+
+
+def test_take_and_clear_equal_numpy():
+    rng = np.random.default_rng(5)
+    values = rng.random(SLOTS)
+    ids = np.sort(rng.choice(SLOTS, 700, replace=False))
+    assert kernel.take(values, ids).tobytes() == values[ids].tobytes()
+    scores, bits = np.zeros(SLOTS), np.zeros(SLOTS, np.uint16)
+    kernel.add_term(scores, bits, 3, ids.astype(np.int32), rng.random(len(ids)), 2)
+    kernel.clear(scores, bits, ids.astype(np.int32))
+    assert not scores.any() and not bits.any()
+    with pytest.raises(IndexError):
+        kernel.take(values, np.array([SLOTS]))
