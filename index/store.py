@@ -79,9 +79,6 @@ def read_meta(db: sqlite_utils.Database) -> dict[str, str]:
     return {row["key"]: row["value"] for row in db["meta"].rows}
 
 
-MMAP_BYTES = 1 << 40  # as much of the file as SQLite allows (its build's maximum, often 2 GB)
-
-
 def open_readonly(path: Path) -> sqlite_utils.Database:
     """Open an index for reading, or raise IndexUnavailable saying how to rebuild it.
 
@@ -91,10 +88,6 @@ def open_readonly(path: Path) -> sqlite_utils.Database:
         raise IndexUnavailable(f"no index at {path}; {REBUILD_HINT}", code="index_missing", path=path)
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        # Read the file through memory-mapping rather than a read() per page: a search reads
-        # a hundred passages scattered over the file, four times faster so.  Safe because a
-        # build never changes an index file in place (it renames a new one over it).
-        conn.execute(f"pragma mmap_size = {MMAP_BYTES}")
         db = sqlite_utils.Database(conn)
         meta = read_meta(db)
     except sqlite3.DatabaseError as exc:
@@ -106,6 +99,25 @@ def open_readonly(path: Path) -> sqlite_utils.Database:
         raise IndexUnavailable(f"the index at {path} is incomplete or from another version; {REBUILD_HINT}",
                                code=code, path=path)
     return db
+
+
+MMAP_BYTES = 1 << 40  # as much of the file as SQLite allows (its build's maximum, often 2 GB)
+
+
+def open_mapped(path: Path, meta: dict[str, str]) -> sqlite3.Connection:
+    """A second read-only connection to the index that `meta` was read from, reading the
+    file memory-mapped: a search reads a hundred passages scattered over the file, about
+    four times faster without a read() per page.  Safe because a build never changes an
+    index file in place (it renames a new one over it).  Kept apart from the connection
+    that scans whole tables (the checks, the vocabulary), whose pages would otherwise all
+    stay mapped and count as the process's memory."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    conn.execute(f"pragma mmap_size = {MMAP_BYTES}")
+    if dict(conn.execute("select key, value from meta").fetchall()) != meta:
+        conn.close()
+        raise IndexUnavailable(f"the index at {path} was replaced while it was being opened; open it again",
+                               code="index_damaged", path=path)
+    return conn
 
 
 # -- the build's lock and temporary files -----------------------------------------------------
