@@ -107,43 +107,6 @@ done:
     return result;
 }
 
-/* clear(scores, bits, width, ids): scores[ids] = 0; bits[ids] = 0. */
-static PyObject *clear(PyObject *self, PyObject *args) {
-    Py_buffer scores, bits, ids;
-    Py_ssize_t width;
-    if (!PyArg_ParseTuple(args, "w*w*ny*", &scores, &bits, &width, &ids))
-        return NULL;
-    Py_ssize_t slots = scores.len / 8, n = ids.len / 4, bad = -1;
-    if (!valid_width(width))
-        goto done;
-    if (bits.len != slots * width) {
-        PyErr_SetString(PyExc_ValueError, "clear: arrays of mismatched lengths");
-        goto done;
-    }
-    double *score = scores.buf;
-    const int32_t *id = ids.buf;
-    Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n; i++) {
-        uint32_t p = (uint32_t)id[i];
-        if (p >= (uint64_t)slots) {
-            bad = i;
-            break;
-        }
-        if (i + AHEAD < n && (uint32_t)id[i + AHEAD] < (uint64_t)slots)
-            __builtin_prefetch(score + id[i + AHEAD], 1);
-        score[p] = 0.0;
-        store_bits(bits.buf, (int)width, p, 0);
-    }
-    Py_END_ALLOW_THREADS
-    if (bad >= 0)
-        PyErr_Format(PyExc_IndexError, "clear: passage id %d out of range", (int)id[bad]);
-done:
-    PyBuffer_Release(&scores);
-    PyBuffer_Release(&bits);
-    PyBuffer_Release(&ids);
-    return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
-}
-
 /* or_at(target, positions, bit): target[positions] |= bit, for an int64 target. */
 static PyObject *or_at(PyObject *self, PyObject *args) {
     Py_buffer target, positions;
@@ -332,12 +295,241 @@ done:
     return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
 }
 
+/* -- plain BM25 top-k over posting lists, with MaxScore ------------------------------------ */
+
+typedef struct {
+    double score;
+    int64_t id;
+} Entry;
+
+/* Whether a ranks below b: a lower score, or the same score and a higher id. */
+static inline int below(Entry a, Entry b) { return a.score < b.score || (a.score == b.score && a.id > b.id); }
+
+/* The heap keeps the k best with the worst at the root. */
+static void sift_down(Entry *heap, Py_ssize_t size, Py_ssize_t i) {
+    for (;;) {
+        Py_ssize_t worst = i, l = 2 * i + 1, r = l + 1;
+        if (l < size && below(heap[l], heap[worst]))
+            worst = l;
+        if (r < size && below(heap[r], heap[worst]))
+            worst = r;
+        if (worst == i)
+            return;
+        Entry t = heap[i];
+        heap[i] = heap[worst];
+        heap[worst] = t;
+        i = worst;
+    }
+}
+
+static void sift_up(Entry *heap, Py_ssize_t i) {
+    while (i > 0) {
+        Py_ssize_t parent = (i - 1) / 2;
+        if (!below(heap[i], heap[parent]))
+            return;
+        Entry t = heap[i];
+        heap[i] = heap[parent];
+        heap[parent] = t;
+        i = parent;
+    }
+}
+
+typedef struct {
+    const int32_t *ids;
+    const double *weights;
+    Py_ssize_t length, at, order;  /* order: its place among the lists as given */
+    double bound;  /* its largest weight */
+} List;
+
+/* The first position at or after `at` whose id is >= target (galloping, then binary search). */
+static Py_ssize_t seek(const List *list, Py_ssize_t at, int64_t target) {
+    Py_ssize_t step = 1, low = at, high = at;
+    while (high < list->length && list->ids[high] < target) {
+        low = high + 1;
+        high += step;
+        step *= 2;
+    }
+    if (high > list->length)
+        high = list->length;
+    while (low < high) {
+        Py_ssize_t mid = low + (high - low) / 2;
+        if (list->ids[mid] < target)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
+static int compare_bound(const void *a, const void *b) {
+    double x = (*(List *const *)a)->bound, y = (*(List *const *)b)->bound;
+    return (x > y) - (x < y);
+}
+
+/* The k best of the sums, in place of the sums of all: MaxScore.  Lists sorted by bound,
+ * the first `skippable` of them together bound below the k-th best so far (`floor`): a
+ * passage found only in those cannot enter, so candidates come from the others, and the
+ * skippable lists are searched only for a candidate that could still enter with them.
+ * Every sum is added in the lists' own order, as `ranking.accumulate` adds, so the scores
+ * are the same to the bit. */
+static Py_ssize_t maxscore(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap) {
+    Py_ssize_t slots = m ? m : 1, size = 0, skippable = 0;
+    List **by_bound = PyMem_Malloc(sizeof(List *) * slots);
+    double *below_bound = PyMem_Malloc(sizeof(double) * (slots + 1)), *weight = PyMem_Malloc(sizeof(double) * slots);
+    char *present = PyMem_Malloc(slots);
+    if (!by_bound || !below_bound || !weight || !present) {
+        size = -1;
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j < m; j++)
+        by_bound[j] = &lists[j];
+    qsort(by_bound, m, sizeof(List *), compare_bound);
+    below_bound[0] = 0.0;  /* below_bound[e]: what lists by_bound[0..e) add at most, rounded up */
+    for (Py_ssize_t e = 0; e < m; e++)
+        below_bound[e + 1] = (below_bound[e] + by_bound[e]->bound) * (1 + 1e-12);
+    for (;;) {
+        if (size == k && skippable == m - 1) {  /* one list left to draw from: a tight loop over it */
+            List *last = by_bound[m - 1];
+            double rest = below_bound[skippable], floor = heap[0].score;
+            while (last->at < last->length && (last->weights[last->at] + rest) * (1 + 1e-12) < floor)
+                last->at++;
+        }
+        int64_t candidate = INT64_MAX;
+        for (Py_ssize_t e = skippable; e < m; e++) {
+            const List *list = by_bound[e];
+            if (list->at < list->length && list->ids[list->at] < candidate)
+                candidate = list->ids[list->at];
+        }
+        if (candidate == INT64_MAX)
+            break;
+        /* What the candidate has: first from the lists it was drawn from, then from the
+         * skippable ones, best bound first, while it can still enter the k best. */
+        memset(present, 0, m);
+        double known = 0.0;
+        for (Py_ssize_t e = skippable; e < m; e++) {
+            List *list = by_bound[e];
+            if (list->at < list->length && list->ids[list->at] == candidate) {
+                present[list->order] = 1;
+                known += weight[list->order] = list->weights[list->at++];
+            }
+        }
+        int hopeless = size == k && (known + below_bound[skippable]) * (1 + 1e-12) < heap[0].score;
+        for (Py_ssize_t e = skippable - 1; e >= 0 && !hopeless; e--) {
+            List *list = by_bound[e];
+            if (list->at < list->length && list->ids[list->at] < candidate)
+                list->at = seek(list, list->at, candidate);
+            if (list->at < list->length && list->ids[list->at] == candidate) {
+                present[list->order] = 1;
+                known += weight[list->order] = list->weights[list->at++];
+            }
+            hopeless = (known + below_bound[e]) * (1 + 1e-12) < heap[0].score;
+        }
+        if (hopeless)
+            continue;
+        double score = 0.0;
+        for (Py_ssize_t j = 0; j < m; j++)
+            if (present[j])
+                score += weight[j];
+        if (!(score > 0))
+            continue;
+        Entry entry = {score, candidate};
+        if (size < k) {
+            heap[size] = entry;
+            sift_up(heap, size++);
+        } else if (below(heap[0], entry)) {
+            heap[0] = entry;
+            sift_down(heap, size, 0);
+        } else {
+            continue;
+        }
+        while (size == k && skippable < m && below_bound[skippable + 1] < heap[0].score)
+            skippable++;
+    }
+done:
+    PyMem_Free(by_bound);
+    PyMem_Free(below_bound);
+    PyMem_Free(weight);
+    PyMem_Free(present);
+    return size;
+}
+
+/* top(ids_lists, weights_lists, bounds, k, out_ids, out_scores) -> count
+ *
+ * The k best passages by the sum of their weights over the lists (int32 ascending ids, float64
+ * weights > 0, each list's largest weight in `bounds`; a list may come twice), as
+ * ranking.top_k(accumulated sums, k) but unordered: out_ids (int64) and out_scores (float64)
+ * have room for k. */
+static PyObject *top(PyObject *self, PyObject *args) {
+    PyObject *id_lists, *weight_lists, *bounds;
+    Py_ssize_t k;
+    Py_buffer out_ids, out_scores;
+    if (!PyArg_ParseTuple(args, "O!O!O!nw*w*", &PyTuple_Type, &id_lists, &PyTuple_Type, &weight_lists, &PyTuple_Type,
+                          &bounds, &k, &out_ids, &out_scores))
+        return NULL;
+    Py_ssize_t m = PyTuple_GET_SIZE(id_lists), opened = 0, count = -1;
+    Py_buffer *buffers = PyMem_Calloc(2 * (m ? m : 1), sizeof(Py_buffer));
+    List *lists = PyMem_Calloc(m ? m : 1, sizeof(List));
+    Entry *heap = PyMem_Malloc(sizeof(Entry) * (k > 0 ? k : 1));
+    if (!buffers || !lists || !heap) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (PyTuple_GET_SIZE(weight_lists) != m || PyTuple_GET_SIZE(bounds) != m || k < 1 || out_ids.len < k * 8 || out_scores.len < k * 8) {
+        PyErr_SetString(PyExc_ValueError, "top: lists or room of mismatched lengths");
+        goto done;
+    }
+    for (; opened < m; opened++) {
+        Py_buffer *ids = &buffers[2 * opened], *weights = &buffers[2 * opened + 1];
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(id_lists, opened), ids, PyBUF_SIMPLE) < 0)
+            goto done;
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(weight_lists, opened), weights, PyBUF_SIMPLE) < 0) {
+            PyBuffer_Release(ids);
+            goto done;
+        }
+        List *list = &lists[opened];
+        list->ids = ids->buf;
+        list->weights = weights->buf;
+        list->length = ids->len / 4;
+        list->order = opened;
+        if (weights->len != list->length * 8) {
+            opened++;
+            PyErr_SetString(PyExc_ValueError, "top: ids and weights of mismatched lengths");
+            goto done;
+        }
+        list->bound = PyFloat_AsDouble(PyTuple_GET_ITEM(bounds, opened));
+        if (list->bound == -1.0 && PyErr_Occurred()) {
+            opened++;
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    count = maxscore(lists, m, k, heap);
+    Py_END_ALLOW_THREADS
+    if (count < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        ((int64_t *)out_ids.buf)[i] = heap[i].id;
+        ((double *)out_scores.buf)[i] = heap[i].score;
+    }
+done:
+    for (Py_ssize_t j = 0; j < 2 * opened; j++)
+        PyBuffer_Release(&buffers[j]);
+    PyMem_Free(buffers);
+    PyMem_Free(lists);
+    PyMem_Free(heap);
+    PyBuffer_Release(&out_ids);
+    PyBuffer_Release(&out_scores);
+    return count < 0 ? NULL : PyLong_FromSsize_t(count);
+}
+
 static PyMethodDef methods[] = {
     {"add_term", add_term, METH_VARARGS, "Add one term's contributions and bit into the scratch arrays."},
-    {"clear", clear, METH_VARARGS, "scores[ids] = 0; bits[ids] = 0."},
     {"or_at", or_at, METH_VARARGS, "target[positions] |= bit."},
     {"collect", collect, METH_VARARGS, "The candidates out of the scratch arrays, which are reset."},
     {"take", take, METH_VARARGS, "out = values[ids]."},
+    {"top", top, METH_VARARGS, "The k best passages by the sum of their weights over posting lists."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _kernel
+from .ranking import Postings
 
 NO_POSITIONS = np.zeros(0, dtype=np.int32)
 
@@ -33,12 +34,6 @@ def add_term(scores: np.ndarray, bits: np.ndarray, bit: int, ids: np.ndarray, co
     _kernel.add_term(scores, bits, bits.itemsize, int(bit), _array(ids, np.int32),
                      _array(contributions, np.float64), float(multiplier), _array(inside, np.int32),
                      float(inside_weight))
-
-
-def clear(scores: np.ndarray, bits: np.ndarray, ids: np.ndarray) -> None:
-    """In place: scores[ids] = 0 and bits[ids] = 0 (the slots a query added into)."""
-    _scratch_check(scores, bits)
-    _kernel.clear(scores, bits, bits.itemsize, _array(ids, np.int32))
 
 
 def or_at(target: np.ndarray, positions: np.ndarray, bit: int) -> None:
@@ -102,6 +97,23 @@ def take(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
     out = np.empty(len(ids))
     _kernel.take(_array(values, np.float64), _array(ids, np.int64), out)
     return out
+
+
+def top(lists: list[Postings], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k passages with the highest positive sums of their weights over the posting lists
+    (a list may come more than once), best first, equal sums in id order, and their sums:
+    `ranking.top_k` of `ranking.accumulate`'s scores, to the bit, without scoring every
+    passage (MaxScore: lists that cannot lift a passage into the k best are only searched
+    for the passages that the others could lift there)."""
+    room = min(int(k), sum(len(p.ids) for p in lists))
+    if room < 1:
+        return np.zeros(0, np.int64), np.zeros(0)
+    found_ids, found_scores = np.empty(room, np.int64), np.empty(room)
+    count = _kernel.top(tuple(_array(p.ids, np.int32) for p in lists), tuple(_array(p.weights, np.float64) for p in lists),
+                        tuple(p.bound for p in lists), room, found_ids, found_scores)
+    found_ids, found_scores = found_ids[:count], found_scores[:count]
+    order = np.lexsort((found_ids, -found_scores))
+    return found_ids[order], found_scores[order]
 
 
 def _scratch_check(scores: np.ndarray, bits: np.ndarray) -> None:

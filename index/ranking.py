@@ -12,6 +12,7 @@ result against `BM25Okapi.get_scores`.
 
 from __future__ import annotations
 
+import functools
 import math
 from array import array
 from collections import Counter
@@ -31,6 +32,11 @@ class Postings:
     ids: np.ndarray  # int32 passage ids, ascending
     weights: np.ndarray  # float64 BM25 contribution of one occurrence of the term in the query
     tfs: np.ndarray | None = None  # uint16 term frequencies, as stored
+
+    @functools.cached_property
+    def bound(self) -> float:
+        """The largest contribution: what the term adds to any passage at most."""
+        return float(self.weights.max()) if len(self.weights) else 0.0
 
 
 @dataclass(frozen=True)

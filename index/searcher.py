@@ -294,16 +294,8 @@ class Searcher:
         """Plain BM25 (as `rank_bm25.BM25Okapi.get_scores`) of index terms: the k best ids
         and their scores.  No metadata, coordination or priors: for benchmarks and for
         checking the scores against the reference."""
-        scores, seen = self._scratch(1)
         lists = [p for p in map(self.reader.postings, terms) if p is not None]
-        try:
-            for plist in lists:  # = ranking.accumulate(scores, lists)
-                kernel.add_term(scores, seen, 1, plist.ids, plist.weights, 1)
-            ids = top_k_of(scores, [p.ids for p in lists], k)
-            return ids, scores[ids]
-        finally:
-            for plist in lists:
-                kernel.clear(scores, seen, plist.ids)
+        return kernel.top(lists, k)
 
     def _scratch(self, terms: int = MAX_BITS) -> tuple[np.ndarray, np.ndarray]:
         """This thread's zeroed score and matched-terms arrays, one slot per passage id, the
