@@ -343,6 +343,9 @@ typedef struct {
 
 /* The first position at or after `at` whose id is >= target (galloping, then binary search). */
 static Py_ssize_t seek(const List *list, Py_ssize_t at, int64_t target) {
+    for (Py_ssize_t stop = at + 8 < list->length ? at + 8 : list->length; at < stop; at++)
+        if (list->ids[at] >= target)  /* a dense list is usually there in a few steps */
+            return at;
     Py_ssize_t step = 1, low = at, high = at;
     while (high < list->length && list->ids[high] < target) {
         low = high + 1;
