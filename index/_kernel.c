@@ -1,12 +1,12 @@
-/* The searcher's per-passage loops in C: adding a term's BM25 contributions into the
- * scratch arrays, and collecting the candidates out of them.  See index/kernel.py, the
- * only caller, which checks types and shapes; this file checks bounds again so that a
- * bad id raises instead of writing outside an array.  Arrays come in through the buffer
- * protocol (C-contiguous, native byte order); no numpy headers are needed.
+/* The searcher's loops over passages in C: a query's candidates with what re-ranking needs
+ * of them (`candidates`), plain BM25's top k by MaxScore (`top`), and two small helpers.
+ * See index/kernel.py, the only caller, which checks types; this file checks bounds again,
+ * so that a bad id raises instead of reading or writing outside an array.  Arrays come in
+ * through the buffer protocol (C-contiguous, native byte order); no numpy headers needed.
  *
- * The arithmetic is numpy's, operation for operation and in the same order (the build
- * turns off floating-point contraction), so scores are bit for bit those of the numpy
- * expressions quoted in the comments. */
+ * The arithmetic is numpy's, operation for operation and in the same order (the build turns
+ * off floating-point contraction), so scores are bit for bit those of the numpy expressions
+ * quoted in the comments. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -14,98 +14,10 @@
 #include <string.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "collect reads the bit arrays a word at a time, little-endian"
+#error "candidates reads its marks a word at a time, little-endian"
 #endif
 
-#define AHEAD 128  /* candidates to prefetch ahead in collect */
-#define LOW7 UINT64_C(0x7f7f7f7f7f7f7f7f)
-
-/* Load or store entry i of an unsigned integer array of `width` bytes as a uint64. */
-static inline uint64_t load_bits(const void *array, int width, Py_ssize_t i) {
-    switch (width) {
-    case 1: return ((const uint8_t *)array)[i];
-    case 2: return ((const uint16_t *)array)[i];
-    case 4: return ((const uint32_t *)array)[i];
-    default: return ((const uint64_t *)array)[i];
-    }
-}
-
-static inline void store_bits(void *array, int width, Py_ssize_t i, uint64_t value) {
-    switch (width) {
-    case 1: ((uint8_t *)array)[i] = (uint8_t)value; break;
-    case 2: ((uint16_t *)array)[i] = (uint16_t)value; break;
-    case 4: ((uint32_t *)array)[i] = (uint32_t)value; break;
-    default: ((uint64_t *)array)[i] = value; break;
-    }
-}
-
-static int valid_width(Py_ssize_t width) {
-    if (width == 1 || width == 2 || width == 4 || width == 8)
-        return 1;
-    PyErr_SetString(PyExc_ValueError, "bit arrays have 1, 2, 4 or 8 bytes an entry");
-    return 0;
-}
-
-/* add_term(scores, bits, width, bit, ids, contributions, multiplier, inside, inside_weight)
- *
- *   added = contributions * multiplier
- *   added[inside] = contributions[inside] * inside_weight * multiplier
- *   scores[ids] += added;  bits[ids] |= bit
- *
- * `inside`: ascending positions in `ids`.  Returns None. */
-static PyObject *add_term(PyObject *self, PyObject *args) {
-    Py_buffer scores, bits, ids, contributions, inside;
-    Py_ssize_t width;
-    unsigned long long bit;
-    double multiplier, inside_weight;
-    if (!PyArg_ParseTuple(args, "w*w*nKy*y*dy*d", &scores, &bits, &width, &bit, &ids, &contributions,
-                          &multiplier, &inside, &inside_weight))
-        return NULL;
-    PyObject *result = NULL;
-    Py_ssize_t slots = scores.len / 8, n = ids.len / 4, m = inside.len / 4, next = 0, bad = -1;
-    if (!valid_width(width))
-        goto done;
-    if (bits.len != slots * width || contributions.len != n * 8) {
-        PyErr_SetString(PyExc_ValueError, "add_term: arrays of mismatched lengths");
-        goto done;
-    }
-    double *score = scores.buf;
-    const int32_t *id = ids.buf, *positions = inside.buf;
-    const double *contribution = contributions.buf;
-    Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n; i++) {
-        uint32_t p = (uint32_t)id[i];
-        if (p >= (uint64_t)slots) {
-            bad = i;
-            break;
-        }
-        if (i + AHEAD < n && (uint32_t)id[i + AHEAD] < (uint64_t)slots)
-            __builtin_prefetch(score + id[i + AHEAD], 1);
-        double added;
-        if (next < m && positions[next] == i) {
-            added = contribution[i] * inside_weight * multiplier;
-            next++;
-        } else {
-            added = contribution[i] * multiplier;
-        }
-        score[p] += added;
-        store_bits(bits.buf, (int)width, p, load_bits(bits.buf, (int)width, p) | bit);
-    }
-    Py_END_ALLOW_THREADS
-    if (bad >= 0)
-        PyErr_Format(PyExc_IndexError, "add_term: passage id %d out of range", (int)id[bad]);
-    else if (next != m)
-        PyErr_SetString(PyExc_ValueError, "add_term: inside positions must be ascending positions of the list");
-    else
-        result = Py_NewRef(Py_None);
-done:
-    PyBuffer_Release(&scores);
-    PyBuffer_Release(&bits);
-    PyBuffer_Release(&ids);
-    PyBuffer_Release(&contributions);
-    PyBuffer_Release(&inside);
-    return result;
-}
+#define AHEAD 128  /* entries to prefetch ahead in take */
 
 /* or_at(target, positions, bit): target[positions] |= bit, for an int64 target. */
 static PyObject *or_at(PyObject *self, PyObject *args) {
@@ -131,106 +43,205 @@ static PyObject *or_at(PyObject *self, PyObject *args) {
     return bad >= 0 ? NULL : Py_NewRef(Py_None);
 }
 
-/* collect(scores, bits, width, candidate_bit, passage_doc, doc_meta_bits, doc_text_bits,
- *         meta_score, no_document, out_ids, out_text, out_bits, out_docs, out_doc_bits, out_base)
+/* -- the candidates of a query, a block of passage ids at a time ---------------------------- */
+
+#define BLOCK 32768  /* passage ids per block: its scratch (9 bytes an id) stays in the cache */
+
+typedef struct {
+    const int32_t *ids, *inside;
+    const double *contributions;
+    Py_ssize_t length, at, inside_length, inside_at;
+    double multiplier;
+    uint64_t bit;
+} Term;
+
+/* candidates(terms, inside_weight, named, candidate_bit, passage_doc, doc_meta_bits, doc_text_bits,
+ *            meta_score, no_document, scratch_scores, scratch_bits, scratch_marks,
+ *            out_ids, out_text, out_bits, out_docs, out_doc_bits, out_base) -> count
  *
- * Every slot with a bit set is a candidate, in id order; its slots are reset to zero.
- *   ids = flatnonzero(bits != 0);  text = scores[ids]
- *   text_bits = bits[ids] & ~candidate_bit;  docs = passage_doc[ids]
- *   bits = text_bits | doc_meta_bits[docs]
+ * terms: a tuple of (ids int32 ascending, contributions float64, multiplier, bit, inside int32
+ * ascending positions in ids).  For each term, in order:
+ *   added = contributions * multiplier
+ *   added[inside] = contributions[inside] * inside_weight * multiplier
+ *   scores[ids] += added;  bits[ids] |= bit
+ * then bits[named] |= candidate_bit (named: int64 ascending ids), and every id with a bit set
+ * is a candidate, in id order:
+ *   text = scores[ids];  docs = passage_doc[ids]
+ *   bits = (bits[ids] & ~candidate_bit) | doc_meta_bits[docs]
  *   doc_bits = doc_text_bits[docs] | doc_meta_bits[docs], except for the candidates of
- *              no_document, which take the OR of text_bits over their run of consecutive
+ *              no_document, which take the OR of their text bits over their run of consecutive
  *              such candidates (ranking.per_document_or)
  *   base = text + meta_score[docs]
- * The out_ arrays (int64, float64, int64, int32, int64, float64) must have room for every
- * candidate.  Returns their number. */
-static PyObject *collect(PyObject *self, PyObject *args) {
-    Py_buffer scores, bits, passage_doc, doc_meta_bits, doc_text_bits, meta_score;
-    Py_buffer out_ids, out_text, out_bits, out_docs, out_doc_bits, out_base;
-    Py_ssize_t width, no_document;
+ * One block of BLOCK ids at a time, through the scratch arrays (BLOCK float64, uint64, uint8;
+ * all zero, and left so), so that the scattered adds and reads hit the cache.  The out_ arrays
+ * (int64, float64, int64, int32, int64, float64) need room for every candidate. */
+static PyObject *candidates(PyObject *self, PyObject *args) {
+    PyObject *term_tuple;
+    double inside_weight;
     unsigned long long candidate_bit;
-    if (!PyArg_ParseTuple(args, "w*w*nKy*y*y*y*nw*w*w*w*w*w*", &scores, &bits, &width, &candidate_bit,
-                          &passage_doc, &doc_meta_bits, &doc_text_bits, &meta_score, &no_document, &out_ids,
-                          &out_text, &out_bits, &out_docs, &out_doc_bits, &out_base))
+    Py_ssize_t no_document;
+    Py_buffer named, passage_doc, doc_meta_bits, doc_text_bits, meta_score, scratch_scores, scratch_bits,
+        scratch_marks, out_ids, out_text, out_bits, out_docs, out_doc_bits, out_base;
+    if (!PyArg_ParseTuple(args, "O!dy*Ky*y*y*y*nw*w*w*w*w*w*w*w*w*", &PyTuple_Type, &term_tuple, &inside_weight,
+                          &named, &candidate_bit, &passage_doc, &doc_meta_bits, &doc_text_bits, &meta_score,
+                          &no_document, &scratch_scores, &scratch_bits, &scratch_marks, &out_ids, &out_text,
+                          &out_bits, &out_docs, &out_doc_bits, &out_base))
         return NULL;
-    PyObject *result = NULL;
-    Py_ssize_t slots = scores.len / 8, documents = meta_score.len / 8, room = out_ids.len / 8;
-    Py_ssize_t count = 0, dead = 0, bad = -1, full = 0;
-    if (!valid_width(width))
-        goto done;
-    if (bits.len != slots * width || passage_doc.len != slots * 4 || doc_meta_bits.len != documents * 8 ||
-        doc_text_bits.len != documents * 8 || out_text.len != room * 8 || out_bits.len != room * 8 ||
-        out_docs.len != room * 4 || out_doc_bits.len != room * 8 || out_base.len != room * 8) {
-        PyErr_SetString(PyExc_ValueError, "collect: arrays of mismatched lengths");
+    Py_ssize_t m = PyTuple_GET_SIZE(term_tuple), opened = 0, count = 0, dead = 0, room = out_ids.len / 8;
+    Py_ssize_t slots = passage_doc.len / 4, documents = meta_score.len / 8;
+    Py_ssize_t n_named = named.len / 8, named_at = 0;
+    int failed = 0, reset = 0;
+    Py_buffer *buffers = PyMem_Calloc(3 * (m ? m : 1), sizeof(Py_buffer));
+    Term *terms = PyMem_Calloc(m ? m : 1, sizeof(Term));
+    if (!buffers || !terms) {
+        PyErr_NoMemory();
         goto done;
     }
-    double *score = scores.buf, *text = out_text.buf, *base = out_base.buf;
+    if (doc_meta_bits.len != documents * 8 || doc_text_bits.len != documents * 8 || scratch_scores.len != BLOCK * 8 ||
+        scratch_bits.len != BLOCK * 8 || scratch_marks.len != BLOCK || out_text.len != room * 8 ||
+        out_bits.len != room * 8 || out_docs.len != room * 4 || out_doc_bits.len != room * 8 ||
+        out_base.len != room * 8) {
+        PyErr_SetString(PyExc_ValueError, "candidates: arrays of mismatched lengths");
+        goto done;
+    }
+    for (; opened < m; opened++) {
+        PyObject *item = PyTuple_GET_ITEM(term_tuple, opened);
+        Term *term = &terms[opened];
+        Py_buffer *b = &buffers[3 * opened];
+        PyObject *ids, *contributions, *inside;
+        unsigned long long bit;
+        if (!PyArg_ParseTuple(item, "OOdKO", &ids, &contributions, &term->multiplier, &bit, &inside))
+            goto done;
+        term->bit = bit;
+        if (PyObject_GetBuffer(ids, &b[0], PyBUF_SIMPLE) < 0)
+            goto done;
+        if (PyObject_GetBuffer(contributions, &b[1], PyBUF_SIMPLE) < 0) {
+            PyBuffer_Release(&b[0]);
+            goto done;
+        }
+        if (PyObject_GetBuffer(inside, &b[2], PyBUF_SIMPLE) < 0) {
+            PyBuffer_Release(&b[0]);
+            PyBuffer_Release(&b[1]);
+            goto done;
+        }
+        term->ids = b[0].buf;
+        term->contributions = b[1].buf;
+        term->inside = b[2].buf;
+        term->length = b[0].len / 4;
+        term->inside_length = b[2].len / 4;
+        if (b[1].len != term->length * 8) {
+            opened++;
+            PyErr_SetString(PyExc_ValueError, "candidates: ids and contributions of mismatched lengths");
+            goto done;
+        }
+    }
+    double *score = scratch_scores.buf;
+    uint64_t *bits = scratch_bits.buf;
+    uint8_t *marks = scratch_marks.buf;
+    const int64_t *named_ids = named.buf;
     const int32_t *doc_of = passage_doc.buf;
     const uint64_t *meta = doc_meta_bits.buf, *doc_text = doc_text_bits.buf;
     const double *meta_scores = meta_score.buf;
     int64_t *ids = out_ids.buf;
+    double *text = out_text.buf, *base = out_base.buf;
     uint64_t *all_bits = out_bits.buf, *doc_bits = out_doc_bits.buf;
     int32_t *docs = out_docs.buf;
-    const int w = (int)width, per_word = 8 / w;
-    const Py_ssize_t words = slots / per_word;
     Py_BEGIN_ALLOW_THREADS
-    /* First the ids alone, a word of bits at a time; then the rest, in a loop without
-     * data-dependent branches so that the processor can overlap its cache misses. */
-    for (Py_ssize_t word = 0; word < words && !full; word++) {
-        uint64_t packed;
-        memcpy(&packed, (const char *)bits.buf + word * 8, 8);
-        /* the top bit of each non-zero byte, then one entry per set bit's entry */
-        uint64_t nonzero = (((packed & LOW7) + LOW7) | packed) & ~LOW7;
-        while (nonzero) {
-            Py_ssize_t entry = (__builtin_ctzll(nonzero) >> 3) / w;
-            if (count == room) {
-                full = 1;
+    for (;;) {
+        /* the next block with anything in it */
+        int64_t first = INT64_MAX;
+        for (Py_ssize_t j = 0; j < m; j++)
+            if (terms[j].at < terms[j].length && terms[j].ids[terms[j].at] < first)
+                first = terms[j].ids[terms[j].at];
+        if (named_at < n_named && named_ids[named_at] < first)
+            first = named_ids[named_at];
+        if (first == INT64_MAX)
+            break;
+        if (first < 0 || first >= slots) {
+            failed = 1;  /* an id out of range */
+            break;
+        }
+        int64_t start = first / BLOCK * BLOCK, end = start + BLOCK < slots ? start + BLOCK : slots;
+        reset = 1;  /* from here until the block is collected, the scratch is in use */
+        for (Py_ssize_t j = 0; j < m && !failed; j++) {
+            Term *term = &terms[j];
+            for (; term->at < term->length; term->at++) {
+                int64_t p = term->ids[term->at];
+                if (p >= end)
+                    break;
+                if (p < start || (term->at > 0 && term->ids[term->at - 1] >= p)) {  /* not ascending */
+                    failed = 1;
+                    break;
+                }
+                double added;
+                if (term->inside_at < term->inside_length && term->inside[term->inside_at] == term->at) {
+                    added = term->contributions[term->at] * inside_weight * term->multiplier;
+                    term->inside_at++;
+                } else {
+                    added = term->contributions[term->at] * term->multiplier;
+                }
+                score[p - start] += added;
+                bits[p - start] |= term->bit;
+                marks[p - start] = 1;
+            }
+        }
+        for (; named_at < n_named && !failed && named_ids[named_at] < end; named_at++) {
+            if (named_ids[named_at] < start) {
+                failed = 1;
                 break;
             }
-            ids[count++] = word * per_word + entry;
-            if (w == 8)
-                break;
-            nonzero &= ~(((UINT64_C(1) << (8 * w)) - 1) << (8 * w * entry));
+            bits[named_ids[named_at] - start] |= candidate_bit;
+            marks[named_ids[named_at] - start] = 1;
         }
-    }
-    for (Py_ssize_t p = words * per_word; p < slots && !full; p++) {  /* the tail, short of a word */
-        if (!load_bits(bits.buf, w, p))
-            continue;
-        if (count == room) {
-            full = 1;
+        if (failed)
             break;
+        /* collect the block: its marked ids, a word of marks at a time */
+        Py_ssize_t size = end - start;
+        for (Py_ssize_t word = 0; word * 8 < size && !failed; word++) {
+            uint64_t packed = 0;  /* marks are 0 or 1: a set byte is a candidate */
+            if (word * 8 + 8 <= size)
+                memcpy(&packed, marks + word * 8, 8);
+            else
+                for (Py_ssize_t i = 0; word * 8 + i < size; i++)
+                    packed |= (uint64_t)marks[word * 8 + i] << (8 * i);
+            for (; packed; packed &= packed - 1) {
+                Py_ssize_t at = word * 8 + (__builtin_ctzll(packed) >> 3);
+                int64_t p = start + at;
+                int32_t d = doc_of[p];
+                if (count == room || d < 0 || d >= documents) {
+                    failed = 1;
+                    break;
+                }
+                uint64_t text_bits = bits[at] & ~(uint64_t)candidate_bit;
+                double s = score[at];
+                score[at] = 0.0;
+                bits[at] = 0;
+                marks[at] = 0;
+                ids[count] = p;
+                text[count] = s;
+                docs[count] = d;
+                all_bits[count] = text_bits | meta[d];
+                base[count] = s + meta_scores[d];
+                doc_bits[count] = d == no_document ? text_bits : doc_text[d] | meta[d];
+                dead += d == no_document;
+                count++;
+            }
         }
-        ids[count++] = p;
-    }
-    for (Py_ssize_t i = 0; i < count && !full; i++) {
-        Py_ssize_t p = ids[i];
-        if (i + AHEAD < count) {  /* the slots are scattered over megabytes: fetch them early */
-            __builtin_prefetch(score + ids[i + AHEAD], 1);
-            __builtin_prefetch(doc_of + ids[i + AHEAD], 0);
-        }
-        uint64_t text_bits = load_bits(bits.buf, w, p) & ~(uint64_t)candidate_bit;
-        int32_t d = doc_of[p];
-        if ((uint32_t)d >= (uint64_t)documents) {  /* (the caller resets the scratch arrays) */
-            bad = p;
+        if (failed)
             break;
-        }
-        double s = score[p];
-        store_bits(bits.buf, w, p, 0);
-        score[p] = 0.0;
-        text[i] = s;
-        docs[i] = d;
-        all_bits[i] = text_bits | meta[d];
-        base[i] = s + meta_scores[d];
-        doc_bits[i] = d == no_document ? text_bits : doc_text[d] | meta[d];
-        dead += d == no_document;
+        reset = 0;
+    }
+    for (Py_ssize_t j = 0; j < m && !failed; j++)
+        failed = terms[j].inside_at != terms[j].inside_length;  /* positions not ascending, or beyond the list */
+    if (failed && reset) {  /* leave the scratch all zero */
+        memset(score, 0, BLOCK * 8);
+        memset(bits, 0, BLOCK * 8);
+        memset(marks, 0, BLOCK);
     }
     Py_END_ALLOW_THREADS
-    if (bad >= 0) {
-        PyErr_Format(PyExc_IndexError, "collect: passage %zd has no valid document", bad);
-        goto done;
-    }
-    if (full) {
-        PyErr_SetString(PyExc_ValueError, "collect: more candidates than room for them");
+    if (failed) {
+        PyErr_SetString(PyExc_ValueError, "candidates: an id out of range, ids or inside positions not ascending, "
+                                          "a passage without a valid document, or more candidates than room");
         goto done;
     }
     for (Py_ssize_t i = 0; dead && i < count;) {  /* runs of no_document candidates */
@@ -238,28 +249,33 @@ static PyObject *collect(PyObject *self, PyObject *args) {
             i++;
             continue;
         }
-        Py_ssize_t end = i;
+        Py_ssize_t stop = i;
         uint64_t run = 0;
-        while (end < count && docs[end] == no_document)
-            run |= doc_bits[end++];
-        for (; i < end; i++)
+        while (stop < count && docs[stop] == no_document)
+            run |= doc_bits[stop++];
+        for (; i < stop; i++)
             doc_bits[i] = run | meta[no_document];
     }
-    result = PyLong_FromSsize_t(count);
 done:
-    PyBuffer_Release(&scores);
-    PyBuffer_Release(&bits);
+    for (Py_ssize_t j = 0; j < 3 * opened; j++)
+        PyBuffer_Release(&buffers[j]);
+    PyMem_Free(buffers);
+    PyMem_Free(terms);
+    PyBuffer_Release(&named);
     PyBuffer_Release(&passage_doc);
     PyBuffer_Release(&doc_meta_bits);
     PyBuffer_Release(&doc_text_bits);
     PyBuffer_Release(&meta_score);
+    PyBuffer_Release(&scratch_scores);
+    PyBuffer_Release(&scratch_bits);
+    PyBuffer_Release(&scratch_marks);
     PyBuffer_Release(&out_ids);
     PyBuffer_Release(&out_text);
     PyBuffer_Release(&out_bits);
     PyBuffer_Release(&out_docs);
     PyBuffer_Release(&out_doc_bits);
     PyBuffer_Release(&out_base);
-    return result;
+    return PyErr_Occurred() ? NULL : PyLong_FromSsize_t(count);
 }
 
 /* take(values, ids, out): out = values[ids], float64 values, int64 ids (`out` as long as `ids`). */
@@ -528,10 +544,9 @@ done:
 }
 
 static PyMethodDef methods[] = {
-    {"add_term", add_term, METH_VARARGS, "Add one term's contributions and bit into the scratch arrays."},
     {"or_at", or_at, METH_VARARGS, "target[positions] |= bit."},
-    {"collect", collect, METH_VARARGS, "The candidates out of the scratch arrays, which are reset."},
     {"take", take, METH_VARARGS, "out = values[ids]."},
+    {"candidates", candidates, METH_VARARGS, "The candidates of a query, with what re-ranking needs of them."},
     {"top", top, METH_VARARGS, "The k best passages by the sum of their weights over posting lists."},
     {NULL, NULL, 0, NULL},
 };

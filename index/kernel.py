@@ -1,12 +1,13 @@
-"""The candidate stage's loops over passages, in C (`_kernel.c`, built with the package).
+"""The search's loops over passages, in C (`_kernel.c`, built with the package).
 
-A query adds each term's BM25 contributions and bit into per-thread scratch arrays of
-one slot per passage (`add_term`), then takes the candidates out of them in id order with
-what the re-ranking needs per candidate, resetting the slots as it goes (`collect`).  In
+`candidates` turns a query's posting lists into its candidates: every passage that has a
+term, in id order, with its BM25 score, its terms, its document's and its base score (in
 numpy these were a dozen passes over a million slots or a few hundred thousand candidates;
-here they are two.  The C code does numpy's arithmetic in numpy's order, so the scores are
-the same to the bit; `tests/test_kernel.py` holds the numpy expressions it replaces and
-checks the two agree.  There is no fallback: the package does not install without it.
+here it is one pass over the lists, a block of ids at a time so that the scattered adds stay
+in the cache).  `top` is plain BM25's top k by MaxScore.  The C code does numpy's arithmetic
+in numpy's order, so scores are the same to the bit; `tests/test_kernel.py` holds the numpy
+expressions it replaces and checks the two agree.  There is no fallback: the package does
+not install without a C compiler, and there is one way to compute each thing.
 """
 
 from __future__ import annotations
@@ -26,16 +27,6 @@ def _array(values: np.ndarray, dtype) -> np.ndarray:
     return np.ascontiguousarray(values, dtype=dtype)
 
 
-def add_term(scores: np.ndarray, bits: np.ndarray, bit: int, ids: np.ndarray, contributions: np.ndarray,
-             multiplier: float, inside: np.ndarray = NO_POSITIONS, inside_weight: float = 1.0) -> None:
-    """In place: scores[ids] += contributions * multiplier, with the contributions at the
-    ascending positions `inside` multiplied by `inside_weight` first, and bits[ids] |= bit."""
-    _scratch_check(scores, bits)
-    _kernel.add_term(scores, bits, bits.itemsize, int(bit), _array(ids, np.int32),
-                     _array(contributions, np.float64), float(multiplier), _array(inside, np.int32),
-                     float(inside_weight))
-
-
 def or_at(target: np.ndarray, positions: np.ndarray, bit: int) -> None:
     """In place: target[positions] |= bit (`target` int64, each position at most once)."""
     if target.dtype != np.int64 or not target.flags.c_contiguous:
@@ -45,7 +36,7 @@ def or_at(target: np.ndarray, positions: np.ndarray, bit: int) -> None:
 
 @dataclass(frozen=True)
 class Candidates:
-    """The candidates taken out of the scratch arrays, in id order."""
+    """A query's candidates, in id order."""
 
     ids: np.ndarray  # int64 passage ids
     text: np.ndarray  # their BM25 score (the scratch scores)
@@ -56,9 +47,9 @@ class Candidates:
 
 
 class Room:
-    """The arrays `collect` writes its candidates into, kept and reused by one thread: fresh
-    arrays of a few hundred thousand entries cost a page fault every 4 KB, more than the
-    writing itself.  What `collect` returns are views into them, valid until its next call."""
+    """The arrays `candidates` writes into, kept and reused by one thread (fresh arrays of a
+    few hundred thousand entries cost a page fault every 4 KB).  What `candidates` returns
+    are views into them, valid until its next call."""
 
     FIELDS = (("ids", np.int64), ("text", np.float64), ("bits", np.int64), ("docs", np.int32),
               ("doc_bits", np.int64), ("base", np.float64))
@@ -67,26 +58,49 @@ class Room:
         self.size = 0
         self.arrays = [np.empty(0, dtype) for _, dtype in self.FIELDS]
 
-    def at_least(self, size: int) -> list[np.ndarray]:
+    def at_least(self, size: int, most: int) -> list[np.ndarray]:
+        """The arrays, with room for `size` entries (grown by half at least, up to `most`)."""
         if size > self.size:
-            self.size = max(size, 2 * self.size)
+            self.size = min(max(size, self.size * 3 // 2), most)
             self.arrays = [np.empty(self.size, dtype) for _, dtype in self.FIELDS]
         return self.arrays
 
 
-def collect(scores: np.ndarray, bits: np.ndarray, candidate_bit: int, room: Room, most: int,
-            passage_doc: np.ndarray, doc_meta_bits: np.ndarray, doc_text_bits: np.ndarray, meta_score: np.ndarray,
-            no_document: int) -> Candidates:
-    """Every slot with a bit set, in id order, with what `Candidates` lists; the slots are
-    reset to zero.  `most`: at most how many there are (the lengths of the lists added).
-    The documents of dead slots (`no_document`) take the OR of their run of candidates,
-    as `ranking.per_document_or`.  The arrays returned are views into `room`."""
-    _scratch_check(scores, bits)
-    arrays = room.at_least(min(int(most), len(scores)))
-    count = _kernel.collect(
-        scores, bits, bits.itemsize, int(candidate_bit), _array(passage_doc, np.int32),
+BLOCK = 32768  # passage ids a `candidates` call works on at a time (as _kernel.c)
+
+
+class Scratch:
+    """One thread's scratch arrays for `candidates`: scores, term bits and marks for a block
+    of passage ids, all zero between calls.  Reused because allocating them is most of the
+    cost of a small query."""
+
+    def __init__(self) -> None:
+        self.scores = np.zeros(BLOCK)
+        self.bits = np.zeros(BLOCK, np.uint64)
+        self.marks = np.zeros(BLOCK, np.uint8)
+
+
+def candidates(terms: list[tuple[np.ndarray, np.ndarray, int, int, np.ndarray]], inside_weight: float,
+               named: np.ndarray, candidate_bit: int, scratch: Scratch, room: Room, most: int,
+               passage_doc: np.ndarray, doc_meta_bits: np.ndarray, doc_text_bits: np.ndarray,
+               meta_score: np.ndarray, no_document: int) -> Candidates:
+    """The passages that have a term, or are `named` (ascending ids), in id order, with what
+    `Candidates` lists.  `terms`: per term (ids ascending, BM25 contributions, multiplier,
+    bit, ascending positions in ids whose contributions count `inside_weight` times);
+    for each, in order: scores[ids] += contributions * multiplier (times inside_weight
+    first at those positions), bits[ids] |= bit; the named passages get `candidate_bit`.
+    Then, per candidate: its text score, docs = passage_doc[ids], bits without the
+    candidate bit | doc_meta_bits[docs], doc_bits = doc_text_bits[docs] | doc_meta_bits[docs]
+    (for dead slots, `no_document`, the OR of their run of candidates, as
+    `ranking.per_document_or`), base = text + meta_score[docs].  `most`: at most how many
+    candidates there are.  The arrays returned are views into `room`."""
+    arrays = room.at_least(min(int(most), len(passage_doc)), len(passage_doc))
+    packed = tuple((_array(ids, np.int32), _array(contributions, np.float64), float(multiplier), int(bit),
+                    _array(inside, np.int32)) for ids, contributions, multiplier, bit, inside in terms)
+    count = _kernel.candidates(
+        packed, float(inside_weight), _array(named, np.int64), int(candidate_bit), _array(passage_doc, np.int32),
         _array(doc_meta_bits, np.int64), _array(doc_text_bits, np.int64), _array(meta_score, np.float64),
-        int(no_document), *arrays)
+        int(no_document), scratch.scores, scratch.bits, scratch.marks, *arrays)
     return Candidates(*(array[:count] for array in arrays))
 
 
@@ -114,10 +128,3 @@ def top(lists: list[Postings], k: int) -> tuple[np.ndarray, np.ndarray]:
     found_ids, found_scores = found_ids[:count], found_scores[:count]
     order = np.lexsort((found_ids, -found_scores))
     return found_ids[order], found_scores[order]
-
-
-def _scratch_check(scores: np.ndarray, bits: np.ndarray) -> None:
-    if scores.dtype != np.float64 or bits.dtype.kind != "u" or len(bits) != len(scores):
-        raise TypeError("scratch arrays: float64 scores and unsigned bits, one each per slot")
-    if not (scores.flags.c_contiguous and bits.flags.c_contiguous):
-        raise TypeError("scratch arrays must be contiguous")

@@ -155,40 +155,31 @@ class Searcher:
         reader = self.reader
         counts = Counter(t.term for t in terms)
         distinct = list(counts)[:MAX_BITS]
-        scores, passage_bits = self._scratch(len(distinct))
-        candidate_bit = passage_bits.dtype.type(1 << (passage_bits.itemsize * 8 - 1))
         doc_meta_bits, doc_text_bits = np.zeros((2, len(reader.doc_count)), dtype=np.int64)  # terms per document
         meta_score = np.zeros(len(reader.doc_count))
         term_weights = np.zeros(len(distinct))
-        most = 0  # candidates there can be: every id added, and the named passages
-        try:
-            for j, term in enumerate(distinct):
-                bit = np.int64(1) << j
-                ids, contributions, idf = reader.term_postings(term)
-                term_weights[j] = idf or reader.max_idf
-                most += len(ids)
-                kernel.or_at(doc_text_bits, reader.term_documents(term), bit)
-                field_docs = reader.field_docs(term)
-                # A year scores in the passage even when its document is of that year.  Inside a speech
-                # by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to the point than one that does
-                # not: its contributions times weights.inside, but only the few inside change.
-                inside = kernel.NO_POSITIONS
-                if field_docs is not None and not term.isdigit() and weights.inside != 1.0:
-                    inside = reader.inside_positions(term)
-                kernel.add_term(scores, passage_bits, bit, ids, contributions, counts[term], inside, weights.inside)
-                if field_docs is not None:
-                    doc_meta_bits[field_docs] |= bit
-                    specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
-                    meta_score[field_docs] += weights.field * specificity
-            named = self._metadata_passages(meta_score)
-            most += len(named)
-            passage_bits[named] |= candidate_bit
-            found = kernel.collect(scores, passage_bits, candidate_bit, self._room(), most, reader.passage_doc,
-                                   doc_meta_bits, doc_text_bits, meta_score, reader.no_document)
-        except BaseException:  # leave the scratch arrays all zero for the next query
-            scores.fill(0.0)
-            passage_bits.fill(0)
-            raise
+        lists = []  # per term: ids, contributions, multiplier, bit, positions counted `inside` times
+        for j, term in enumerate(distinct):
+            bit = np.int64(1) << j
+            ids, contributions, idf = reader.term_postings(term)
+            term_weights[j] = idf or reader.max_idf
+            kernel.or_at(doc_text_bits, reader.term_documents(term), bit)
+            field_docs = reader.field_docs(term)
+            # A year scores in the passage even when its document is of that year.  Inside a speech
+            # by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to the point than one that does
+            # not: its contributions times weights.inside, but only the few inside change.
+            inside = kernel.NO_POSITIONS
+            if field_docs is not None and not term.isdigit() and weights.inside != 1.0:
+                inside = reader.inside_positions(term)
+            lists.append((ids, contributions, counts[term], bit, inside))
+            if field_docs is not None:
+                doc_meta_bits[field_docs] |= bit
+                specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
+                meta_score[field_docs] += weights.field * specificity
+        named = self._metadata_passages(meta_score)
+        found = kernel.candidates(lists, weights.inside, named, 1 << 63, self._scratch(), self._room(),
+                                  sum(len(t[0]) for t in lists) + len(named), reader.passage_doc, doc_meta_bits,
+                                  doc_text_bits, meta_score, reader.no_document)
         ids, text, bits, docs, doc_bits = found.ids, found.text, found.bits, found.docs, found.doc_bits
         final = found.base * self._factors(weights, intent, ids, docs, bits, term_weights, distinct, doc_bits,
                                            doc_meta_bits)
@@ -300,18 +291,11 @@ class Searcher:
         lists = [p for p in map(self.reader.postings, terms) if p is not None]
         return kernel.top(lists, k)
 
-    def _scratch(self, terms: int = MAX_BITS) -> tuple[np.ndarray, np.ndarray]:
-        """This thread's zeroed score and matched-terms arrays, one slot per passage id, the
-        second of the narrowest unsigned type for `terms` bits and the candidate bit (the top
-        one): a byte per passage is an eighth of the memory to scatter into and scan.  Reused
-        across queries (and reset by the caller) because allocating and faulting in fresh
-        arrays of a million slots costs more than the scoring itself."""
-        bits = next(d for d in map(np.dtype, (np.uint8, np.uint16, np.uint32, np.uint64)) if terms < 8 * d.itemsize)
-        buffers = self._local.__dict__  # this thread's
-        for kind in (np.dtype(np.float64), bits):
-            if kind.name not in buffers:
-                buffers[kind.name] = np.zeros(self.reader.slots, dtype=kind)
-        return buffers["float64"], buffers[bits.name]
+    def _scratch(self) -> kernel.Scratch:
+        """This thread's scratch arrays for the candidates, all zero between queries."""
+        if "scratch" not in self._local.__dict__:
+            self._local.scratch = kernel.Scratch()
+        return self._local.scratch
 
     def _room(self) -> kernel.Room:
         """This thread's arrays for the candidates (views into them live until its next query)."""

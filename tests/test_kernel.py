@@ -12,6 +12,7 @@ DOCUMENTS = 400
 
 
 def _reference_add(scores, bits, bit, ids, contributions, multiplier, inside, inside_weight):
+    """The searcher's numpy code before the kernel, for one term."""
     added = contributions * multiplier
     added[inside] = contributions[inside] * inside_weight * multiplier
     scores[ids] += added
@@ -20,7 +21,7 @@ def _reference_add(scores, bits, bit, ids, contributions, multiplier, inside, in
 
 def _reference_collect(scores, bits, candidate_bit, passage_doc, doc_meta_bits, doc_text_bits, meta_score,
                        no_document):
-    """The searcher's numpy code before the kernel."""
+    """The searcher's numpy code before the kernel, after the terms."""
     ids = np.flatnonzero(bits != 0)
     text = scores[ids]
     text_bits = (bits[ids] & ~bits.dtype.type(candidate_bit)).astype(np.int64)
@@ -30,75 +31,84 @@ def _reference_collect(scores, bits, candidate_bit, passage_doc, doc_meta_bits, 
     return ids, text, text_bits | meta_bits, docs, doc_bits | meta_bits, text + meta_score[docs]
 
 
-def _collection(rng, dead: int):
+def _collection(rng, dead: int, slots: int = SLOTS):
     """passage -> document (each document's passages consecutive; the passages of `dead`
     documents dropped, as after an incremental build: their slots have no document), and
     per-document arrays."""
-    passage_doc = np.sort(rng.integers(0, DOCUMENTS - 1, SLOTS)).astype(np.int32)
+    passage_doc = np.sort(rng.integers(0, DOCUMENTS - 1, slots)).astype(np.int32)
     passage_doc[np.isin(passage_doc, rng.choice(DOCUMENTS - 1, dead, replace=False))] = DOCUMENTS - 1
     doc_meta_bits = np.where(rng.random(DOCUMENTS) < 0.1, rng.integers(0, 8, DOCUMENTS), 0).astype(np.int64)
     meta_score = np.where(doc_meta_bits > 0, rng.random(DOCUMENTS) * 5, 0.0)
     return passage_doc, doc_meta_bits, meta_score
 
 
-@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.uint32, np.uint64])
+@pytest.mark.parametrize("terms", [1, 3, 9, 62])
 @pytest.mark.parametrize("dead", [0, 40])
-def test_add_and_collect_equal_the_numpy_reference(dtype, dead):
-    rng = np.random.default_rng(int(np.dtype(dtype).itemsize) * 100 + dead)
-    passage_doc, doc_meta_bits, meta_score = _collection(rng, dead)
-    terms = 8 * np.dtype(dtype).itemsize - 1
-    candidate_bit = 1 << terms
-    scores, bits = np.zeros(SLOTS), np.zeros(SLOTS, dtype)
-    ref_scores, ref_bits = np.zeros(SLOTS), np.zeros(SLOTS, dtype)
+@pytest.mark.parametrize("slots", [SLOTS, 3 * kernel.BLOCK + 17])  # one block, and several with a short last one
+def test_candidates_equal_the_numpy_reference(terms, dead, slots):
+    rng = np.random.default_rng(terms * 1000 + dead + slots)
+    passage_doc, doc_meta_bits, meta_score = _collection(rng, dead, slots)
+    candidate_bit = 1 << 63
+    ref_scores, ref_bits = np.zeros(slots), np.zeros(slots, np.uint64)
     doc_text_bits = np.zeros(DOCUMENTS, np.int64)
-    most = 0
-    for j in range(min(terms, 9)):
-        ids = np.sort(rng.choice(SLOTS, rng.integers(1, SLOTS // 3), replace=False)).astype(np.int32)
+    lists = []
+    for j in range(terms):
+        share = rng.choice([0.001, 0.05, 0.3])
+        ids = np.sort(rng.choice(slots, max(1, int(slots * share)), replace=False)).astype(np.int32)
         contributions = rng.random(len(ids)) * 7
         inside = np.flatnonzero(rng.random(len(ids)) < 0.05).astype(np.int32)
-        multiplier, inside_weight = int(rng.integers(1, 3)), float(rng.choice([0.0, 0.3]))
-        kernel.add_term(scores, bits, 1 << j, ids, contributions, multiplier, inside, inside_weight)
-        _reference_add(ref_scores, ref_bits, 1 << j, ids, contributions, multiplier, inside, inside_weight)
+        multiplier = int(rng.integers(1, 3))
+        _reference_add(ref_scores, ref_bits, 1 << j, ids, contributions, multiplier, inside, 0.3)
         kernel.or_at(doc_text_bits, np.unique(passage_doc[ids]), 1 << j)
-        most += len(ids)
-    assert scores.tobytes() == ref_scores.tobytes() and (bits == ref_bits).all()
-    named = np.flatnonzero(np.isin(passage_doc, np.flatnonzero(meta_score > 0)))
-    bits[named] |= dtype(candidate_bit)
-    ref_bits[named] |= dtype(candidate_bit)
+        lists.append((ids, contributions, multiplier, 1 << j, inside))
+    named = np.flatnonzero(np.isin(passage_doc, np.flatnonzero(meta_score > 0)))[:500]
+    ref_bits[named] |= np.uint64(candidate_bit)
     expected = _reference_collect(ref_scores, ref_bits, candidate_bit, passage_doc, doc_meta_bits, doc_text_bits,
                                   meta_score, DOCUMENTS - 1)
-    found = kernel.collect(scores, bits, candidate_bit, kernel.Room(), most + len(named), passage_doc,
-                           doc_meta_bits, doc_text_bits, meta_score, DOCUMENTS - 1)
+    scratch = kernel.Scratch()
+    found = kernel.candidates(lists, 0.3, named, candidate_bit, scratch, kernel.Room(),
+                              sum(len(t[0]) for t in lists) + len(named), passage_doc, doc_meta_bits, doc_text_bits,
+                              meta_score, DOCUMENTS - 1)
     for name, want in zip(("ids", "text", "bits", "docs", "doc_bits", "base"), expected):
         got = getattr(found, name)
-        assert got.dtype == want.dtype or name in ("bits", "doc_bits"), name
         assert got.tobytes() == want.astype(got.dtype).tobytes(), name
-    assert not scores.any() and not bits.any()
+    assert not scratch.scores.any() and not scratch.bits.any() and not scratch.marks.any()
+
+
+def _one_term(ids, slots=10, room=10, inside=kernel.NO_POSITIONS):
+    scratch = kernel.Scratch()
+    terms = [(np.array(ids, np.int32), np.ones(len(ids)), 1, 1, np.array(inside, np.int32))]
+    kernel.candidates(terms, 1.0, np.zeros(0, np.int64), 1 << 63, scratch, kernel.Room(), room,
+                      np.zeros(slots, np.int32), np.zeros(2, np.int64), np.zeros(2, np.int64), np.zeros(2), 1)
+    return scratch
 
 
 def test_a_bad_id_raises_instead_of_writing_outside():
-    scores, bits = np.zeros(10), np.zeros(10, np.uint8)
-    with pytest.raises(IndexError):
-        kernel.add_term(scores, bits, 1, np.array([3, 10], np.int32), np.ones(2), 1.0)
+    for ids in ([3, kernel.BLOCK + 10], [-1], [5, 4], [kernel.BLOCK + 5, 3]):  # outside, or not ascending
+        with pytest.raises(ValueError):
+            _one_term(ids, slots=kernel.BLOCK + 10)
     with pytest.raises(IndexError):
         kernel.or_at(np.zeros(4, np.int64), np.array([4], np.int32), 1)
+
+
+def test_inside_positions_must_be_ascending_positions_of_the_list():
     with pytest.raises(ValueError):
-        kernel.add_term(scores, bits, 1, np.array([3], np.int32), np.ones(1), 1.0, np.array([1], np.int32))
-
-
-def test_collect_refuses_more_candidates_than_room():
-    scores, bits = np.zeros(10), np.zeros(10, np.uint8)
-    bits[[1, 2, 3]] = 1
+        _one_term([1, 2], inside=[1, 0])
     with pytest.raises(ValueError):
-        kernel.collect(scores, bits, 0x80, kernel.Room(), 2, np.zeros(10, np.int32), np.zeros(2, np.int64),
-                       np.zeros(2, np.int64), np.zeros(2), 1)
+        _one_term([1, 2], inside=[2])
 
 
-def test_the_scratch_arrays_must_match():
-    with pytest.raises(TypeError):
-        kernel.add_term(np.zeros(10, np.float32), np.zeros(10, np.uint8), 1, np.zeros(0, np.int32), np.zeros(0), 1)
-    with pytest.raises(TypeError):
-        kernel.add_term(np.zeros(10), np.zeros(9, np.uint8), 1, np.zeros(0, np.int32), np.zeros(0), 1)
+def test_more_candidates_than_room_raise_and_leave_the_scratch_clean():
+    with pytest.raises(ValueError):
+        _one_term([1, 2, 3], room=2)
+    scratch = kernel.Scratch()
+    try:
+        kernel.candidates([(np.array([1, 2, 3], np.int32), np.ones(3), 1, 1, kernel.NO_POSITIONS)], 1.0,
+                          np.zeros(0, np.int64), 1 << 63, scratch, kernel.Room(), 2, np.zeros(10, np.int32),
+                          np.zeros(2, np.int64), np.zeros(2, np.int64), np.zeros(2), 1)
+    except ValueError:
+        pass
+    assert not scratch.scores.any() and not scratch.bits.any() and not scratch.marks.any()
 
 
 def test_take_equals_numpy():

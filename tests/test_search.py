@@ -154,8 +154,8 @@ def test_scores_do_not_leak_between_queries(searcher):
     for query in ("应勇 县域经济", "王一鸥 十四五", "经济 发展 2021", "讲话人:王一鸥 目标"):
         searcher.search(query)
     assert [(h.passage_id, h.score) for h in searcher.search("岳阳2021年目标").hits] == first
-    scores, matched = searcher._scratch()
-    assert not scores.any() and not matched.any()
+    scratch = searcher._scratch()
+    assert not scratch.scores.any() and not scratch.bits.any() and not scratch.marks.any()
 
 
 @pytest.mark.parametrize("kwargs", [{"top": 0}, {"top": -1}, {"offset": -1}, {"top": 2.5}])
