@@ -31,7 +31,7 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
 from . import kernel
-from .ranking import top_k, top_k_of
+from .ranking import top_k
 from .reader import IndexReader
 from .rerank import DEFAULT, Weights, date_factor, short_prior, weighted_share, year_factor
 from .verdict import judge
