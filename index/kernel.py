@@ -46,26 +46,6 @@ class Candidates:
     base: np.ndarray  # text + meta_score[docs]
 
 
-class Room:
-    """The arrays `candidates` writes into, kept and reused by one thread (fresh arrays of a
-    few hundred thousand entries cost a page fault every 4 KB).  What `candidates` returns
-    are views into them, valid until its next call."""
-
-    FIELDS = (("ids", np.int64), ("text", np.float64), ("bits", np.int64), ("docs", np.int32),
-              ("doc_bits", np.int64), ("base", np.float64))
-
-    def __init__(self) -> None:
-        self.size = 0
-        self.arrays = [np.empty(0, dtype) for _, dtype in self.FIELDS]
-
-    def at_least(self, size: int, most: int) -> list[np.ndarray]:
-        """The arrays, with room for `size` entries (grown by half at least, up to `most`)."""
-        if size > self.size:
-            self.size = min(max(size, self.size * 3 // 2), most)
-            self.arrays = [np.empty(self.size, dtype) for _, dtype in self.FIELDS]
-        return self.arrays
-
-
 BLOCK = 32768  # passage ids a `candidates` call works on at a time (as _kernel.c)
 
 
@@ -80,8 +60,11 @@ class Scratch:
         self.marks = np.zeros(BLOCK, np.uint8)
 
 
+FIELDS = (np.int64, np.float64, np.int64, np.int32, np.int64, np.float64)  # of `Candidates`
+
+
 def candidates(terms: list[tuple[np.ndarray, np.ndarray, int, int, np.ndarray]], inside_weight: float,
-               named: np.ndarray, candidate_bit: int, scratch: Scratch, room: Room, most: int,
+               named: np.ndarray, candidate_bit: int, scratch: Scratch, most: int,
                passage_doc: np.ndarray, doc_meta_bits: np.ndarray, doc_text_bits: np.ndarray,
                meta_score: np.ndarray, no_document: int) -> Candidates:
     """The passages that have a term, or are `named` (ascending ids), in id order, with what
@@ -93,8 +76,8 @@ def candidates(terms: list[tuple[np.ndarray, np.ndarray, int, int, np.ndarray]],
     candidate bit | doc_meta_bits[docs], doc_bits = doc_text_bits[docs] | doc_meta_bits[docs]
     (for dead slots, `no_document`, the OR of their run of candidates, as
     `ranking.per_document_or`), base = text + meta_score[docs].  `most`: at most how many
-    candidates there are.  The arrays returned are views into `room`."""
-    arrays = room.at_least(min(int(most), len(passage_doc)), len(passage_doc))
+    candidates there are (only the pages of the arrays that are written are ever touched)."""
+    arrays = [np.empty(min(int(most), len(passage_doc)), dtype) for dtype in FIELDS]
     packed = tuple((_array(ids, np.int32), _array(contributions, np.float64), float(multiplier), int(bit),
                     _array(inside, np.int32)) for ids, contributions, multiplier, bit, inside in terms)
     count = _kernel.candidates(

@@ -177,7 +177,7 @@ class Searcher:
                 specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
                 meta_score[field_docs] += weights.field * specificity
         named = self._metadata_passages(meta_score)
-        found = kernel.candidates(lists, weights.inside, named, 1 << 63, self._scratch(), self._room(),
+        found = kernel.candidates(lists, weights.inside, named, 1 << 63, self._scratch(),
                                   sum(len(t[0]) for t in lists) + len(named), reader.passage_doc, doc_meta_bits,
                                   doc_text_bits, meta_score, reader.no_document)
         ids, text, bits, docs, doc_bits = found.ids, found.text, found.bits, found.docs, found.doc_bits
@@ -296,12 +296,6 @@ class Searcher:
         if "scratch" not in self._local.__dict__:
             self._local.scratch = kernel.Scratch()
         return self._local.scratch
-
-    def _room(self) -> kernel.Room:
-        """This thread's arrays for the candidates (views into them live until its next query)."""
-        if "room" not in self._local.__dict__:
-            self._local.room = kernel.Room()
-        return self._local.room
 
     def _highlights(self, terms: list[QueryTerm]) -> list[tuple[tuple[str, ...], float]]:
         return [(t.surfaces, self.reader.idf(t.term)) for t in terms]

@@ -66,7 +66,7 @@ def test_candidates_equal_the_numpy_reference(terms, dead, slots):
     expected = _reference_collect(ref_scores, ref_bits, candidate_bit, passage_doc, doc_meta_bits, doc_text_bits,
                                   meta_score, DOCUMENTS - 1)
     scratch = kernel.Scratch()
-    found = kernel.candidates(lists, 0.3, named, candidate_bit, scratch, kernel.Room(),
+    found = kernel.candidates(lists, 0.3, named, candidate_bit, scratch, 
                               sum(len(t[0]) for t in lists) + len(named), passage_doc, doc_meta_bits, doc_text_bits,
                               meta_score, DOCUMENTS - 1)
     for name, want in zip(("ids", "text", "bits", "docs", "doc_bits", "base"), expected):
@@ -78,7 +78,7 @@ def test_candidates_equal_the_numpy_reference(terms, dead, slots):
 def _one_term(ids, slots=10, room=10, inside=kernel.NO_POSITIONS):
     scratch = kernel.Scratch()
     terms = [(np.array(ids, np.int32), np.ones(len(ids)), 1, 1, np.array(inside, np.int32))]
-    kernel.candidates(terms, 1.0, np.zeros(0, np.int64), 1 << 63, scratch, kernel.Room(), room,
+    kernel.candidates(terms, 1.0, np.zeros(0, np.int64), 1 << 63, scratch, room,
                       np.zeros(slots, np.int32), np.zeros(2, np.int64), np.zeros(2, np.int64), np.zeros(2), 1)
     return scratch
 
@@ -104,7 +104,7 @@ def test_more_candidates_than_room_raise_and_leave_the_scratch_clean():
     scratch = kernel.Scratch()
     try:
         kernel.candidates([(np.array([1, 2, 3], np.int32), np.ones(3), 1, 1, kernel.NO_POSITIONS)], 1.0,
-                          np.zeros(0, np.int64), 1 << 63, scratch, kernel.Room(), 2, np.zeros(10, np.int32),
+                          np.zeros(0, np.int64), 1 << 63, scratch, 2, np.zeros(10, np.int32),
                           np.zeros(2, np.int64), np.zeros(2, np.int64), np.zeros(2), 1)
     except ValueError:
         pass
