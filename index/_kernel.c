@@ -543,10 +543,59 @@ done:
     return count < 0 ? NULL : PyLong_FromSsize_t(count);
 }
 
+/* Best first: the higher score, then the lower id. */
+static int compare_entries(const void *a, const void *b) {
+    const Entry *x = a, *y = b;
+    return below(*x, *y) - below(*y, *x);
+}
+
+/* top_k(scores, k, out) -> count: the indices (int64, into `out`, room for k) of the k highest
+ * positive scores (float64), best first, equal scores in index order: ranking.top_k. */
+static PyObject *top_k(PyObject *self, PyObject *args) {
+    Py_buffer scores, out;
+    Py_ssize_t k, size = 0;
+    if (!PyArg_ParseTuple(args, "y*nw*", &scores, &k, &out))
+        return NULL;
+    Entry *heap = NULL;
+    if (k < 1 || out.len < k * 8) {
+        PyErr_SetString(PyExc_ValueError, "top_k: k must be at least 1, with room for k");
+        goto done;
+    }
+    if (!(heap = PyMem_Malloc(sizeof(Entry) * k))) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const double *score = scores.buf;
+    Py_ssize_t n = scores.len / 8;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!(score[i] > 0))
+            continue;
+        Entry entry = {score[i], i};
+        if (size < k) {
+            heap[size] = entry;
+            sift_up(heap, size++);
+        } else if (below(heap[0], entry)) {
+            heap[0] = entry;
+            sift_down(heap, size, 0);
+        }
+    }
+    qsort(heap, size, sizeof(Entry), compare_entries);
+    for (Py_ssize_t i = 0; i < size; i++)
+        ((int64_t *)out.buf)[i] = heap[i].id;
+    Py_END_ALLOW_THREADS
+done:
+    PyMem_Free(heap);
+    PyBuffer_Release(&scores);
+    PyBuffer_Release(&out);
+    return PyErr_Occurred() ? NULL : PyLong_FromSsize_t(size);
+}
+
 static PyMethodDef methods[] = {
     {"or_at", or_at, METH_VARARGS, "target[positions] |= bit."},
     {"take", take, METH_VARARGS, "out = values[ids]."},
     {"candidates", candidates, METH_VARARGS, "The candidates of a query, with what re-ranking needs of them."},
+    {"top_k", top_k, METH_VARARGS, "The indices of the k highest positive scores, best first."},
     {"top", top, METH_VARARGS, "The k best passages by the sum of their weights over posting lists."},
     {NULL, NULL, 0, NULL},
 };

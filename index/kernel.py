@@ -4,7 +4,7 @@
 term, in id order, with its BM25 score, its terms, its document's and its base score (in
 numpy these were a dozen passes over a million slots or a few hundred thousand candidates;
 here it is one pass over the lists, a block of ids at a time so that the scattered adds stay
-in the cache).  `top` is plain BM25's top k by MaxScore.  The C code does numpy's arithmetic
+in the cache).  `top` is plain BM25's top k by MaxScore; `top_k`, the k best of any scores.  The C code does numpy's arithmetic
 in numpy's order, so scores are the same to the bit; `tests/test_kernel.py` holds the numpy
 expressions it replaces and checks the two agree.  There is no fallback: the package does
 not install without a C compiler, and there is one way to compute each thing.
@@ -94,6 +94,14 @@ def take(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
     out = np.empty(len(ids))
     _kernel.take(_array(values, np.float64), _array(ids, np.int64), out)
     return out
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest positive scores, best first, equal scores in index order: as
+    `ranking.top_k`, in one pass with a heap of k instead of a partition and sort of all."""
+    out = np.empty(max(1, int(k)), np.int64)
+    count = _kernel.top_k(_array(scores, np.float64), max(1, int(k)), out)
+    return out[:count]
 
 
 def top(lists: list[Postings], k: int) -> tuple[np.ndarray, np.ndarray]:

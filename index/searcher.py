@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import kernel
 from .analysis import QueryTerm
 from .errors import QueryError
 from .intent import FRAMING_TERMS, Intent, named_documents, understand
@@ -30,8 +31,6 @@ from .models import Document, Hit, IndexInfo, Passage, SearchResult
 from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
-from . import kernel
-from .ranking import top_k
 from .reader import IndexReader
 from .rerank import DEFAULT, Weights, date_factor, short_prior, weighted_share, year_factor
 from .verdict import judge
@@ -233,7 +232,7 @@ class Searcher:
         for its document's metadata only, then to the earlier passage (a news item's lead)."""
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
-        pool = top_k(scored.final, max(k, PHRASE_POOL, EARLIEST_POOL if intent.earliest else k))
+        pool = kernel.top_k(scored.final, max(k, PHRASE_POOL, EARLIEST_POOL if intent.earliest else k))
         if weights.phrase and intent.phrases:
             scored.final[pool] *= self._phrase_factor(scored.ids[pool], intent.phrases, weights)
         states = self._states_a_term(scored.ids[pool], scored.distinct)

@@ -144,3 +144,12 @@ def test_top_equals_top_k_of_the_accumulated_scores(seed):
 def test_top_of_nothing_is_empty():
     ids, values = kernel.top([], 10)
     assert len(ids) == 0 and len(values) == 0
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_top_k_equals_the_numpy_definition(seed):
+    rng = np.random.default_rng(seed)
+    scores = rng.choice([-1.0, 0.0, 0.5, 1.0, 2.0, np.nan], 3000) * rng.choice([1.0, 1.0, 1.5], 3000)
+    for k in (1, 10, 200, 5000):
+        assert kernel.top_k(scores, k).tolist() == top_k(scores, k).tolist()
+    assert kernel.top_k(np.zeros(0), 10).tolist() == []
