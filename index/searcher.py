@@ -189,12 +189,7 @@ class Searcher:
 
     def _metadata_passages(self, meta_score: np.ndarray) -> np.ndarray:
         """The passages of the METADATA_DOCUMENTS documents whose metadata the query names best."""
-        named = np.flatnonzero(meta_score > 0)
-        if len(named) > METADATA_DOCUMENTS:  # the first of a stable sort by score, best first, without sorting
-            values = meta_score[named]
-            cut = np.partition(values, len(values) - METADATA_DOCUMENTS)[len(values) - METADATA_DOCUMENTS]
-            above = named[values > cut]  # then those equal to the last one taken, lowest ids first
-            named = np.concatenate([above, named[values == cut][: METADATA_DOCUMENTS - len(above)]])
+        named = kernel.top_k(meta_score, METADATA_DOCUMENTS)  # equal scores: the lower ids
         return self.reader.passages_of(np.sort(named))
 
     def _factors(self, weights, intent, ids, docs, bits, term_weights, distinct, doc_bits, doc_meta_bits) -> np.ndarray:

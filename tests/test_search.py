@@ -207,7 +207,7 @@ def test_a_forged_huge_position_finds_no_passage(searcher):
 
 
 def test_the_metadata_documents_are_the_first_of_a_stable_sort_by_score():
-    """Chosen without sorting every named document: the same documents, ties to the lower id."""
+    """Chosen by kernel.top_k: the same documents as a stable sort, ties to the lower id."""
     from types import SimpleNamespace
 
     import numpy as np
