@@ -1,5 +1,6 @@
 /* The searcher's loops over passages in C: a query's candidates with what re-ranking needs
- * of them (`candidates`), plain BM25's top k by MaxScore (`top`), and two small helpers.
+ * of them (`candidates`), plain BM25's top k by MaxScore (`top`), the k best of any scores
+ * (`top_k`) and two small helpers (`or_at`, `take`).
  * See index/kernel.py, the only caller, which checks types; this file checks bounds again,
  * so that a bad id raises instead of reading or writing outside an array.  Arrays come in
  * through the buffer protocol (C-contiguous, native byte order); no numpy headers needed.
