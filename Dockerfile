@@ -1,6 +1,15 @@
 # The Telegram bot with the seed collection and a prebuilt index.
 #   docker build -t speech-quotes .
 #   docker run --env-file .env -v speeches:/data speech-quotes
+
+# The package has one C module (index/_kernel.c): build the wheel where there is a compiler.
+FROM python:3.11 AS build
+WORKDIR /src
+COPY pyproject.toml setup.py README.md ./
+COPY index ./index
+COPY bot ./bot
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -16,12 +25,9 @@ RUN groupadd --system --gid 10001 bot \
        --shell /usr/sbin/nologin bot \
     && install -d -o bot -g bot /data
 
-WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY index ./index
-COPY bot ./bot
-RUN pip install --no-cache-dir . \
-    && rm -rf /app/build /app/*.egg-info
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir /wheels/*.whl \
+    && rm -rf /wheels
 
 # The collection and its index live on the volume; a new named volume starts with these.
 COPY --chown=10001:10001 seeds /data/speeches

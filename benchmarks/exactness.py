@@ -6,9 +6,11 @@ both side by side.  Not a test: it needs the benchmark's databases.
 
 Each checkout answers in its own process (PYTHONPATH pointing at it), one query at a time
 and alternately, so that both are timed under the same conditions.  Queries: every line
-of data/bench/queries.txt and every `query` of tests/retrieval_questions.jsonl, top 10.
+of data/bench/queries.txt, every `query` of tests/retrieval_questions.jsonl and every
+question of the development set (../shared/eval/dev-questions.jsonl, if there), top 10.
 Hits must have the same passage ids and ranks, confidence, unmatched words and total;
-scores may differ by 1e-9.
+scores may differ by 1e-9 of their value (the count of queries whose scores are equal to
+the bit is printed too).
 """
 
 from __future__ import annotations
@@ -44,10 +46,19 @@ for line in sys.stdin:
 """
 
 
-def _queries() -> list[str]:
+DEV_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "dev-questions.jsonl"
+
+
+def _questions(path: Path) -> list[str]:
+    """The questions of a JSON Lines file (field "query", "question" or "q")."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [next(row[key] for key in ("query", "question", "q") if key in row) for row in rows]
+
+
+def _queries(dev: Path | None) -> list[str]:
     bench = (PROJECT_ROOT / "data" / "bench" / "queries.txt").read_text(encoding="utf-8").splitlines()
-    questions = (PROJECT_ROOT / "tests" / "retrieval_questions.jsonl").read_text(encoding="utf-8").splitlines()
-    return [q for q in bench if q.strip()] + [json.loads(line)["query"] for line in questions if line.strip()]
+    questions = _questions(PROJECT_ROOT / "tests" / "retrieval_questions.jsonl")
+    return [q for q in bench if q.strip()] + questions + (_questions(dev) if dev and dev.exists() else [])
 
 
 class Worker:
@@ -74,7 +85,11 @@ def _same(a: dict, b: dict) -> bool:
         return False
     if [h[:2] for h in a["hits"]] != [h[:2] for h in b["hits"]]:
         return False
-    return all(abs(x[2] - y[2]) <= 1e-9 for x, y in zip(a["hits"], b["hits"]))
+    return all(abs(x[2] - y[2]) <= 1e-9 * max(abs(x[2]), abs(y[2])) for x, y in zip(a["hits"], b["hits"]))
+
+
+def _bitwise(a: dict, b: dict) -> bool:
+    return [h[2] for h in a.get("hits", ())] == [h[2] for h in b.get("hits", ())]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,19 +97,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", type=Path, required=True, help="checkout of the trusted code")
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--time", type=int, default=3, metavar="N", help="timed passes after the check (default 3)")
+    parser.add_argument("--dev", type=Path, default=DEV_QUESTIONS, metavar="PATH",
+                        help="development questions, JSON Lines (default ../shared/eval/dev-questions.jsonl)")
     args = parser.parse_args(argv)
-    queries = _queries()
+    queries = _queries(args.dev)
     base, new = Worker(args.base.resolve(), args.db.resolve()), Worker(PROJECT_ROOT, args.db.resolve())
     try:
-        differ, hits = [], 0
+        differ, hits, bitwise = [], 0, 0
         for query in queries:
             old, now = base.ask(query), new.ask(query)
             hits += len(old.get("hits", ()))
+            bitwise += _bitwise(old, now)
             if not _same(old, now):
                 differ.append(query)
                 print(f"DIFFERENT {query!r}\n  base {old}\n  new  {now}", file=sys.stderr)
         print(f"{args.db.name}: {len(queries) - len(differ)}/{len(queries)} queries identical "
-              f"({hits} hits compared), {len(differ)} different")
+              f"({hits} hits compared), {len(differ)} different; {bitwise} with scores equal to the bit")
         if args.time:
             times = np.zeros((2, args.time, len(queries)))
             for r in range(args.time):

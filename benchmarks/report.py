@@ -14,6 +14,10 @@ def _rank_bm25_cell(result: dict, cell: Callable[[dict], str]) -> str:
     return cell(result["rank_bm25"]) if "latency_ms" in result["rank_bm25"] else "skipped"
 
 
+def _numba_cell(result: dict, cell: Callable[[dict], str]) -> str:
+    return cell(result["bm25s_numba"]) if "latency_ms" in result.get("bm25s_numba", {}) else "skipped"
+
+
 ROWS: tuple[tuple[str, Callable[[dict], str]], ...] = (
     ("documents (corpus copies)", lambda r: f"{r['documents']:,} ({r['corpus_copies']:g}x)"),
     ("build: ours, s (passages/s)", lambda r: f"{r['build']['seconds']:.1f} ({r['build']['passages_per_s']:,})"),
@@ -34,8 +38,12 @@ ROWS: tuple[tuple[str, Callable[[dict], str]], ...] = (
     ("  ranking alone, cold cache, ms", lambda r: _pair(r["ranking_cold_cache_ms"])),
     ("bm25s retrieve top 10 p50 / p95, ms", lambda r: _pair(r["bm25s"]["latency_ms"])),
     ("  bm25s get_scores + our top_k, ms", lambda r: _pair(r["bm25s"]["scores_and_our_top_k_ms"])),
+    ("bm25s-numba retrieve top 10 p50 / p95, ms", lambda r: _numba_cell(r, lambda x: _pair(x["latency_ms"]))),
+    ("  bm25s-numba build (and compile), s", lambda r: _numba_cell(r, lambda x: f"{x['build_s']:.1f}")),
     ("rank-bm25 full p50 / p95, ms", lambda r: _rank_bm25_cell(r, lambda x: _pair(x["latency_ms"], 1))),
     ("bm25s retrieve / ours (ranking p50)", lambda r: f"{r['ratios']['bm25s_over_ours_ranking_p50']:.1f}x"),
+    ("bm25s-numba retrieve / ours (p50)", lambda r: _numba_cell(
+        r, lambda x: f"{r['ratios']['bm25s_numba_over_ours_ranking_p50']:.1f}x")),
     ("bm25s scores+top_k / ours (p50)", lambda r: f"{r['ratios']['bm25s_scores_over_ours_ranking_p50']:.1f}x"),
     ("rank-bm25 / ours (ranking p50)", lambda r: _rank_bm25_cell(
         r, lambda x: f"{r['ratios']['rank_bm25_over_ours_ranking_p50']:,.0f}x")),
@@ -58,7 +66,7 @@ def format_report(report: dict) -> str:
         "",
         (f"{report['date']}, {machine['cpus']} CPUs, load average {machine['load_average'][0]} at start, "
          f"Python {machine['python']}, numpy {machine['numpy']}, rank-bm25 {machine['rank-bm25']}, "
-         f"bm25s {machine['bm25s']}"),
+         f"bm25s {machine['bm25s']}, numba {machine.get('numba')}"),
         (f"corpus: {corpus['documents']:,} documents, {corpus['passages']:,} passages from "
          f"{', '.join(Path(s).name for s in corpus['sources'])}; {corpus['resampling']}"),
         (f"queries: {queries['count']} ({queries['hand_written']} hand-written, {queries['from_passages']} of "

@@ -7,11 +7,14 @@ time a query needs it (with N, the average length and the mean IDF of the curren
 build), and a query is a sum over a few posting lists instead of a pass over every
 passage.  Storing frequencies rather than contributions lets an incremental build
 rewrite only the lists of the terms it touches.  `tests/test_ranking.py` checks the
-result against `BM25Okapi.get_scores`.
+result against `BM25Okapi.get_scores`.  The search sums lists in C (`kernel.py`); `accumulate`,
+`top_k` and `per_document_or` here are the numpy definitions it is tested against (and
+`top_k` also orders the re-ranked candidates).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from array import array
 from collections import Counter
@@ -31,6 +34,11 @@ class Postings:
     ids: np.ndarray  # int32 passage ids, ascending
     weights: np.ndarray  # float64 BM25 contribution of one occurrence of the term in the query
     tfs: np.ndarray | None = None  # uint16 term frequencies, as stored
+
+    @functools.cached_property
+    def bound(self) -> float:
+        """The largest contribution: what the term adds to any passage at most."""
+        return float(self.weights.max()) if len(self.weights) else 0.0
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,8 @@ def build_postings(token_lists: Iterable[Sequence[str]]) -> tuple[list[Postings]
 
 
 def accumulate(scores: np.ndarray, postings: Iterable[Postings | None]) -> None:
-    """Add each posting list's contributions to `scores` in place (one list per query term)."""
+    """Add each posting list's contributions to `scores` in place (one list per query term):
+    the definition `kernel.top` and `kernel.candidates` compute, kept for their tests."""
     for plist in postings:
         if plist is not None and len(plist.ids):
             scores[plist.ids] += plist.weights
@@ -128,24 +137,6 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
         values = scores[candidates]
         threshold = np.partition(values, len(values) - k)[len(values) - k]
         candidates = candidates[values >= threshold]
-    order = np.lexsort((candidates, -scores[candidates]))
-    return candidates[order][:k]
-
-
-def top_k_of(scores: np.ndarray, lists: Sequence[np.ndarray], k: int) -> np.ndarray:
-    """`top_k(scores, k)` when only the ids in `lists` can be non-zero, without a full scan.
-
-    An id appears at most once per list, so the k * len(lists) best entries of their
-    concatenation hold at least k distinct ids: the k best among those are the k best.
-    """
-    touched = np.concatenate(lists) if lists else np.zeros(0, np.int32)
-    values = scores[touched]
-    keep = k * max(1, len(lists))
-    if len(touched) > keep:
-        threshold = np.partition(values, len(values) - keep)[len(values) - keep]
-        touched = touched[values >= threshold]
-    candidates = np.unique(touched)
-    candidates = candidates[scores[candidates] > 0]
     order = np.lexsort((candidates, -scores[candidates]))
     return candidates[order][:k]
 

@@ -21,7 +21,7 @@ from .analysis import Analyzer
 from .errors import IndexUnavailable
 from .models import Document, DocumentMeta
 from .ranking import Postings, contributions, length_norms, term_idf
-from .store import REBUILD_HINT, decode_postings, open_readonly, read_array, read_meta, verify
+from .store import REBUILD_HINT, decode_postings, open_mapped, open_readonly, read_array, read_meta, verify
 
 MAX_EXPANSIONS = 30
 POSTINGS_CACHE_BYTES = 256 * 1024 * 1024
@@ -118,6 +118,7 @@ class IndexReader:
         self._inside_cache = _ArrayCache(INSIDE_CACHE_BYTES)
         self._per_passage: dict[tuple, np.ndarray] = {}
         self._documents_cache = _ArrayCache(INSIDE_CACHE_BYTES)
+        self._texts = open_mapped(path, meta)  # for `rows`, last: nothing after it can fail
 
     @classmethod
     def open(cls, path: Path | str) -> IndexReader:
@@ -136,6 +137,7 @@ class IndexReader:
     def close(self) -> None:
         with self._lock:
             self._db.conn.close()
+            self._texts.close()
 
     # -- posting lists ------------------------------------------------------------
     def postings(self, term: str) -> Postings | None:
@@ -342,7 +344,7 @@ class IndexReader:
             return {}
         marks = ",".join("?" * len(ids))
         with self._lock:
-            rows = self._db.execute(
+            rows = self._texts.execute(
                 f"select id, doc_id, paragraph, text, norm from passages where id in ({marks})", ids).fetchall()
         return {row[0]: row for row in rows}
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import kernel
 from .analysis import QueryTerm
 from .earliest import oldest_first
 from .errors import QueryError
@@ -30,7 +31,6 @@ from .models import Document, Hit, IndexInfo, Passage, SearchResult
 from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
-from .ranking import accumulate, per_document_or, top_k, top_k_of
 from .reader import IndexReader
 from .rerank import (DEFAULT, Weights, answer_factor, date_factor, phrase_factor, short_prior, weighted_share,
                      year_factor)
@@ -154,58 +154,34 @@ class Searcher:
         reader = self.reader
         counts = Counter(t.term for t in terms)
         distinct = list(counts)[:MAX_BITS]
-        scores, passage_bits = self._scratch(len(distinct))
-        candidate_bit = passage_bits.dtype.type(1 << (passage_bits.itemsize * 8 - 1))
         doc_meta_bits, doc_text_bits = np.zeros((2, len(reader.doc_count)), dtype=np.int64)  # terms per document
         meta_score = np.zeros(len(reader.doc_count))
         term_weights = np.zeros(len(distinct))
-        touched: list[np.ndarray] = []
-        try:
-            for j, term in enumerate(distinct):
-                bit = np.int64(1) << j
-                ids, contributions, idf = reader.term_postings(term)
-                term_weights[j] = idf or reader.max_idf
-                touched.append(ids)
-                doc_text_bits[reader.term_documents(term)] |= bit
-                added = contributions * counts[term]
-                field_docs = reader.field_docs(term)
-                # A year scores in the passage even when its document is of that year.  Inside a speech
-                # by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to the point than one that does
-                # not: as * np.where(inside, weights.inside, 1.0), but only the few inside change.
-                if field_docs is not None and not term.isdigit() and weights.inside != 1.0:
-                    inside = reader.inside_positions(term)
-                    added[inside] = contributions[inside] * weights.inside * counts[term]
-                if j == 0:  # the scratch arrays are all zero: write, where the others add
-                    scores[ids] = added
-                    passage_bits[ids] = bit
-                else:
-                    scores[ids] += added
-                    passage_bits[ids] |= passage_bits.dtype.type(bit)
-                if field_docs is not None:
-                    doc_meta_bits[field_docs] |= bit
-                    specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
-                    meta_score[field_docs] += weights.field * specificity
-            named = self._metadata_passages(meta_score)
-            touched.append(named)
-            passage_bits[named] |= candidate_bit
-            # (through booleans: nonzero over integers is several times slower)
-            ids = np.flatnonzero(passage_bits != 0)
-            text = scores[ids]
-            text_bits = (passage_bits[ids] & ~candidate_bit).astype(np.int64)
-            touched = [ids]  # every slot written has a bit set, so is one of the candidates
-        finally:
-            for used in touched:  # leave the scratch arrays all zero for the next query
-                scores[used] = 0.0
-                passage_bits[used] = 0
-        docs = reader.passage_doc[ids]
-        meta_bits = doc_meta_bits[docs]
-        bits = text_bits | meta_bits
-        # = per_document_or(docs, text_bits): every passage of a posting list is a candidate
-        # (but dead slots, should there be any, are not one document)
-        doc_bits = doc_text_bits[docs] if not (docs == reader.no_document).any() else per_document_or(docs, text_bits)
-        doc_bits |= meta_bits
-        final = (text + meta_score[docs]) * self._factors(weights, intent, ids, docs, bits, term_weights, distinct,
-                                                          doc_bits, doc_meta_bits)
+        lists = []  # per term: ids, contributions, multiplier, bit, positions counted `inside` times
+        for j, term in enumerate(distinct):
+            bit = np.int64(1) << j
+            ids, contributions, idf = reader.term_postings(term)
+            term_weights[j] = idf or reader.max_idf
+            kernel.or_at(doc_text_bits, reader.term_documents(term), bit)
+            field_docs = reader.field_docs(term)
+            # A year scores in the passage even when its document is of that year.  Inside a speech
+            # by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to the point than one that does
+            # not: its contributions times weights.inside, but only the few inside change.
+            inside = kernel.NO_POSITIONS
+            if field_docs is not None and not term.isdigit() and weights.inside != 1.0:
+                inside = reader.inside_positions(term)
+            lists.append((ids, contributions, counts[term], bit, inside))
+            if field_docs is not None:
+                doc_meta_bits[field_docs] |= bit
+                specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
+                meta_score[field_docs] += weights.field * specificity
+        named = self._metadata_passages(meta_score)
+        found = kernel.candidates(lists, weights.inside, named, 1 << 63, self._scratch(),
+                                  sum(len(t[0]) for t in lists) + len(named), reader.passage_doc, doc_meta_bits,
+                                  doc_text_bits, meta_score, reader.no_document)
+        ids, text, bits, docs, doc_bits = found.ids, found.text, found.bits, found.docs, found.doc_bits
+        final = found.base * self._factors(weights, intent, ids, docs, bits, term_weights, distinct, doc_bits,
+                                           doc_meta_bits)
         positive = final > 0
         if positive.all():  # usually: spare four copies
             return Scored(ids, final, text, bits, term_weights, distinct)
@@ -213,9 +189,7 @@ class Searcher:
 
     def _metadata_passages(self, meta_score: np.ndarray) -> np.ndarray:
         """The passages of the METADATA_DOCUMENTS documents whose metadata the query names best."""
-        named = np.flatnonzero(meta_score > 0)
-        if len(named) > METADATA_DOCUMENTS:
-            named = named[np.argsort(-meta_score[named], kind="stable")[:METADATA_DOCUMENTS]]
+        named = kernel.top_k(meta_score, METADATA_DOCUMENTS)  # equal scores: the lower ids
         return self.reader.passages_of(np.sort(named))
 
     def _factors(self, weights, intent, ids, docs, bits, term_weights, distinct, doc_bits, doc_meta_bits) -> np.ndarray:
@@ -223,8 +197,8 @@ class Searcher:
         terms its whole document has (text or metadata)."""
         reader = self.reader
         factor = weighted_share(bits, term_weights) ** weights.coordination
-        factor *= reader.per_passage(("short_prior", weights.short_passage),
-                                     lambda: short_prior(weights, reader.passage_chars))[ids]
+        factor *= kernel.take(reader.per_passage(("short_prior", weights.short_passage),
+                                                 lambda: short_prior(weights, reader.passage_chars)), ids)
         if weights.document:
             factor *= 1 - weights.document + weights.document * weighted_share(doc_bits, term_weights)
         factor *= np.where(reader.doc_news[docs], weights.news, 1.0)
@@ -253,9 +227,9 @@ class Searcher:
         for its document's metadata only, then to the earlier passage (a news item's lead)."""
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
-        pool = top_k(scored.final, max(k, PHRASE_POOL))
+        pool = kernel.top_k(scored.final, max(k, PHRASE_POOL))
         if intent.earliest:  # also the passages that state the question's words most themselves
-            pool = np.union1d(pool, top_k(scored.text, EARLIEST_POOL))
+            pool = np.union1d(pool, kernel.top_k(scored.text, EARLIEST_POOL))
         if (weights.phrase and intent.phrases) or intent.asks:
             scored.final[pool] *= self._text_factors(scored.ids[pool], intent, weights)
         states = self._states_a_term(scored.ids[pool], scored.distinct)
@@ -290,28 +264,14 @@ class Searcher:
         """Plain BM25 (as `rank_bm25.BM25Okapi.get_scores`) of index terms: the k best ids
         and their scores.  No metadata, coordination or priors: for benchmarks and for
         checking the scores against the reference."""
-        scores, _ = self._scratch()
         lists = [p for p in map(self.reader.postings, terms) if p is not None]
-        try:
-            accumulate(scores, lists)
-            ids = top_k_of(scores, [p.ids for p in lists], k)
-            return ids, scores[ids]
-        finally:
-            for plist in lists:
-                scores[plist.ids] = 0.0
+        return kernel.top(lists, k)
 
-    def _scratch(self, terms: int = MAX_BITS) -> tuple[np.ndarray, np.ndarray]:
-        """This thread's zeroed score and matched-terms arrays, one slot per passage id, the
-        second of the narrowest unsigned type for `terms` bits and the candidate bit (the top
-        one): a byte per passage is an eighth of the memory to scatter into and scan.  Reused
-        across queries (and reset by the caller) because allocating and faulting in fresh
-        arrays of a million slots costs more than the scoring itself."""
-        bits = next(d for d in map(np.dtype, (np.uint8, np.uint16, np.uint32, np.uint64)) if terms < 8 * d.itemsize)
-        buffers = self._local.__dict__  # this thread's
-        for kind in (np.dtype(np.float64), bits):
-            if kind.name not in buffers:
-                buffers[kind.name] = np.zeros(self.reader.slots, dtype=kind)
-        return buffers["float64"], buffers[bits.name]
+    def _scratch(self) -> kernel.Scratch:
+        """This thread's scratch arrays for the candidates, all zero between queries."""
+        if "scratch" not in self._local.__dict__:
+            self._local.scratch = kernel.Scratch()
+        return self._local.scratch
 
     def _highlights(self, terms: list[QueryTerm]) -> list[tuple[tuple[str, ...], float]]:
         return [(t.surfaces, self.reader.idf(t.term)) for t in terms]

@@ -123,6 +123,33 @@ def _open_snapshot(uri: str) -> tuple[sqlite_utils.Database, dict[str, str]]:
         raise
 
 
+MMAP_BYTES = 1 << 40  # as much of the file as SQLite allows (its build's maximum, often 2 GB)
+
+
+def open_mapped(path: Path, meta: dict[str, str]) -> sqlite3.Connection:
+    """A second read-only connection to the index that `meta` was read from, reading the
+    file memory-mapped: a search reads a hundred passages scattered over the file, about
+    four times faster without a read() per page.  Kept apart from the connection that scans
+    whole tables (the checks, the vocabulary), whose pages would otherwise all stay mapped
+    and count as the process's memory.  Like the first, it keeps one read transaction for
+    its life, and its meta must equal `meta`: both then see the same snapshot, whatever a
+    build commits meanwhile (a build that committed in between changes the meta)."""
+    immutable = "&immutable=1" if not os.access(path.parent, os.W_OK) and not wal_files(path)[0].exists() else ""
+    conn = sqlite3.connect(f"file:{path}?mode=ro{immutable}", uri=True, check_same_thread=False)
+    try:
+        conn.execute(f"pragma mmap_size = {MMAP_BYTES}")
+        conn.execute("begin")
+        same = dict(conn.execute("select key, value from meta").fetchall()) == meta
+    except BaseException:
+        conn.close()
+        raise
+    if not same:
+        conn.close()
+        raise IndexUnavailable(f"the index at {path} changed while it was being opened; open it again",
+                               code="index_damaged", path=path)
+    return conn
+
+
 # -- the build's lock and temporary files -----------------------------------------------------
 # The build lock's descriptor while this process holds it: a forked worker closes its copy.
 _held_lock: int | None = None

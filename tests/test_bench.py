@@ -46,7 +46,11 @@ def test_every_size_has_every_measurement_with_sane_values(report):
             assert result[engine]["build_s"] >= 0
             assert 0 < result[engine]["latency_ms"]["p50"] <= result[engine]["latency_ms"]["p95"]
         assert set(result["ratios"]) == {
-            "bm25s_over_ours_ranking_p50", "bm25s_scores_over_ours_ranking_p50", "rank_bm25_over_ours_ranking_p50"}
+            "bm25s_over_ours_ranking_p50", "bm25s_scores_over_ours_ranking_p50", "bm25s_numba_over_ours_ranking_p50",
+            "rank_bm25_over_ours_ranking_p50"}
+        numba = result["bm25s_numba"]  # the test extra installs numba
+        assert 0 < numba["latency_ms"]["p50"] <= numba["latency_ms"]["p95"] and numba["latency_ms"]["queries"] == 60
+        assert numba["build_s"] > 0 and result["ratios"]["bm25s_numba_over_ours_ranking_p50"] > 0
         assert all(result["ratios"][f"{engine}_over_ours_ranking_p50"] > 0 for engine in engines)
         assert 0.5 <= result["bm25s"]["overlap_at_10"] <= 1
 
@@ -75,7 +79,8 @@ def test_the_report_names_its_corpus_queries_method_and_targets(report):
     full = data["full_build"]
     assert full["passages"] == 177 and full["seconds"] > 0 and full["reindex_added_s"] > 0
     assert {c["target"] for c in data["targets"]} >= {
-        "full build of seeds + corpus <= 30 s", "ranking alone p50 <= bm25s retrieve p50 at 500"}
+        "full build of seeds + corpus <= 30 s", "ranking alone p50 <= bm25s retrieve p50 at 500",
+        "ranking alone p50 <= bm25s-numba retrieve p50 at 500"}
     assert all(isinstance(c["met"], bool) for c in data["targets"])
 
 

@@ -21,7 +21,7 @@ import pytest
 
 from index import BuildError, IndexUnavailable, Searcher, build_index
 from index.cli import main as cli_main
-from index.store import REBUILD_HINT, open_readonly, verify
+from index.store import REBUILD_HINT, open_mapped, open_readonly, verify
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -216,6 +216,16 @@ def test_a_repaired_index_answers(built, tmp_path):
     _sql("delete from passages where id % 2 = 0")(db)
     build_index([source], db)
     assert Searcher.open(db).search(QUERY).hits
+
+
+def test_an_index_replaced_while_it_is_opened_is_refused(built):
+    """The searcher reads passages through a second connection: it must be to the same file."""
+    _, good = built
+    meta = {row[0]: row[1] for row in sqlite3.connect(good).execute("select key, value from meta")}
+    open_mapped(good, meta).close()
+    with pytest.raises(IndexUnavailable) as caught:
+        open_mapped(good, {**meta, "built_at": "another build"})
+    assert caught.value.code == "index_damaged"
 
 
 def test_damage_is_one_line_at_the_command_line(built, tmp_path, capsys):

@@ -147,3 +147,24 @@ def test_an_index_in_a_folder_nobody_can_write_to_still_opens(collection, tmp_pa
         searcher.close()
     finally:
         subprocess.run(["chattr", "-i", str(folder)] if os.geteuid() == 0 else ["chmod", "755", str(folder)], check=True)
+
+
+def test_a_reader_quotes_the_text_it_opened_while_a_document_changes_in_place(collection, tmp_path):
+    # Passages are read through a second (memory-mapped) connection: it must stay on the
+    # same snapshot as the first, or a changed document's new text would be quoted under
+    # the old index's ids.
+    db = tmp_path / "i.sqlite"
+    build_index([collection], db)
+    reader = Searcher.open(db)
+    before = [(h.passage_id, h.text) for h in reader.search(QUERY).hits]
+    speech = collection / GONE
+    speech.write_text(speech.read_text(encoding="utf-8").replace("應勇", "某某"), encoding="utf-8")
+    inode = db.stat().st_ino
+    report = build_index([collection], db)
+    assert report.changed == (GONE,) and db.stat().st_ino == inode  # updated in place
+    assert [(h.passage_id, h.text) for h in reader.search(QUERY).hits] == before
+    assert [reader.passage(pid).text for pid, _ in before] == [text for _, text in before]
+    reader.close()
+    fresh = Searcher.open(db)
+    assert all("應勇" not in h.text for h in fresh.search(QUERY).hits if h.document.path == GONE)
+    fresh.close()

@@ -14,7 +14,7 @@ from rank_bm25 import BM25Okapi
 
 from index.analysis import Analyzer
 from index.builder import parse_document
-from index.ranking import EPSILON, K1, B, accumulate, build_postings, okapi_idf, top_k, top_k_of
+from index.ranking import EPSILON, K1, B, accumulate, build_postings, okapi_idf, top_k
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PASSAGES = 3000
@@ -105,15 +105,3 @@ def test_top_k_is_best_first_positive_only_and_ties_keep_index_order():
     assert top_k(scores, 3).tolist() == [3, 1, 4]
     assert top_k(scores, 10).tolist() == [3, 1, 4, 5]
     assert top_k(np.zeros(5), 3).tolist() == []
-
-
-def test_top_k_of_touched_lists_equals_the_full_scan():
-    rng = np.random.default_rng(7)
-    for _ in range(200):
-        size = int(rng.integers(1, 400))
-        lists = [np.unique(rng.integers(0, size, int(rng.integers(0, 50)))).astype(np.int32) for _ in range(int(rng.integers(0, 5)))]
-        scores = np.zeros(size)
-        for ids in lists:
-            scores[ids] += rng.choice([0.5, 1.0, 2.0], len(ids))  # many ties on purpose
-        k = int(rng.integers(1, 15))
-        assert top_k_of(scores, lists, k).tolist() == top_k(scores, k).tolist()

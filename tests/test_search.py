@@ -154,8 +154,8 @@ def test_scores_do_not_leak_between_queries(searcher):
     for query in ("应勇 县域经济", "王一鸥 十四五", "经济 发展 2021", "讲话人:王一鸥 目标"):
         searcher.search(query)
     assert [(h.passage_id, h.score) for h in searcher.search("岳阳2021年目标").hits] == first
-    scores, matched = searcher._scratch()
-    assert not scores.any() and not matched.any()
+    scratch = searcher._scratch()
+    assert not scratch.scores.any() and not scratch.bits.any() and not scratch.marks.any()
 
 
 @pytest.mark.parametrize("kwargs", [{"top": 0}, {"top": -1}, {"offset": -1}, {"top": 2.5}])
@@ -203,3 +203,22 @@ def test_phrases_and_exclusions_combine_with_filters(searcher):
 def test_a_forged_huge_position_finds_no_passage(searcher):
     assert searcher.passage_at(0, 10**50) is None and searcher.passage_at(10**50, 0) is None
     assert searcher.passage_at(0, 0) is not None
+
+
+
+def test_the_metadata_documents_are_the_first_of_a_stable_sort_by_score():
+    """Chosen by kernel.top_k: the same documents as a stable sort, ties to the lower id."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from index.searcher import METADATA_DOCUMENTS
+
+    rng = np.random.default_rng(3)
+    itself = SimpleNamespace(reader=SimpleNamespace(passages_of=lambda docs: docs))  # documents, not passages
+    for size in (5, 30, 1000):
+        for _ in range(20):
+            meta_score = rng.choice([0.0, 0.0, 1.5, 2.0, 2.5, 3.0], size) * rng.choice([1.0, 1.0, 1.1], size)
+            named = np.flatnonzero(meta_score > 0)
+            expected = np.sort(named[np.argsort(-meta_score[named], kind="stable")[:METADATA_DOCUMENTS]])
+            assert Searcher._metadata_passages(itself, meta_score).tolist() == expected.tolist()
