@@ -25,14 +25,32 @@ _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 _NUMBERED_TITLE = re.compile(r"([一二三四五六七八九十]+)大|第([一二三四五六七八九十]+)次全国代表大会")
 
 
+def oldest_stating(reader, scored, n: int) -> np.ndarray:
+    """Positions of the `n` candidates of the oldest documents among those that state every
+    term of the question (of all candidates: the first mention may score far below the
+    passages of later documents that repeat the words)."""
+    stating = _stating(scored, np.arange(len(scored.ids)))
+    if len(stating) <= n:
+        return stating
+    docs = reader.passage_doc[scored.ids[stating]]
+    unique, inverse = np.unique(docs, return_inverse=True)
+    eras = np.array([era(reader, int(d)) for d in unique])[inverse]
+    return stating[np.lexsort((-scored.final[stating], eras))[:n]]
+
+
+def _stating(scored, positions: np.ndarray) -> np.ndarray:
+    """The positions whose candidates match every term the best of them match and score
+    in the text at least STRONG_SHARE of the best such."""
+    share = weighted_share(scored.bits[positions], scored.term_weights)
+    full = share >= share.max() - 1e-9
+    text = scored.text[positions]
+    return positions[full & (text >= STRONG_SHARE * text[full].max())]
+
+
 def oldest_first(reader, scored, pool: np.ndarray) -> np.ndarray:
     """Among the pool (positions in `scored`, best first), the candidates that state every
     term of the question, oldest document first; then the rest in score order."""
-    share = weighted_share(scored.bits[pool], scored.term_weights)
-    full = share >= share.max() - 1e-9
-    text = scored.text[pool]
-    strong = text >= STRONG_SHARE * text[full].max()
-    stating = pool[full & strong]
+    stating = _stating(scored, pool)
     if len(stating) < 2:
         return pool
     docs = reader.passage_doc[scored.ids[stating]]

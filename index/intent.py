@@ -13,10 +13,13 @@ from dataclasses import dataclass
 
 # Interrogatives and fillers of a question: they say how to ask, not what about.
 _QUESTION = re.compile(
-    r"哪[个份篇次]?(?:报告|文件|讲话|文章)|哪一?[年份个次届些里儿天位家项种条类]|几[点个年月天次项条名位岁人]|多少|多大|多久|多长|多高|"
+    r"哪一?[年份个次届些里儿天位家项种条类]|几[点个年月天次项条名位岁人]|多少|多大|多久|多长|多高|"
     r"什么|啥|怎么样|怎么|怎样|如何|为何|为什么|是否|是不是|有没有|能不能|会不会|让不让|要不要|"
     r"了吗|吗|呢|吧|那会儿|那场|那架|那篇|那个|是谁|谁"
 )
+# "Which report" asks for a kind of document, with its short qualifier (哪次党代会报告):
+# the answer's type, no words to match.
+_WHICH_DOCUMENT = re.compile(r"哪[个份篇次]?[^\s，。？?]{0,3}?(?:报告|文件|讲话|文章)")
 # Words that frame a question ("主要内容是什么", "具体多少") but, as terms, only add noise;
 # dropped as whole terms, so 主要矛盾 and 具体措施 keep their meaning.
 FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况"})
@@ -72,7 +75,7 @@ def understand(normalised: str) -> Intent:
     units = tuple(_ASKED_UNIT.findall(text))
     # (in a first-mention question, 哪年 asks for the document's year, not one in its text)
     asks = "" if earliest else "year" if _ASKS_YEAR.search(text) else "number" if _ASKS_NUMBER.search(text) else ""
-    text = _QUESTION.sub(" ", text)
+    text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(" ", text))
     years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}))
     return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest, units=units, asks=asks)
 

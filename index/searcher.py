@@ -24,7 +24,7 @@ import numpy as np
 
 from . import kernel
 from .analysis import QueryTerm
-from .earliest import oldest_first
+from .earliest import oldest_first, oldest_stating
 from .errors import QueryError
 from .intent import FRAMING_TERMS, Intent, named_documents, understand
 from .models import Document, Hit, IndexInfo, Passage, SearchResult
@@ -40,7 +40,7 @@ from .verdict import judge
 # candidate (a question about "1960年政府工作报告" may share no word with its answer).
 METADATA_DOCUMENTS = 20
 # First-mention questions reorder this many of the best candidates.
-EARLIEST_POOL = 500
+EARLIEST_POOL = 100
 PHRASE_POOL = 100
 EXACT_BATCH = 256  # passages read at a time to check quoted phrases and excluded words
 MAX_BITS = 62  # terms tracked for coordination (one bit each in an int64)
@@ -228,8 +228,8 @@ class Searcher:
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
         pool = kernel.top_k(scored.final, max(k, PHRASE_POOL))
-        if intent.earliest:  # also the passages that state the question's words most themselves
-            pool = np.union1d(pool, kernel.top_k(scored.text, EARLIEST_POOL))
+        if intent.earliest:  # also the passages of the oldest documents that state the words
+            pool = np.union1d(pool, oldest_stating(self.reader, scored, EARLIEST_POOL))
         if (weights.phrase and intent.phrases) or intent.asks:
             scored.final[pool] *= self._text_factors(scored.ids[pool], intent, weights)
         states = self._states_a_term(scored.ids[pool], scored.distinct)

@@ -122,6 +122,23 @@ def test_a_how_many_question_prefers_a_passage_with_a_number(tmp_path):
     assert plain.hits[0].text.startswith("粮食生产要稳字当头")
 
 
+def test_the_first_mention_is_found_below_many_later_ones(tmp_path):
+    # One 2005 report states the concept once in a long passage; 110 later news items
+    # state it in short passages that all score higher (each item also has other news, so
+    # that the words stay specific).  The oldest still answers first.
+    report = ("2005年政府工作报告\n\n要加强生态环境保护，推进资源节约，建设循环经济示范区，"
+              "积极建设生态文明，让人民群众喝上干净的水、呼吸清新的空气，在良好的环境中生产生活。\n")
+    other = "\n\n".join(f"第{n}条消息：各地开展第{n}项专项检查，完成年度任务。" for n in range(1, 21))
+    news = {f"2020{month:02d}{day:02d}_01.txt": f"新闻\n\n推进生态文明建设，生态文明理念深入人心，各地持续加强生态保护修复，守护绿水青山，建设美丽中国，让生态文明成为全社会的共同追求。\n\n{other}\n"
+            for month in range(1, 12) for day in range(1, 11)}
+    folder = write(tmp_path / "all", {"gwr_2005.txt": report, **news},
+                   "file,year,date,title\ngwr_2005.txt,2005,,2005年政府工作报告\n"
+                   + "".join(f"{name},2020,2020-{name[4:6]}-{name[6:8]},新闻\n" for name in news))
+    build_index([folder], tmp_path / "index.sqlite")
+    hits = Searcher.open(tmp_path / "index.sqlite").search("生态文明 最早出现在哪个报告").hits
+    assert hits[0].document.path == "gwr_2005.txt"
+
+
 def test_a_named_year_picks_that_years_document(yearly):
     assert yearly.search("2010年 经济增长预期目标").hits[0].document.meta.year == "2010"
     assert yearly.search("2015年政府工作报告 预期目标").hits[0].document.meta.year == "2015"
