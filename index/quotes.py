@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from .cleaning import sentences
@@ -11,16 +11,7 @@ from .normalize import normalize_aligned, original_span
 
 QUOTE_LIMIT = 200
 ELLIPSIS = "…"
-_ASCII_WORD = re.compile(r"[0-9a-z]")
-
-
-def _bounded(norm: str, start: int, end: int) -> bool:
-    """Latin/digit terms must not be part of a longer Latin/digit run (8 in 2018)."""
-    if not _ASCII_WORD.match(norm[start]):
-        return True
-    before = start > 0 and bool(_ASCII_WORD.match(norm[start - 1]))
-    after = end < len(norm) and bool(_ASCII_WORD.match(norm[end]))
-    return not (before or after)
+_ASCII_WORD = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 
 
 def find_spans(text: str, terms: Sequence[tuple[Sequence[str], float]], norm: str | None = None) -> list[tuple[int, int, int]]:
@@ -29,11 +20,12 @@ def find_spans(text: str, terms: Sequence[tuple[Sequence[str], float]], norm: st
     `terms` holds, per query term, its normalised surface forms and its weight; matching
     happens on the normalised text and spans are mapped back to `text`.  `norm`, the
     stored normalised text, saves normalising again when it is aligned with `text`.
+    Latin/digit terms must not be part of a longer Latin/digit run (8 in 2018).
     """
     offsets = None
     if norm is None or len(norm) != len(text):
         norm, offsets = normalize_aligned(text)
-    taken = [False] * len(norm)
+    taken = bytearray(len(norm))
     found: list[tuple[int, int, int]] = []
     candidates = sorted(
         ((surface, index) for index, (surfaces, _) in enumerate(terms) for surface in surfaces if surface),
@@ -41,11 +33,14 @@ def find_spans(text: str, terms: Sequence[tuple[Sequence[str], float]], norm: st
     )
     for surface, index in candidates:
         start = norm.find(surface)
+        size = len(surface)
+        latin = surface[0] in _ASCII_WORD
         while start != -1:
-            end = start + len(surface)
-            if not any(taken[start:end]) and _bounded(norm, start, end):
-                taken[start:end] = [True] * (end - start)
-                found.append((*original_span(offsets, start, end), index))
+            end = start + size
+            if taken.find(1, start, end) == -1 and not (latin and (
+                    (start > 0 and norm[start - 1] in _ASCII_WORD) or (end < len(norm) and norm[end] in _ASCII_WORD))):
+                taken[start:end] = b"\1" * size
+                found.append((start, end, index) if offsets is None else (*original_span(offsets, start, end), index))
             start = norm.find(surface, start + 1)
     return sorted(found)
 
@@ -66,7 +61,16 @@ def make_quote(text: str, spans: Sequence[tuple[int, int, int]], weights: Sequen
     def weight(lo: int, hi: int) -> float:
         return sum(weights[i] for i in {i for s, e, i in spans if s >= lo and e <= hi})
 
-    best = max(range(len(bounds)), key=lambda k: (weight(*bounds[k]), -k))
+    # weight(*bounds[k]) for every sentence in one pass over the spans: a span lies within
+    # the sentence where it starts or in none
+    inside: dict[int, set[int]] = {}
+    sentence_starts = [b[0] for b in bounds]
+    for s, e, i in spans:
+        k = bisect_right(sentence_starts, s) - 1
+        if k >= 0 and e <= bounds[k][1]:
+            inside.setdefault(k, set()).add(i)
+    sentence_weights = [sum(weights[i] for i in inside.get(k, ())) for k in range(len(bounds))]
+    best = max(range(len(bounds)), key=lambda k: (sentence_weights[k], -k))
     lo, hi = bounds[best]
     if hi - lo > limit:
         anchors = [s for s, e, _ in spans if s >= lo and e <= hi] or [lo]
