@@ -15,8 +15,6 @@ import re
 
 import numpy as np
 
-from .rerank import weighted_share
-
 UNKNOWN = 9999  # the era of a document with no year at all: after every dated one
 # Candidates whose own text scores at least this share of the best such score among
 # those that state every term are reordered; weaker ones stay after them in score order.
@@ -28,7 +26,7 @@ _NUMBERED_TITLE = re.compile(r"([一二三四五六七八九十]+)大|第([一�
 def oldest_first(reader, scored, pool: np.ndarray) -> np.ndarray:
     """Among the pool (positions in `scored`, best first), the candidates that state every
     term of the question, oldest document first; then the rest in score order."""
-    share = weighted_share(scored.bits[pool], scored.term_weights)
+    share = scored.shares(scored.bits[pool])
     full = share >= share.max() - 1e-9
     text = scored.text[pool]
     strong = text >= STRONG_SHARE * text[full].max()

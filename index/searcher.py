@@ -32,7 +32,7 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import find_spans, make_quote
 from .reader import IndexReader
-from .rerank import (DEFAULT, Weights, answer_factor, date_factor, phrase_factor, short_prior, weighted_share,
+from .rerank import (DEFAULT, Shares, Weights, answer_factor, date_factor, phrase_factor, short_prior, shares_of,
                      year_factor)
 from .verdict import judge
 
@@ -54,12 +54,12 @@ class Scored:
     final: np.ndarray  # final scores
     text: np.ndarray  # BM25 of the passage text alone
     bits: np.ndarray  # query terms matched by the passage or its document's metadata
-    term_weights: np.ndarray  # per distinct term, for coordination
+    shares: Shares  # of the distinct terms, for coordination
     distinct: list[str]
 
     def subset(self, keep: np.ndarray) -> Scored:
         """The candidates selected by `keep` (a mask or positions)."""
-        return Scored(self.ids[keep], self.final[keep], self.text[keep], self.bits[keep], self.term_weights, self.distinct)
+        return Scored(self.ids[keep], self.final[keep], self.text[keep], self.bits[keep], self.shares, self.distinct)
 
 
 class Searcher:
@@ -91,9 +91,10 @@ class Searcher:
             raise QueryError("usage", f"top must be at least 1 and offset at least 0 (got top={top!r}, offset={offset!r})")
         parsed = parse_query(query)
         intent = understand(parsed.text)
-        terms = self._terms(intent)
+        words = self.analyzer.cut(intent.text)
+        terms = self._terms(intent, words)
         in_metadata = [t.term for t in terms if self.reader.field_docs(t.term) is not None]
-        intent = dataclasses.replace(intent, phrases=tuple(self.analyzer.phrases(intent.text)),
+        intent = dataclasses.replace(intent, phrases=tuple(self.analyzer.phrases(words)),
                                      documents=named_documents(intent, in_metadata, self.reader.named_together))
         if not terms and not parsed.filters:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
@@ -107,13 +108,14 @@ class Searcher:
             ranked = self._order(scored, intent, weights, offset + top)
         else:  # filters alone: the passages of the matching documents, in order
             ids = self.reader.passages_of(np.flatnonzero(allowed))
-            scored = Scored(ids, np.ones(len(ids)), np.zeros(len(ids)), np.zeros(len(ids), np.int64), np.zeros(0), [])
+            scored = Scored(ids, np.ones(len(ids)), np.zeros(len(ids)), np.zeros(len(ids), np.int64), shares_of(np.zeros(0)),
+                            [])
             ranked = np.arange(min(len(ids), offset + top))
-        hits = self._hits(scored, ranked[offset:], terms, offset)
+        hits, norms = self._hits(scored, ranked[offset:], terms, offset)
         # The verdict is on the best hit, whichever page is asked for.
-        best = hits[:1] if offset == 0 else self._hits(scored, ranked[:1], terms, 0)
+        best, best_norms = (hits[:1], norms[:1]) if offset == 0 else self._hits(scored, ranked[:1], terms, 0)
         top_bits = int(scored.bits[ranked[0]]) if len(ranked) else None
-        verdict = judge(self.reader, intent, scored.distinct, scored.term_weights, top_bits, best)
+        verdict = judge(self.reader, intent, scored.distinct, scored.shares, top_bits, best, best_norms)
         if not verdict.answerable:
             hits, verdict = [], dataclasses.replace(verdict, confidence="low")
         return SearchResult(
@@ -146,8 +148,8 @@ class Searcher:
                 break
         return scored.subset(np.array(kept, dtype=np.int64))
 
-    def _terms(self, intent: Intent) -> list[QueryTerm]:
-        return [t for t in self.analyzer.query_terms(intent.text) if t.term not in FRAMING_TERMS]
+    def _terms(self, intent: Intent, words: list[str] | None = None) -> list[QueryTerm]:
+        return [t for t in self.analyzer.query_terms(intent.text, words) if t.term not in FRAMING_TERMS]
 
     def _score(self, terms: list[QueryTerm], intent: Intent, weights: Weights) -> Scored:
         """Candidates and their final scores (> 0); see the module docstring."""
@@ -180,27 +182,27 @@ class Searcher:
                                   sum(len(t[0]) for t in lists) + len(named), reader.passage_doc, doc_meta_bits,
                                   doc_text_bits, meta_score, reader.no_document)
         ids, text, bits, docs, doc_bits = found.ids, found.text, found.bits, found.docs, found.doc_bits
-        final = found.base * self._factors(weights, intent, ids, docs, bits, term_weights, distinct, doc_bits,
-                                           doc_meta_bits)
+        shares = shares_of(term_weights)
+        final = found.base * self._factors(weights, intent, ids, docs, bits, shares, distinct, doc_bits, doc_meta_bits)
         positive = final > 0
         if positive.all():  # usually: spare four copies
-            return Scored(ids, final, text, bits, term_weights, distinct)
-        return Scored(ids[positive], final[positive], text[positive], bits[positive], term_weights, distinct)
+            return Scored(ids, final, text, bits, shares, distinct)
+        return Scored(ids[positive], final[positive], text[positive], bits[positive], shares, distinct)
 
     def _metadata_passages(self, meta_score: np.ndarray) -> np.ndarray:
         """The passages of the METADATA_DOCUMENTS documents whose metadata the query names best."""
         named = kernel.top_k(meta_score, METADATA_DOCUMENTS)  # equal scores: the lower ids
         return self.reader.passages_of(np.sort(named))
 
-    def _factors(self, weights, intent, ids, docs, bits, term_weights, distinct, doc_bits, doc_meta_bits) -> np.ndarray:
+    def _factors(self, weights, intent, ids, docs, bits, shares, distinct, doc_bits, doc_meta_bits) -> np.ndarray:
         """The product of the re-ranking factors per candidate; `doc_bits`: per candidate, the
         terms its whole document has (text or metadata)."""
         reader = self.reader
-        factor = weighted_share(bits, term_weights) ** weights.coordination
+        factor = shares(bits) ** weights.coordination
         factor *= kernel.take(reader.per_passage(("short_prior", weights.short_passage),
                                                  lambda: short_prior(weights, reader.passage_chars)), ids)
         if weights.document:
-            factor *= 1 - weights.document + weights.document * weighted_share(doc_bits, term_weights)
+            factor *= 1 - weights.document + weights.document * shares(doc_bits)
         factor *= np.where(reader.doc_news[docs], weights.news, 1.0)
         doc_years = reader.doc_year[docs] if intent.years or intent.documents else None
         if intent.years:
@@ -276,12 +278,14 @@ class Searcher:
     def _highlights(self, terms: list[QueryTerm]) -> list[tuple[tuple[str, ...], float]]:
         return [(t.surfaces, self.reader.idf(t.term)) for t in terms]
 
-    def _hits(self, scored: Scored, order: np.ndarray, terms: list[QueryTerm], offset: int) -> list[Hit]:
+    def _hits(self, scored: Scored, order: np.ndarray, terms: list[QueryTerm], offset: int,
+              ) -> tuple[list[Hit], list[str]]:
+        """The hits at these positions, and their passages' normalised texts."""
         ids = scored.ids[order]
         rows = self.reader.rows(ids)
         surfaces = self._highlights(terms)
         weights = [w for _, w in surfaces]
-        hits = []
+        hits, norms = [], []
         for rank, (pid, score) in enumerate(zip(ids.tolist(), scored.final[order].tolist()), offset + 1):
             _, doc_id, paragraph, text, norm = rows[pid]
             spans = find_spans(text, surfaces, norm)
@@ -290,7 +294,8 @@ class Searcher:
                 paragraph=paragraph, text=text, quote=make_quote(text, spans, weights),
                 spans=tuple((s, e) for s, e, _ in spans),
             ))
-        return hits
+            norms.append(norm)
+        return hits, norms
 
     # -- browsing ---------------------------------------------------------------
     def passage(self, passage_id: int, query: str | None = None) -> Passage | None:

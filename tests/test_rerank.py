@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from index import Searcher, build_index
-from index.rerank import NEUTRAL, Weights, weighted_share
+from index.rerank import NEUTRAL, Weights, shares_of
 
 SPEECH = """在全市经济工作会议上的讲话
 
@@ -137,7 +137,10 @@ def test_every_factor_can_be_switched_off():
 def test_weighted_share_counts_each_set_bit_once():
     weights = np.arange(1.0, 11.0)  # ten terms: two bytes of bits
     bits = np.array([0, 1, 0b11, 1 << 9, (1 << 10) - 1], dtype=np.int64)
-    assert np.allclose(weighted_share(bits, weights) * weights.sum(), [0, 1, 3, 10, 55])
+    shares = shares_of(weights)
+    assert np.allclose(shares(bits) * weights.sum(), [0, 1, 3, 10, 55])
+    assert [shares.one(int(b)) for b in bits] == shares(bits).tolist()  # one mask: the same to the bit
+    assert shares_of(np.zeros(0)).one(0) == 0.0 and not len(shares_of(np.zeros(0))(np.zeros(0, np.int64)))
 
 
 def test_among_equal_scores_a_passage_stating_the_words_comes_first(tmp_path):
