@@ -57,6 +57,8 @@ def make_quote(text: str, spans: Sequence[tuple[int, int, int]], weights: Sequen
     for sentence in sentences(text) or [text]:
         bounds.append((position, position + len(sentence)))
         position += len(sentence)
+    if position <= limit:  # the best sentence would be widened to all of them
+        return _cut(text, 0, position, spans, bounds)
 
     def weight(lo: int, hi: int) -> float:
         return sum(weights[i] for i in {i for s, e, i in spans if s >= lo and e <= hi})
@@ -101,15 +103,13 @@ def make_quote(text: str, spans: Sequence[tuple[int, int, int]], weights: Sequen
 
 
 def _cut(text: str, lo: int, hi: int, spans, bounds) -> Quote:
-    starts = {s for s, _ in bounds}
-    ends = {e for _, e in bounds}
     raw = text[lo:hi]
     stripped_left = len(raw) - len(raw.lstrip())
     body = raw.strip()
     lo += stripped_left
     hi = lo + len(body)
-    prefix = ELLIPSIS if lo > 0 and lo - stripped_left not in starts else ""
-    suffix = ELLIPSIS if hi < len(text) and (hi + (len(raw) - len(raw.rstrip()))) not in ends else ""
+    prefix = ELLIPSIS if lo > 0 and lo - stripped_left not in {s for s, _ in bounds} else ""
+    suffix = ELLIPSIS if hi < len(text) and (hi + (len(raw) - len(raw.rstrip()))) not in {e for _, e in bounds} else ""
     shift = len(prefix) - lo
     quote_spans = tuple((s + shift, e + shift) for s, e, _ in spans if s >= lo and e <= hi)
     return Quote(prefix + body + suffix, quote_spans)
