@@ -99,21 +99,22 @@ class Searcher:
         if not terms and not parsed.filters:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
         allowed = self.reader.filter_docs(parsed.filters) if parsed.filters else None
+        read: dict[int, tuple] = {}  # the passages' rows this search has read
         if terms:
             scored = self._score(terms, intent, weights)
             if allowed is not None:
                 scored = scored.subset(allowed[self.reader.passage_doc[scored.ids]])
             if parsed.phrases or parsed.excluded:
-                scored = self._exactly(scored, parsed, offset + top + PHRASE_POOL)
-            ranked = self._order(scored, intent, weights, offset + top)
+                scored = self._exactly(scored, parsed, offset + top + PHRASE_POOL, read)
+            ranked = self._order(scored, intent, weights, offset + top, read)
         else:  # filters alone: the passages of the matching documents, in order
             ids = self.reader.passages_of(np.flatnonzero(allowed))
             scored = Scored(ids, np.ones(len(ids)), np.zeros(len(ids)), np.zeros(len(ids), np.int64), shares_of(np.zeros(0)),
                             [])
             ranked = np.arange(min(len(ids), offset + top))
-        hits, norms = self._hits(scored, ranked[offset:], terms, offset)
+        hits, norms = self._hits(scored, ranked[offset:], terms, offset, read)
         # The verdict is on the best hit, whichever page is asked for.
-        best, best_norms = (hits[:1], norms[:1]) if offset == 0 else self._hits(scored, ranked[:1], terms, 0)
+        best, best_norms = (hits[:1], norms[:1]) if offset == 0 else self._hits(scored, ranked[:1], terms, 0, read)
         top_bits = int(scored.bits[ranked[0]]) if len(ranked) else None
         verdict = judge(self.reader, intent, scored.distinct, scored.shares, top_bits, best, best_norms)
         if not verdict.answerable:
@@ -124,7 +125,7 @@ class Searcher:
             confidence=verdict.confidence, unmatched=verdict.unmatched,
         )
 
-    def _exactly(self, scored: Scored, parsed: ParsedQuery, needed: int) -> Scored:
+    def _exactly(self, scored: Scored, parsed: ParsedQuery, needed: int, read: dict[int, tuple]) -> Scored:
         """The candidates whose passage has every quoted phrase as written (after the same
         normalisation) and none of the excluded words, best first, until `needed` are found.
 
@@ -139,7 +140,7 @@ class Searcher:
         kept: list[int] = []
         for start in range(0, len(positions), EXACT_BATCH):
             batch = positions[start : start + EXACT_BATCH]
-            rows = self.reader.rows(scored.ids[batch])
+            rows = self._rows(scored.ids[batch], read)
             for position, pid in zip(batch.tolist(), scored.ids[batch].tolist()):
                 norm = rows[pid][4]
                 if all(p in norm for p in parsed.phrases) and not any(w in norm for w in parsed.excluded):
@@ -160,6 +161,7 @@ class Searcher:
         meta_score = np.zeros(len(reader.doc_count))
         term_weights = np.zeros(len(distinct))
         lists = []  # per term: ids, contributions, multiplier, bit, positions counted `inside` times
+        in_metadata = False
         for j, term in enumerate(distinct):
             bit = np.int64(1) << j
             ids, contributions, idf = reader.term_postings(term)
@@ -174,10 +176,12 @@ class Searcher:
                 inside = reader.inside_positions(term)
             lists.append((ids, contributions, counts[term], bit, inside))
             if field_docs is not None:
+                in_metadata = True
                 doc_meta_bits[field_docs] |= bit
                 specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
                 meta_score[field_docs] += weights.field * specificity
-        named = self._metadata_passages(meta_score)
+        # (no term in any metadata: no document named, and no pass over them to find none)
+        named = self._metadata_passages(meta_score) if in_metadata else np.zeros(0, np.int64)
         found = kernel.candidates(lists, weights.inside, named, 1 << 63, self._scratch(),
                                   sum(len(t[0]) for t in lists) + len(named), reader.passage_doc, doc_meta_bits,
                                   doc_text_bits, meta_score, reader.no_document)
@@ -223,7 +227,7 @@ class Searcher:
             factor *= np.where(named, 1.0, weights.document_miss)
         return factor
 
-    def _order(self, scored: Scored, intent: Intent, weights: Weights, k: int) -> np.ndarray:
+    def _order(self, scored: Scored, intent: Intent, weights: Weights, k: int, read: dict[int, tuple]) -> np.ndarray:
         """Positions of the k best candidates.  Equal scores go to the stronger text match,
         then to a passage that has a word of the question itself over one that is there
         for its document's metadata only, then to the earlier passage (a news item's lead)."""
@@ -233,7 +237,7 @@ class Searcher:
         if intent.earliest:  # also the passages that state the question's words most themselves
             pool = np.union1d(pool, kernel.top_k(scored.text, EARLIEST_POOL))
         if (weights.phrase and intent.phrases) or intent.asks:
-            scored.final[pool] *= self._text_factors(scored.ids[pool], intent, weights)
+            scored.final[pool] *= self._text_factors(scored.ids[pool], intent, weights, read)
         states = self._states_a_term(scored.ids[pool], scored.distinct)
         pool = pool[np.lexsort((scored.ids[pool], ~states, -scored.text[pool], -scored.final[pool]))]
         if intent.earliest and weights.earliest:
@@ -251,10 +255,10 @@ class Searcher:
                 found_any |= found[at] == ids
         return found_any
 
-    def _text_factors(self, ids: np.ndarray, intent: Intent, weights: Weights) -> np.ndarray:
+    def _text_factors(self, ids: np.ndarray, intent: Intent, weights: Weights, read: dict[int, tuple]) -> np.ndarray:
         """The factors read off the pool's normalised text: adjacent word pairs and the kind
         of answer asked for."""
-        rows = self.reader.rows(ids)
+        rows = self._rows(ids, read)
         norms = [rows[i][4] for i in ids.tolist()]
         factor = answer_factor(weights, norms, intent.asks)
         if weights.phrase and intent.phrases:
@@ -278,11 +282,18 @@ class Searcher:
     def _highlights(self, terms: list[QueryTerm]) -> list[tuple[tuple[str, ...], float]]:
         return [(t.surfaces, self.reader.idf(t.term)) for t in terms]
 
-    def _hits(self, scored: Scored, order: np.ndarray, terms: list[QueryTerm], offset: int,
+    def _rows(self, ids: np.ndarray, read: dict[int, tuple]) -> dict[int, tuple]:
+        """`read` with the rows of `ids` (as `reader.rows`) added: a search reads a passage once."""
+        missing = [i for i in ids.tolist() if i not in read]
+        if missing:
+            read.update(self.reader.rows(missing))
+        return read
+
+    def _hits(self, scored: Scored, order: np.ndarray, terms: list[QueryTerm], offset: int, read: dict[int, tuple],
               ) -> tuple[list[Hit], list[str]]:
         """The hits at these positions, and their passages' normalised texts."""
         ids = scored.ids[order]
-        rows = self.reader.rows(ids)
+        rows = self._rows(ids, read)
         surfaces = self._highlights(terms)
         weights = [w for _, w in surfaces]
         hits, norms = [], []
