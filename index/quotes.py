@@ -14,12 +14,26 @@ ELLIPSIS = "…"
 _ASCII_WORD = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 
 
-def find_spans(text: str, terms: Sequence[tuple[Sequence[str], float]], norm: str | None = None) -> list[tuple[int, int, int]]:
-    """Non-overlapping (start, end, term index) matches of the terms' surface forms in `text`.
+class Highlights:
+    """A query's terms as quotes look for them, made once per query: per term, its
+    normalised surface forms and its weight."""
 
-    `terms` holds, per query term, its normalised surface forms and its weight; matching
-    happens on the normalised text and spans are mapped back to `text`.  `norm`, the
-    stored normalised text, saves normalising again when it is aligned with `text`.
+    def __init__(self, terms: Sequence[tuple[Sequence[str], float]]):
+        self.weights = [weight for _, weight in terms]
+        # (surface, term index, whether it starts with a Latin letter or digit), longest first
+        self.surfaces = sorted(
+            ((surface, index, surface[0] in _ASCII_WORD) for index, (surfaces, _) in enumerate(terms)
+             for surface in surfaces if surface),
+            key=lambda item: -len(item[0]),
+        )
+
+
+def find_spans(text: str, highlights: Highlights, norm: str | None = None) -> list[tuple[int, int, int]]:
+    """Non-overlapping (start, end, term index) matches of the terms' surface forms in `text`,
+    a longer form first.
+
+    Matching happens on the normalised text and spans are mapped back to `text`.  `norm`,
+    the stored normalised text, saves normalising again when it is aligned with `text`.
     Latin/digit terms must not be part of a longer Latin/digit run (8 in 2018).
     """
     offsets = None
@@ -27,14 +41,9 @@ def find_spans(text: str, terms: Sequence[tuple[Sequence[str], float]], norm: st
         norm, offsets = normalize_aligned(text)
     taken = bytearray(len(norm))
     found: list[tuple[int, int, int]] = []
-    candidates = sorted(
-        ((surface, index) for index, (surfaces, _) in enumerate(terms) for surface in surfaces if surface),
-        key=lambda item: -len(item[0]),
-    )
-    for surface, index in candidates:
+    for surface, index, latin in highlights.surfaces:
         start = norm.find(surface)
         size = len(surface)
-        latin = surface[0] in _ASCII_WORD
         while start != -1:
             end = start + size
             if taken.find(1, start, end) == -1 and not (latin and (
@@ -52,13 +61,13 @@ def make_quote(text: str, spans: Sequence[tuple[int, int, int]], weights: Sequen
     best one is widened with its neighbours while it fits, or, when it alone is too
     long, cut to the window with the most weight, with "…" where the cut falls.
     """
+    if len(text) <= limit:  # the best sentence would be widened to all of them (they join back to `text`)
+        return _cut(text, 0, len(text), spans, (0,), (len(text),))
     bounds = []
     position = 0
     for sentence in sentences(text) or [text]:
         bounds.append((position, position + len(sentence)))
         position += len(sentence)
-    if position <= limit:  # the best sentence would be widened to all of them
-        return _cut(text, 0, position, spans, bounds)
 
     def weight(lo: int, hi: int) -> float:
         return sum(weights[i] for i in {i for s, e, i in spans if s >= lo and e <= hi})
@@ -99,17 +108,18 @@ def make_quote(text: str, spans: Sequence[tuple[int, int, int]], weights: Sequen
                 grown = True
             if not grown:
                 break
-    return _cut(text, lo, hi, spans, bounds)
+    return _cut(text, lo, hi, spans, [s for s, _ in bounds], [e for _, e in bounds])
 
 
-def _cut(text: str, lo: int, hi: int, spans, bounds) -> Quote:
+def _cut(text: str, lo: int, hi: int, spans, starts: Sequence[int], ends: Sequence[int]) -> Quote:
+    """text[lo:hi] stripped, with "…" where it does not start or end at a sentence's bounds."""
     raw = text[lo:hi]
     stripped_left = len(raw) - len(raw.lstrip())
     body = raw.strip()
     lo += stripped_left
     hi = lo + len(body)
-    prefix = ELLIPSIS if lo > 0 and lo - stripped_left not in {s for s, _ in bounds} else ""
-    suffix = ELLIPSIS if hi < len(text) and (hi + (len(raw) - len(raw.rstrip()))) not in {e for _, e in bounds} else ""
+    prefix = ELLIPSIS if lo > 0 and lo - stripped_left not in starts else ""
+    suffix = ELLIPSIS if hi < len(text) and (hi + (len(raw) - len(raw.rstrip()))) not in ends else ""
     shift = len(prefix) - lo
     quote_spans = tuple((s + shift, e + shift) for s, e, _ in spans if s >= lo and e <= hi)
     return Quote(prefix + body + suffix, quote_spans)

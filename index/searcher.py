@@ -30,7 +30,7 @@ from .intent import FRAMING_TERMS, Intent, named_documents, understand
 from .models import Document, Hit, IndexInfo, Passage, SearchResult
 from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
-from .quotes import find_spans, make_quote
+from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
 from .rerank import (DEFAULT, Shares, Weights, answer_factor, date_factor, phrase_factor, short_prior, shares_of,
                      year_factor)
@@ -279,8 +279,8 @@ class Searcher:
             self._local.scratch = kernel.Scratch()
         return self._local.scratch
 
-    def _highlights(self, terms: list[QueryTerm]) -> list[tuple[tuple[str, ...], float]]:
-        return [(t.surfaces, self.reader.idf(t.term)) for t in terms]
+    def _highlights(self, terms: list[QueryTerm]) -> Highlights:
+        return Highlights([(t.surfaces, self.reader.idf(t.term)) for t in terms])
 
     def _rows(self, ids: np.ndarray, read: dict[int, tuple]) -> dict[int, tuple]:
         """`read` with the rows of `ids` (as `reader.rows`) added: a search reads a passage once."""
@@ -294,15 +294,14 @@ class Searcher:
         """The hits at these positions, and their passages' normalised texts."""
         ids = scored.ids[order]
         rows = self._rows(ids, read)
-        surfaces = self._highlights(terms)
-        weights = [w for _, w in surfaces]
+        highlights = self._highlights(terms)
         hits, norms = [], []
         for rank, (pid, score) in enumerate(zip(ids.tolist(), scored.final[order].tolist()), offset + 1):
             _, doc_id, paragraph, text, norm = rows[pid]
-            spans = find_spans(text, surfaces, norm)
+            spans = find_spans(text, highlights, norm)
             hits.append(Hit(
                 rank=rank, score=score, passage_id=int(pid), document=self.reader.document(doc_id),
-                paragraph=paragraph, text=text, quote=make_quote(text, spans, weights),
+                paragraph=paragraph, text=text, quote=make_quote(text, spans, highlights.weights),
                 spans=tuple((s, e) for s, e, _ in spans),
             ))
             norms.append(norm)

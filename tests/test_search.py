@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from index import QueryError, Searcher, build_index
-from index.quotes import ELLIPSIS, QUOTE_LIMIT, find_spans, make_quote
+from index.quotes import ELLIPSIS, QUOTE_LIMIT, Highlights, find_spans, make_quote
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 YUEYANG = "000_a2d7d4499d0d62ff.txt"
@@ -125,13 +125,13 @@ def test_paging_and_context(searcher):
 
 def test_quote_is_cut_with_ellipsis_around_the_best_sentence():
     text = "第一句话讲别的事情。" * 10 + "今年地区生产总值增长8%左右，" + "这是一个很长的句子没有句号" * 30 + "。最后一句。"
-    spans = find_spans(text, [(("生产总值",), 3.0), (("8",), 1.0)])
+    spans = find_spans(text, Highlights([(("生产总值",), 3.0), (("8",), 1.0)]))
     quote = make_quote(text, spans, [3.0, 1.0])
     assert len(quote.text) <= QUOTE_LIMIT + 2
     assert "生产总值" in quote.text and (quote.text.startswith(ELLIPSIS) or quote.text.endswith(ELLIPSIS))
     assert [quote.text[s:e] for s, e in quote.spans] == ["生产总值", "8"]
     # "8" inside "2018" is not a match.
-    assert find_spans("2018年增长8%", [(("8",), 1.0)]) == [(7, 8, 0)]
+    assert find_spans("2018年增长8%", Highlights([(("8",), 1.0)])) == [(7, 8, 0)]
 
 
 def test_a_term_inside_a_longer_word_is_not_lost(tmp_path):
