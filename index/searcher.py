@@ -251,8 +251,7 @@ class Searcher:
         for term in terms:
             found, _, _ = self.reader.term_postings(term)
             if len(found):
-                at = np.minimum(np.searchsorted(found, ids), len(found) - 1)
-                found_any |= found[at] == ids
+                found_any |= found.take(found.searchsorted(ids), mode="clip") == ids
         return found_any
 
     def _text_factors(self, ids: np.ndarray, intent: Intent, weights: Weights, read: dict[int, tuple]) -> np.ndarray:
