@@ -106,12 +106,14 @@ class Shares:
         return share / self.total
 
 
-_PATTERNS = np.arange(256)
+# Per number of terms n <= 8: a row per byte value, its n low bits as 0.0 or 1.0 (C order, as
+# numpy turns the integer bits into floats to multiply them, so the tables are the same to the bit).
+_BITS = tuple(((np.arange(256)[:, None] >> np.arange(n)) & 1).astype(np.float64) for n in range(9))
 
 
 def shares_of(term_weights: np.ndarray) -> Shares:
     """The `Shares` of terms of these weights."""
-    tables = tuple(((_PATTERNS[:, None] >> np.arange(len(chunk))) & 1) @ chunk
+    tables = tuple(_BITS[len(chunk)] @ chunk
                    for chunk in (term_weights[start : start + 8] for start in range(0, len(term_weights), 8)))
     return Shares(tables, float(term_weights.sum()) or 1.0)
 
