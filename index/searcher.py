@@ -233,16 +233,28 @@ class Searcher:
         for its document's metadata only, then to the earlier passage (a news item's lead)."""
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
+        text_factors = (weights.phrase and intent.phrases) or intent.asks
+        if k < PHRASE_POOL and not text_factors and not intent.earliest:
+            # Nothing changes the pool's scores: when the k best scores are above the next one,
+            # they are the first k of the pool below, whatever breaks the ties among them.
+            best = kernel.top_k(scored.final, k + 1)
+            if len(best) <= k or scored.final[best[k - 1]] > scored.final[best[k]]:
+                return self._tie_broken(scored, best[:k])
         pool = kernel.top_k(scored.final, max(k, PHRASE_POOL))
         if intent.earliest:  # also the passages that state the question's words most themselves
             pool = np.union1d(pool, kernel.top_k(scored.text, EARLIEST_POOL))
-        if (weights.phrase and intent.phrases) or intent.asks:
+        if text_factors:
             scored.final[pool] *= self._text_factors(scored.ids[pool], intent, weights, read)
-        states = self._states_a_term(scored.ids[pool], scored.distinct)
-        pool = pool[np.lexsort((scored.ids[pool], ~states, -scored.text[pool], -scored.final[pool]))]
+        pool = self._tie_broken(scored, pool)
         if intent.earliest and weights.earliest:
             pool = oldest_first(self.reader, scored, pool)
         return pool[:k]
+
+    def _tie_broken(self, scored: Scored, pool: np.ndarray) -> np.ndarray:
+        """The pool best first: by final score, then text score, then whether the passage
+        states a term itself, then id."""
+        states = self._states_a_term(scored.ids[pool], scored.distinct)
+        return pool[np.lexsort((scored.ids[pool], ~states, -scored.text[pool], -scored.final[pool]))]
 
     def _states_a_term(self, ids: np.ndarray, terms: list[str]) -> np.ndarray:
         """Whether each passage's own text has a term of the question (also one its
