@@ -161,7 +161,7 @@ class Searcher:
         meta_score = np.zeros(len(reader.doc_count))
         term_weights = np.zeros(len(distinct))
         lists = []  # per term: ids, contributions, multiplier, bit, positions counted `inside` times
-        in_metadata = False
+        field_lists = []  # the documents whose metadata has a term, per such term
         for j, term in enumerate(distinct):
             bit = np.int64(1) << j
             ids, contributions, idf = reader.term_postings(term)
@@ -176,12 +176,11 @@ class Searcher:
                 inside = reader.inside_positions(term)
             lists.append((ids, contributions, counts[term], bit, inside))
             if field_docs is not None:
-                in_metadata = True
+                field_lists.append(field_docs)
                 doc_meta_bits[field_docs] |= bit
                 specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
                 meta_score[field_docs] += weights.field * specificity
-        # (no term in any metadata: no document named, and no pass over them to find none)
-        named = self._metadata_passages(meta_score) if in_metadata else np.zeros(0, np.int64)
+        named = self._metadata_passages(meta_score, field_lists)
         found = kernel.candidates(lists, weights.inside, named, 1 << 63, self._scratch(),
                                   sum(len(t[0]) for t in lists) + len(named), reader.passage_doc, doc_meta_bits,
                                   doc_text_bits, meta_score, reader.no_document)
@@ -193,21 +192,31 @@ class Searcher:
             return Scored(ids, final, text, bits, shares, distinct)
         return Scored(ids[positive], final[positive], text[positive], bits[positive], shares, distinct)
 
-    def _metadata_passages(self, meta_score: np.ndarray) -> np.ndarray:
-        """The passages of the METADATA_DOCUMENTS documents whose metadata the query names best."""
-        named = kernel.top_k(meta_score, METADATA_DOCUMENTS)  # equal scores: the lower ids
+    def _metadata_passages(self, meta_score: np.ndarray, field_lists: list[np.ndarray]) -> np.ndarray:
+        """The passages of the METADATA_DOCUMENTS documents whose metadata the query names best
+        (equal scores: the lower ids).  Only the documents of `field_lists` score at all: when
+        they are few, only they are looked at."""
+        if not field_lists:
+            return np.zeros(0, np.int64)
+        if sum(map(len, field_lists)) * 64 < len(meta_score):
+            docs = np.unique(np.concatenate(field_lists))
+            named = docs[kernel.top_k(meta_score[docs], METADATA_DOCUMENTS)]
+        else:
+            named = kernel.top_k(meta_score, METADATA_DOCUMENTS)
         return self.reader.passages_of(np.sort(named))
 
     def _factors(self, weights, intent, ids, docs, bits, shares, distinct, doc_bits, doc_meta_bits) -> np.ndarray:
         """The product of the re-ranking factors per candidate; `doc_bits`: per candidate, the
         terms its whole document has (text or metadata)."""
         reader = self.reader
-        factor = shares(bits) ** weights.coordination
+        factor = shares(bits)
+        if weights.coordination != 1.0:  # (x ** 1.0 is x: spare a pass)
+            factor **= weights.coordination
         factor *= kernel.take(reader.per_passage(("short_prior", weights.short_passage),
                                                  lambda: short_prior(weights, reader.passage_chars)), ids)
         if weights.document:
             factor *= 1 - weights.document + weights.document * shares(doc_bits)
-        factor *= np.where(reader.doc_news[docs], weights.news, 1.0)
+        factor *= reader.per_passage(("news", weights.news), lambda: np.where(reader.doc_news, weights.news, 1.0))[docs]
         doc_years = reader.doc_year[docs] if intent.years or intent.documents else None
         if intent.years:
             seen = np.zeros(len(ids), dtype=bool)
@@ -234,13 +243,16 @@ class Searcher:
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
         text_factors = (weights.phrase and intent.phrases) or intent.asks
-        if k < PHRASE_POOL and not text_factors and not intent.earliest:
-            # Nothing changes the pool's scores: when the k best scores are above the next one,
-            # they are the first k of the pool below, whatever breaks the ties among them.
-            best = kernel.top_k(scored.final, k + 1)
-            if len(best) <= k or scored.final[best[k - 1]] > scored.final[best[k]]:
-                return self._tie_broken(scored, best[:k])
-        pool = kernel.top_k(scored.final, max(k, PHRASE_POOL))
+        size = max(k, PHRASE_POOL)
+        if 3 * k < size and not text_factors and not intent.earliest:
+            # Nothing changes the pool's scores, so its first k are the best of the candidates
+            # that score at least the k-th best score, ties broken as below: when fewer than
+            # 3k + 1 do, they are all among the 3k + 1 best (and all in the pool).
+            best = kernel.top_k(scored.final, 3 * k + 1)
+            edge = scored.final[best[min(k, len(best)) - 1]]
+            if len(best) <= 3 * k or scored.final[best[-1]] < edge:
+                return self._tie_broken(scored, best[scored.final[best] >= edge])[:k]
+        pool = kernel.top_k(scored.final, size)
         if intent.earliest:  # also the passages that state the question's words most themselves
             pool = np.union1d(pool, kernel.top_k(scored.text, EARLIEST_POOL))
         if text_factors:
