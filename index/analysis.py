@@ -166,6 +166,7 @@ class Analyzer:
         for word, canonical in self.synonyms.items():
             self._surfaces.setdefault(canonical, {canonical}).add(word)
         self._word_terms: dict[str, tuple[str, ...]] = {}
+        self._term_surfaces: dict[str, tuple[str, ...]] = {}
         self._segmenter: "Segmenter | None" = None
         self._jieba = jieba.Tokenizer()
         if not _load_dictionary(self._jieba, self.user_words):
@@ -235,10 +236,16 @@ class Analyzer:
     def query_terms(self, normalised_query: str, words: list[str] | None = None) -> list[QueryTerm]:
         """Terms of a query, in order, with repeats (BM25 counts a repeated term twice);
         `words`, the query's `cut` when it is at hand."""
-        return [
-            QueryTerm(term, tuple(sorted(self._surfaces.get(term, {term}), key=len, reverse=True)))
-            for term in self._raw_tokens(normalised_query, words)
-        ]
+        return [QueryTerm(term, self._surfaces_of(term)) for term in self._raw_tokens(normalised_query, words)]
+
+    def _surfaces_of(self, term: str) -> tuple[str, ...]:
+        """The strings that stand for a term in text, longest first (memoised)."""
+        surfaces = self._term_surfaces.get(term)
+        if surfaces is None:
+            surfaces = tuple(sorted(self._surfaces.get(term, {term}), key=len, reverse=True))
+            if len(self._term_surfaces) < 100_000:
+                self._term_surfaces[term] = surfaces
+        return surfaces
 
     def phrases(self, words: list[str]) -> list[str]:
         """Pairs of adjacent content words of a query's `cut`, joined ("构建社会主义",

@@ -86,6 +86,8 @@ class Shares:
 
     def __call__(self, bits: np.ndarray) -> np.ndarray:
         """The share of each mask of `bits` (int64)."""
+        if len(self.tables) == 1:  # eight terms or fewer: the masks are their own bytes
+            return self.tables[0][bits] / self.total
         share = None
         for start, table in zip(range(0, 8 * len(self.tables), 8), self.tables):
             byte = (bits >> start if start else bits) & 0xFF
