@@ -39,7 +39,8 @@ def find_spans(text: str, highlights: Highlights, norm: str | None = None) -> li
     offsets = None
     if norm is None or len(norm) != len(text):
         norm, offsets = normalize_aligned(text)
-    taken = bytearray(len(norm))
+    length = len(norm)
+    taken = bytearray(length)
     found: list[tuple[int, int, int]] = []
     for surface, index, latin in highlights.surfaces:
         start = norm.find(surface)
@@ -47,11 +48,12 @@ def find_spans(text: str, highlights: Highlights, norm: str | None = None) -> li
         while start != -1:
             end = start + size
             if taken.find(1, start, end) == -1 and not (latin and (
-                    (start > 0 and norm[start - 1] in _ASCII_WORD) or (end < len(norm) and norm[end] in _ASCII_WORD))):
+                    (start > 0 and norm[start - 1] in _ASCII_WORD) or (end < length and norm[end] in _ASCII_WORD))):
                 taken[start:end] = b"\1" * size
                 found.append((start, end, index) if offsets is None else (*original_span(offsets, start, end), index))
             start = norm.find(surface, start + 1)
-    return sorted(found)
+    found.sort()
+    return found
 
 
 def make_quote(text: str, spans: Sequence[tuple[int, int, int]], weights: Sequence[float], limit: int = QUOTE_LIMIT) -> Quote:
@@ -62,6 +64,8 @@ def make_quote(text: str, spans: Sequence[tuple[int, int, int]], weights: Sequen
     long, cut to the window with the most weight, with "…" where the cut falls.
     """
     if len(text) <= limit:  # the best sentence would be widened to all of them (they join back to `text`)
+        if not (text[:1].isspace() or text[-1:].isspace()):  # nothing to strip: all of it, as it is
+            return Quote(text, tuple([(s, e) for s, e, _ in spans]))
         return _cut(text, 0, len(text), spans, (0,), (len(text),))
     bounds = []
     position = 0
