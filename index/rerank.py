@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -108,14 +109,16 @@ class Shares:
         return share / self.total
 
 
-# Per number of terms n <= 8: a row per byte value, its n low bits as 0.0 or 1.0 (C order, as
-# numpy turns the integer bits into floats to multiply them, so the tables are the same to the bit).
-_BITS = tuple(((np.arange(256)[:, None] >> np.arange(n)) & 1).astype(np.float64) for n in range(9))
+@lru_cache(maxsize=None)
+def _bits(n: int) -> np.ndarray:
+    """A row per byte value, its n low bits as 0.0 or 1.0, in C order: the array numpy makes of
+    the integer bits to multiply them by floats, so the tables are the same to the bit."""
+    return ((np.arange(256)[:, None] >> np.arange(n)) & 1).astype(np.float64)
 
 
 def shares_of(term_weights: np.ndarray) -> Shares:
     """The `Shares` of terms of these weights."""
-    tables = tuple(_BITS[len(chunk)] @ chunk
+    tables = tuple(_bits(len(chunk)) @ chunk
                    for chunk in (term_weights[start : start + 8] for start in range(0, len(term_weights), 8)))
     return Shares(tables, float(term_weights.sum()) or 1.0)
 

@@ -143,6 +143,18 @@ def test_weighted_share_counts_each_set_bit_once():
     assert shares_of(np.zeros(0)).one(0) == 0.0 and not len(shares_of(np.zeros(0))(np.zeros(0, np.int64)))
 
 
+def test_share_tables_are_the_integer_bits_product_to_the_bit():
+    """The tables are made from float bit matrices; numpy's product of the integer bits gives
+    the very same sums (it converts them to the same floats first)."""
+    rng = np.random.default_rng(7)
+    patterns = np.arange(256)
+    for _ in range(2000):
+        weights = rng.random(int(rng.integers(1, 20))) * rng.choice([1e-3, 1.0, 17.3])
+        expected = [((patterns[:, None] >> np.arange(len(chunk))) & 1) @ chunk
+                    for chunk in (weights[start : start + 8] for start in range(0, len(weights), 8))]
+        assert [t.tobytes() for t in shares_of(weights).tables] == [t.tobytes() for t in expected]
+
+
 def test_among_equal_scores_a_passage_stating_the_words_comes_first(tmp_path):
     """Every passage of a document whose title has the question's words scores alike;
     the ones that do not say the words themselves go after those that do."""
