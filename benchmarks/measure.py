@@ -19,6 +19,7 @@ from index.builder import build_index
 from index.errors import QueryError
 from index.query import parse_query
 from index.searcher import Searcher
+from index.store import remove_index
 
 from .engines import TOP, bm25s_note, measure_bm25s, measure_bm25s_numba, measure_rank_bm25, rank_terms
 from .resampling import (
@@ -120,7 +121,7 @@ def measure_size(size: int, pool: Pool, queries: list[str], settings: Settings,
             if "latency_ms" in result["rank_bm25"] else None),
     }
     if not settings.keep:
-        db_path.unlink()
+        remove_index(db_path)
     return result
 
 
@@ -145,7 +146,7 @@ def measure_full_build(sources: list[Path], workdir: Path) -> dict:
     import psutil
 
     db_path = workdir / "full.sqlite"
-    db_path.unlink(missing_ok=True)
+    remove_index(db_path)
     process = psutil.Process()
     before = process.cpu_times()
     report = build_index(sources, db_path)

@@ -31,6 +31,7 @@ from index.config import PROJECT_ROOT
 from index.filestats import FileRecord
 from index.metadata import META_FIELDS, METADATA_FILE
 from index.scan import scan_sources
+from index.store import remove_index
 from index.writer import write_full
 
 from .resampling import BenchError, MemoFieldTerms
@@ -87,7 +88,7 @@ def write_indexed(docs: list[SourceDocument], sources: list[Path], fields: MemoF
         "analyzer_version": ANALYZER_VERSION, "dictionary_version": dictionary_version(user_words),
         "user_words": sorted(user_words), "sources": [str(s.resolve()) for s in sources],
     }
-    db_path.unlink(missing_ok=True)
+    remove_index(db_path)
     write_full(db_path, docs, fields, build_meta, lambda *_: None, record)
 
 
@@ -123,6 +124,6 @@ def measure_reindex(docs: list[SourceDocument], fields: MemoFieldTerms, workdir:
             handle.write(APPENDED.format(run=run))
         seconds.append(_build(sources, db_path))
     shutil.rmtree(folder, ignore_errors=True)
-    db_path.unlink(missing_ok=True)
+    remove_index(db_path)
     return {"changed_file_s": round(statistics.median(seconds), 3), "runs_s": [round(s, 3) for s in seconds],
             "nothing_changed_s": round(unchanged, 3), "files": len(found), "changed_passages": len(changed.texts)}

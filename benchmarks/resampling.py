@@ -16,6 +16,7 @@ from index.builder import build_index
 from index.previous import Previous
 from index.config import PROJECT_ROOT
 from index.errors import SearchError
+from index.store import remove_index
 from index.writer import write_full
 
 
@@ -73,7 +74,7 @@ def load_pool(sources: list[Path], workdir: Path) -> Pool:
     seconds = None
     previous = Previous.load(cache)
     if previous is None or not _is_current(previous, wanted):
-        cache.unlink(missing_ok=True)
+        remove_index(cache)
         seconds = build_index(sources, cache).seconds
         previous = Previous.load(cache)
     if previous is None or not previous.docs:

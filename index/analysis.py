@@ -166,6 +166,7 @@ class Analyzer:
         for word, canonical in self.synonyms.items():
             self._surfaces.setdefault(canonical, {canonical}).add(word)
         self._word_terms: dict[str, tuple[str, ...]] = {}
+        self._term_surfaces: dict[str, tuple[str, ...]] = {}
         self._segmenter: "Segmenter | None" = None
         self._jieba = jieba.Tokenizer()
         if not _load_dictionary(self._jieba, self.user_words):
@@ -212,6 +213,11 @@ class Analyzer:
 
             self._segmenter = Segmenter(self._jieba.FREQ, self._jieba.total)
 
+    def cut(self, normalised: str) -> list[str]:
+        """jieba's words of a text (HMM off), whitespace included: a query is cut once for
+        its terms and its phrases."""
+        return list(self._jieba.cut(normalised, HMM=False))
+
     def _raw_tokens(self, normalised: str, words: Iterable[str] | None = None) -> list[str]:
         if words is None:
             words = self._jieba.cut(normalised, HMM=False)
@@ -227,23 +233,26 @@ class Analyzer:
                 tokens.append(str(int(year) + _RELATIVE_YEARS[match.group(1)]))
         return tokens
 
-    def query_terms(self, normalised_query: str) -> list[QueryTerm]:
-        """Terms of a query, in order, with repeats (BM25 counts a repeated term twice)."""
-        return [
-            QueryTerm(term, tuple(sorted(self._surfaces.get(term, {term}), key=len, reverse=True)))
-            for term in self._raw_tokens(normalised_query)
-        ]
+    def query_terms(self, normalised_query: str, words: list[str] | None = None) -> list[QueryTerm]:
+        """Terms of a query, in order, with repeats (BM25 counts a repeated term twice);
+        `words`, the query's `cut` when it is at hand."""
+        return [QueryTerm(term, self._surfaces_of(term)) for term in self._raw_tokens(normalised_query, words)]
 
-    def phrases(self, normalised_query: str) -> list[str]:
-        """Pairs of adjacent content words of a query, joined ("构建社会主义", "社会主义和谐社会"):
-        where a passage has one verbatim, it states the query's words as the query does."""
-        words = [w for w in self._jieba.cut(normalised_query, HMM=False) if self._terms_of_word(w)]
-        pairs = []
-        for chunk in normalised_query.split():
-            chunk_words = [w for w in self._jieba.cut(chunk, HMM=False)]
-            for first, second in zip(chunk_words, chunk_words[1:]):
-                if first in words and second in words:
-                    pairs.append(first + second)
+    def _surfaces_of(self, term: str) -> tuple[str, ...]:
+        """The strings that stand for a term in text, longest first (memoised)."""
+        surfaces = self._term_surfaces.get(term)
+        if surfaces is None:
+            surfaces = tuple(sorted(self._surfaces.get(term, {term}), key=len, reverse=True))
+            if len(self._term_surfaces) < 100_000:
+                self._term_surfaces[term] = surfaces
+        return surfaces
+
+    def phrases(self, words: list[str]) -> list[str]:
+        """Pairs of adjacent content words of a query's `cut`, joined ("构建社会主义",
+        "社会主义和谐社会"): where a passage has one verbatim, it states the query's words as
+        the query does.  A space is no content word, so no pair spans one."""
+        content = {w for w in words if self._terms_of_word(w)}
+        pairs = [first + second for first, second in zip(words, words[1:]) if first in content and second in content]
         return list(dict.fromkeys(pairs))
 
     def field_tokens(self, *values: str) -> set[str]:

@@ -15,8 +15,6 @@ import re
 
 import numpy as np
 
-from .rerank import weighted_share
-
 UNKNOWN = 9999  # the era of a document with no year at all: after every dated one
 # Candidates whose own text scores at least this share of the best such score among
 # those that state every term are reordered; weaker ones stay after them in score order.
@@ -41,7 +39,7 @@ def oldest_stating(reader, scored, n: int) -> np.ndarray:
 def _stating(scored, positions: np.ndarray) -> np.ndarray:
     """The positions whose candidates match every term the best of them match and score
     in the text at least STRONG_SHARE of the best such."""
-    share = weighted_share(scored.bits[positions], scored.term_weights)
+    share = scored.shares(scored.bits[positions])
     full = share >= share.max() - 1e-9
     text = scored.text[positions]
     return positions[full & (text >= STRONG_SHARE * text[full].max())]

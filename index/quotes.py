@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from .cleaning import sentences
@@ -11,43 +11,49 @@ from .normalize import normalize_aligned, original_span
 
 QUOTE_LIMIT = 200
 ELLIPSIS = "…"
-_ASCII_WORD = re.compile(r"[0-9a-z]")
+_ASCII_WORD = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 
 
-def _bounded(norm: str, start: int, end: int) -> bool:
-    """Latin/digit terms must not be part of a longer Latin/digit run (8 in 2018)."""
-    if not _ASCII_WORD.match(norm[start]):
-        return True
-    before = start > 0 and bool(_ASCII_WORD.match(norm[start - 1]))
-    after = end < len(norm) and bool(_ASCII_WORD.match(norm[end]))
-    return not (before or after)
+class Highlights:
+    """A query's terms as quotes look for them, made once per query: per term, its
+    normalised surface forms and its weight."""
+
+    def __init__(self, terms: Sequence[tuple[Sequence[str], float]]):
+        self.weights = [weight for _, weight in terms]
+        # (surface, term index, whether it starts with a Latin letter or digit), longest first
+        self.surfaces = sorted(
+            ((surface, index, surface[0] in _ASCII_WORD) for index, (surfaces, _) in enumerate(terms)
+             for surface in surfaces if surface),
+            key=lambda item: -len(item[0]),
+        )
 
 
-def find_spans(text: str, terms: Sequence[tuple[Sequence[str], float]], norm: str | None = None) -> list[tuple[int, int, int]]:
-    """Non-overlapping (start, end, term index) matches of the terms' surface forms in `text`.
+def find_spans(text: str, highlights: Highlights, norm: str | None = None) -> list[tuple[int, int, int]]:
+    """Non-overlapping (start, end, term index) matches of the terms' surface forms in `text`,
+    a longer form first.
 
-    `terms` holds, per query term, its normalised surface forms and its weight; matching
-    happens on the normalised text and spans are mapped back to `text`.  `norm`, the
-    stored normalised text, saves normalising again when it is aligned with `text`.
+    Matching happens on the normalised text and spans are mapped back to `text`.  `norm`,
+    the stored normalised text, saves normalising again when it is aligned with `text`.
+    Latin/digit terms must not be part of a longer Latin/digit run (8 in 2018).
     """
     offsets = None
     if norm is None or len(norm) != len(text):
         norm, offsets = normalize_aligned(text)
-    taken = [False] * len(norm)
+    length = len(norm)
+    taken = bytearray(length)
     found: list[tuple[int, int, int]] = []
-    candidates = sorted(
-        ((surface, index) for index, (surfaces, _) in enumerate(terms) for surface in surfaces if surface),
-        key=lambda item: -len(item[0]),
-    )
-    for surface, index in candidates:
+    for surface, index, latin in highlights.surfaces:
         start = norm.find(surface)
+        size = len(surface)
         while start != -1:
-            end = start + len(surface)
-            if not any(taken[start:end]) and _bounded(norm, start, end):
-                taken[start:end] = [True] * (end - start)
-                found.append((*original_span(offsets, start, end), index))
+            end = start + size
+            if taken.find(1, start, end) == -1 and not (latin and (
+                    (start > 0 and norm[start - 1] in _ASCII_WORD) or (end < length and norm[end] in _ASCII_WORD))):
+                taken[start:end] = b"\1" * size
+                found.append((start, end, index) if offsets is None else (*original_span(offsets, start, end), index))
             start = norm.find(surface, start + 1)
-    return sorted(found)
+    found.sort()
+    return found
 
 
 def make_quote(text: str, spans: Sequence[tuple[int, int, int]], weights: Sequence[float], limit: int = QUOTE_LIMIT) -> Quote:
@@ -57,6 +63,10 @@ def make_quote(text: str, spans: Sequence[tuple[int, int, int]], weights: Sequen
     best one is widened with its neighbours while it fits, or, when it alone is too
     long, cut to the window with the most weight, with "…" where the cut falls.
     """
+    if len(text) <= limit:  # the best sentence would be widened to all of them (they join back to `text`)
+        if not (text[:1].isspace() or text[-1:].isspace()):  # nothing to strip: all of it, as it is
+            return Quote(text, tuple([(s, e) for s, e, _ in spans]))
+        return _cut(text, 0, len(text), spans, (0,), (len(text),))
     bounds = []
     position = 0
     for sentence in sentences(text) or [text]:
@@ -66,7 +76,16 @@ def make_quote(text: str, spans: Sequence[tuple[int, int, int]], weights: Sequen
     def weight(lo: int, hi: int) -> float:
         return sum(weights[i] for i in {i for s, e, i in spans if s >= lo and e <= hi})
 
-    best = max(range(len(bounds)), key=lambda k: (weight(*bounds[k]), -k))
+    # weight(*bounds[k]) for every sentence in one pass over the spans: a span lies within
+    # the sentence where it starts or in none
+    inside: dict[int, set[int]] = {}
+    sentence_starts = [b[0] for b in bounds]
+    for s, e, i in spans:
+        k = bisect_right(sentence_starts, s) - 1
+        if k >= 0 and e <= bounds[k][1]:
+            inside.setdefault(k, set()).add(i)
+    sentence_weights = [sum(weights[i] for i in inside.get(k, ())) for k in range(len(bounds))]
+    best = max(range(len(bounds)), key=lambda k: (sentence_weights[k], -k))
     lo, hi = bounds[best]
     if hi - lo > limit:
         anchors = [s for s, e, _ in spans if s >= lo and e <= hi] or [lo]
@@ -93,12 +112,11 @@ def make_quote(text: str, spans: Sequence[tuple[int, int, int]], weights: Sequen
                 grown = True
             if not grown:
                 break
-    return _cut(text, lo, hi, spans, bounds)
+    return _cut(text, lo, hi, spans, [s for s, _ in bounds], [e for _, e in bounds])
 
 
-def _cut(text: str, lo: int, hi: int, spans, bounds) -> Quote:
-    starts = {s for s, _ in bounds}
-    ends = {e for _, e in bounds}
+def _cut(text: str, lo: int, hi: int, spans, starts: Sequence[int], ends: Sequence[int]) -> Quote:
+    """text[lo:hi] stripped, with "…" where it does not start or end at a sentence's bounds."""
     raw = text[lo:hi]
     stripped_left = len(raw) - len(raw.lstrip())
     body = raw.strip()

@@ -223,8 +223,8 @@ class IndexReader:
             term, lambda: np.unique(self.passage_doc[self.term_postings(term)[0]]), self._lock)
 
     def per_passage(self, key: tuple, compute) -> np.ndarray:
-        """`compute()`, an array with a value per passage id derived from this index alone,
-        computed once per `key` (one of a few re-ranking weights, say) and kept."""
+        """`compute()`, an array with a value per passage id (or per document id) derived from
+        this index alone, computed once per `key` (one of a few re-ranking weights, say) and kept."""
         if key not in self._per_passage:
             self._per_passage[key] = compute()
         return self._per_passage[key]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -73,25 +74,53 @@ NEUTRAL = {
 DEFAULT = Weights()
 
 
-def weighted_share(bits: np.ndarray, term_weights: np.ndarray) -> np.ndarray:
-    """For each bit mask, the weighted share of the terms whose bits are set.
+@dataclass(frozen=True)
+class Shares:
+    """The weighted share of a query's terms that a bit mask selects (bit j: term j).
 
     Eight terms at a time through a table of the 256 sums their bits can select, so the
-    cost is one lookup per byte of the masks rather than one pass per term."""
-    total = float(term_weights.sum()) or 1.0
-    share = None
-    patterns = np.arange(256)
-    for start in range(0, len(term_weights), 8):
-        chunk = term_weights[start : start + 8]
-        table = ((patterns[:, None] >> np.arange(len(chunk))) & 1) @ chunk
-        byte = (bits >> start if start else bits) & 0xFF
-        if share is None:  # the first chunk needs no zeros to add to
-            share = table[byte]
-        else:
-            share += table[byte]
-    if share is None:
-        return np.zeros(len(bits))
-    return share / total
+    cost is one lookup per byte of the masks rather than one pass per term; the tables are
+    made once per query (`shares_of`)."""
+
+    tables: tuple[np.ndarray, ...]  # per byte of the masks: the sum each value selects
+    total: float
+
+    def __call__(self, bits: np.ndarray) -> np.ndarray:
+        """The share of each mask of `bits` (int64)."""
+        if len(self.tables) == 1:  # eight terms or fewer: the masks are their own bytes
+            return self.tables[0][bits] / self.total
+        share = None
+        for start, table in zip(range(0, 8 * len(self.tables), 8), self.tables):
+            byte = (bits >> start if start else bits) & 0xFF
+            if share is None:  # the first chunk needs no zeros to add to
+                share = table[byte]
+            else:
+                share += table[byte]
+        if share is None:
+            return np.zeros(len(bits))
+        return share / self.total
+
+    def one(self, bits: int) -> float:
+        """The share of one mask, added up in the order of `__call__`, so equal to the bit."""
+        share = 0.0
+        for start, table in zip(range(0, 8 * len(self.tables), 8), self.tables):
+            value = float(table[(bits >> start) & 0xFF])
+            share = value if not start else share + value
+        return share / self.total
+
+
+@lru_cache(maxsize=None)
+def _bits(n: int) -> np.ndarray:
+    """A row per byte value, its n low bits as 0.0 or 1.0, in C order: the array numpy makes of
+    the integer bits to multiply them by floats, so the tables are the same to the bit."""
+    return ((np.arange(256)[:, None] >> np.arange(n)) & 1).astype(np.float64)
+
+
+def shares_of(term_weights: np.ndarray) -> Shares:
+    """The `Shares` of terms of these weights."""
+    tables = tuple(_bits(len(chunk)) @ chunk
+                   for chunk in (term_weights[start : start + 8] for start in range(0, len(term_weights), 8)))
+    return Shares(tables, float(term_weights.sum()) or 1.0)
 
 
 def year_factor(weights: Weights, years: tuple[int, ...], doc_years: np.ndarray, year_seen: np.ndarray) -> np.ndarray:

@@ -30,9 +30,9 @@ from .intent import FRAMING_TERMS, Intent, named_documents, understand
 from .models import Document, Hit, IndexInfo, Passage, SearchResult
 from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
-from .quotes import find_spans, make_quote
+from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
-from .rerank import (DEFAULT, Weights, answer_factor, date_factor, phrase_factor, short_prior, weighted_share,
+from .rerank import (DEFAULT, Shares, Weights, answer_factor, date_factor, phrase_factor, short_prior, shares_of,
                      year_factor)
 from .verdict import judge
 
@@ -54,12 +54,12 @@ class Scored:
     final: np.ndarray  # final scores
     text: np.ndarray  # BM25 of the passage text alone
     bits: np.ndarray  # query terms matched by the passage or its document's metadata
-    term_weights: np.ndarray  # per distinct term, for coordination
+    shares: Shares  # of the distinct terms, for coordination
     distinct: list[str]
 
     def subset(self, keep: np.ndarray) -> Scored:
         """The candidates selected by `keep` (a mask or positions)."""
-        return Scored(self.ids[keep], self.final[keep], self.text[keep], self.bits[keep], self.term_weights, self.distinct)
+        return Scored(self.ids[keep], self.final[keep], self.text[keep], self.bits[keep], self.shares, self.distinct)
 
 
 class Searcher:
@@ -91,29 +91,32 @@ class Searcher:
             raise QueryError("usage", f"top must be at least 1 and offset at least 0 (got top={top!r}, offset={offset!r})")
         parsed = parse_query(query)
         intent = understand(parsed.text)
-        terms = self._terms(intent)
+        words = self.analyzer.cut(intent.text)
+        terms = self._terms(intent, words)
         in_metadata = [t.term for t in terms if self.reader.field_docs(t.term) is not None]
-        intent = dataclasses.replace(intent, phrases=tuple(self.analyzer.phrases(intent.text)),
+        intent = dataclasses.replace(intent, phrases=tuple(self.analyzer.phrases(words)),
                                      documents=named_documents(intent, in_metadata, self.reader.named_together))
         if not terms and not parsed.filters:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
         allowed = self.reader.filter_docs(parsed.filters) if parsed.filters else None
+        read: dict[int, tuple] = {}  # the passages' rows this search has read
         if terms:
             scored = self._score(terms, intent, weights)
             if allowed is not None:
                 scored = scored.subset(allowed[self.reader.passage_doc[scored.ids]])
             if parsed.phrases or parsed.excluded:
-                scored = self._exactly(scored, parsed, offset + top + PHRASE_POOL)
-            ranked = self._order(scored, intent, weights, offset + top)
+                scored = self._exactly(scored, parsed, offset + top + PHRASE_POOL, read)
+            ranked = self._order(scored, intent, weights, offset + top, read)
         else:  # filters alone: the passages of the matching documents, in order
             ids = self.reader.passages_of(np.flatnonzero(allowed))
-            scored = Scored(ids, np.ones(len(ids)), np.zeros(len(ids)), np.zeros(len(ids), np.int64), np.zeros(0), [])
+            scored = Scored(ids, np.ones(len(ids)), np.zeros(len(ids)), np.zeros(len(ids), np.int64), shares_of(np.zeros(0)),
+                            [])
             ranked = np.arange(min(len(ids), offset + top))
-        hits = self._hits(scored, ranked[offset:], terms, offset)
+        hits, norms = self._hits(scored, ranked[offset:], terms, offset, read)
         # The verdict is on the best hit, whichever page is asked for.
-        best = hits[:1] if offset == 0 else self._hits(scored, ranked[:1], terms, 0)
+        best, best_norms = (hits[:1], norms[:1]) if offset == 0 else self._hits(scored, ranked[:1], terms, 0, read)
         top_bits = int(scored.bits[ranked[0]]) if len(ranked) else None
-        verdict = judge(self.reader, intent, scored.distinct, scored.term_weights, top_bits, best)
+        verdict = judge(self.reader, intent, scored.distinct, scored.shares, top_bits, best, best_norms)
         if not verdict.answerable:
             hits, verdict = [], dataclasses.replace(verdict, confidence="low")
         return SearchResult(
@@ -122,7 +125,7 @@ class Searcher:
             confidence=verdict.confidence, unmatched=verdict.unmatched,
         )
 
-    def _exactly(self, scored: Scored, parsed: ParsedQuery, needed: int) -> Scored:
+    def _exactly(self, scored: Scored, parsed: ParsedQuery, needed: int, read: dict[int, tuple]) -> Scored:
         """The candidates whose passage has every quoted phrase as written (after the same
         normalisation) and none of the excluded words, best first, until `needed` are found.
 
@@ -137,7 +140,7 @@ class Searcher:
         kept: list[int] = []
         for start in range(0, len(positions), EXACT_BATCH):
             batch = positions[start : start + EXACT_BATCH]
-            rows = self.reader.rows(scored.ids[batch])
+            rows = self._rows(scored.ids[batch], read)
             for position, pid in zip(batch.tolist(), scored.ids[batch].tolist()):
                 norm = rows[pid][4]
                 if all(p in norm for p in parsed.phrases) and not any(w in norm for w in parsed.excluded):
@@ -146,8 +149,8 @@ class Searcher:
                 break
         return scored.subset(np.array(kept, dtype=np.int64))
 
-    def _terms(self, intent: Intent) -> list[QueryTerm]:
-        return [t for t in self.analyzer.query_terms(intent.text) if t.term not in FRAMING_TERMS]
+    def _terms(self, intent: Intent, words: list[str] | None = None) -> list[QueryTerm]:
+        return [t for t in self.analyzer.query_terms(intent.text, words) if t.term not in FRAMING_TERMS]
 
     def _score(self, terms: list[QueryTerm], intent: Intent, weights: Weights) -> Scored:
         """Candidates and their final scores (> 0); see the module docstring."""
@@ -158,6 +161,7 @@ class Searcher:
         meta_score = np.zeros(len(reader.doc_count))
         term_weights = np.zeros(len(distinct))
         lists = []  # per term: ids, contributions, multiplier, bit, positions counted `inside` times
+        field_lists = []  # the documents whose metadata has a term, per such term
         for j, term in enumerate(distinct):
             bit = np.int64(1) << j
             ids, contributions, idf = reader.term_postings(term)
@@ -172,36 +176,48 @@ class Searcher:
                 inside = reader.inside_positions(term)
             lists.append((ids, contributions, counts[term], bit, inside))
             if field_docs is not None:
-                doc_meta_bits[field_docs] |= bit
+                field_lists.append(field_docs)
+                kernel.or_at(doc_meta_bits, field_docs, bit)
                 specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
                 meta_score[field_docs] += weights.field * specificity
-        named = self._metadata_passages(meta_score)
+        named = self._metadata_passages(meta_score, field_lists)
         found = kernel.candidates(lists, weights.inside, named, 1 << 63, self._scratch(),
                                   sum(len(t[0]) for t in lists) + len(named), reader.passage_doc, doc_meta_bits,
                                   doc_text_bits, meta_score, reader.no_document)
         ids, text, bits, docs, doc_bits = found.ids, found.text, found.bits, found.docs, found.doc_bits
-        final = found.base * self._factors(weights, intent, ids, docs, bits, term_weights, distinct, doc_bits,
-                                           doc_meta_bits)
+        shares = shares_of(term_weights)
+        final = found.base * self._factors(weights, intent, ids, docs, bits, shares, distinct, doc_bits, doc_meta_bits)
+        if not len(final) or final.min() > 0:  # usually: spare four copies
+            return Scored(ids, final, text, bits, shares, distinct)
         positive = final > 0
-        if positive.all():  # usually: spare four copies
-            return Scored(ids, final, text, bits, term_weights, distinct)
-        return Scored(ids[positive], final[positive], text[positive], bits[positive], term_weights, distinct)
+        return Scored(ids[positive], final[positive], text[positive], bits[positive], shares, distinct)
 
-    def _metadata_passages(self, meta_score: np.ndarray) -> np.ndarray:
-        """The passages of the METADATA_DOCUMENTS documents whose metadata the query names best."""
-        named = kernel.top_k(meta_score, METADATA_DOCUMENTS)  # equal scores: the lower ids
+    def _metadata_passages(self, meta_score: np.ndarray, field_lists: list[np.ndarray]) -> np.ndarray:
+        """The passages of the METADATA_DOCUMENTS documents whose metadata the query names best
+        (equal scores: the lower ids).  Only the documents of `field_lists` score at all: when
+        they are few, only they are looked at."""
+        if not field_lists:
+            return np.zeros(0, np.int64)
+        if sum(map(len, field_lists)) * 64 < len(meta_score):
+            docs = np.sort(np.concatenate(field_lists))
+            docs = docs[np.append(True, docs[1:] != docs[:-1])]  # each once, ascending (np.unique, faster)
+            named = docs[kernel.top_k(meta_score[docs], METADATA_DOCUMENTS)]
+        else:
+            named = kernel.top_k(meta_score, METADATA_DOCUMENTS)
         return self.reader.passages_of(np.sort(named))
 
-    def _factors(self, weights, intent, ids, docs, bits, term_weights, distinct, doc_bits, doc_meta_bits) -> np.ndarray:
+    def _factors(self, weights, intent, ids, docs, bits, shares, distinct, doc_bits, doc_meta_bits) -> np.ndarray:
         """The product of the re-ranking factors per candidate; `doc_bits`: per candidate, the
         terms its whole document has (text or metadata)."""
         reader = self.reader
-        factor = weighted_share(bits, term_weights) ** weights.coordination
+        factor = shares(bits)
+        if weights.coordination != 1.0:  # (x ** 1.0 is x: spare a pass)
+            factor **= weights.coordination
         factor *= kernel.take(reader.per_passage(("short_prior", weights.short_passage),
                                                  lambda: short_prior(weights, reader.passage_chars)), ids)
         if weights.document:
-            factor *= 1 - weights.document + weights.document * weighted_share(doc_bits, term_weights)
-        factor *= np.where(reader.doc_news[docs], weights.news, 1.0)
+            factor *= 1 - weights.document + weights.document * shares(doc_bits)
+        factor *= reader.per_passage(("news", weights.news), lambda: np.where(reader.doc_news, weights.news, 1.0))[docs]
         doc_years = reader.doc_year[docs] if intent.years or intent.documents else None
         if intent.years:
             seen = np.zeros(len(ids), dtype=bool)
@@ -221,22 +237,37 @@ class Searcher:
             factor *= np.where(named, 1.0, weights.document_miss)
         return factor
 
-    def _order(self, scored: Scored, intent: Intent, weights: Weights, k: int) -> np.ndarray:
+    def _order(self, scored: Scored, intent: Intent, weights: Weights, k: int, read: dict[int, tuple]) -> np.ndarray:
         """Positions of the k best candidates.  Equal scores go to the stronger text match,
         then to a passage that has a word of the question itself over one that is there
         for its document's metadata only, then to the earlier passage (a news item's lead)."""
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
-        pool = kernel.top_k(scored.final, max(k, PHRASE_POOL))
+        text_factors = (weights.phrase and intent.phrases) or intent.asks
+        size = max(k, PHRASE_POOL)
+        if 3 * k < size and not text_factors and not intent.earliest:
+            # Nothing changes the pool's scores, so its first k are the best of the candidates
+            # that score at least the k-th best score, ties broken as below: when fewer than
+            # 3k + 1 do, they are all among the 3k + 1 best (and all in the pool).
+            best = kernel.top_k(scored.final, 3 * k + 1)
+            edge = scored.final[best[min(k, len(best)) - 1]]
+            if len(best) <= 3 * k or scored.final[best[-1]] < edge:
+                return self._tie_broken(scored, best[scored.final[best] >= edge])[:k]
+        pool = kernel.top_k(scored.final, size)
         if intent.earliest:  # also the passages of the oldest documents that state the words
             pool = np.union1d(pool, oldest_stating(self.reader, scored, EARLIEST_POOL))
-        if (weights.phrase and intent.phrases) or intent.asks:
-            scored.final[pool] *= self._text_factors(scored.ids[pool], intent, weights)
-        states = self._states_a_term(scored.ids[pool], scored.distinct)
-        pool = pool[np.lexsort((scored.ids[pool], ~states, -scored.text[pool], -scored.final[pool]))]
+        if text_factors:
+            scored.final[pool] *= self._text_factors(scored.ids[pool], intent, weights, read)
+        pool = self._tie_broken(scored, pool)
         if intent.earliest and weights.earliest:
             pool = oldest_first(self.reader, scored, pool)
         return pool[:k]
+
+    def _tie_broken(self, scored: Scored, pool: np.ndarray) -> np.ndarray:
+        """The pool best first: by final score, then text score, then whether the passage
+        states a term itself, then id."""
+        states = self._states_a_term(scored.ids[pool], scored.distinct)
+        return pool[np.lexsort((scored.ids[pool], ~states, -scored.text[pool], -scored.final[pool]))]
 
     def _states_a_term(self, ids: np.ndarray, terms: list[str]) -> np.ndarray:
         """Whether each passage's own text has a term of the question (also one its
@@ -245,14 +276,13 @@ class Searcher:
         for term in terms:
             found, _, _ = self.reader.term_postings(term)
             if len(found):
-                at = np.minimum(np.searchsorted(found, ids), len(found) - 1)
-                found_any |= found[at] == ids
+                found_any |= found.take(found.searchsorted(ids), mode="clip") == ids
         return found_any
 
-    def _text_factors(self, ids: np.ndarray, intent: Intent, weights: Weights) -> np.ndarray:
+    def _text_factors(self, ids: np.ndarray, intent: Intent, weights: Weights, read: dict[int, tuple]) -> np.ndarray:
         """The factors read off the pool's normalised text: adjacent word pairs and the kind
         of answer asked for."""
-        rows = self.reader.rows(ids)
+        rows = self._rows(ids, read)
         norms = [rows[i][4] for i in ids.tolist()]
         factor = answer_factor(weights, norms, intent.asks)
         if weights.phrase and intent.phrases:
@@ -273,24 +303,33 @@ class Searcher:
             self._local.scratch = kernel.Scratch()
         return self._local.scratch
 
-    def _highlights(self, terms: list[QueryTerm]) -> list[tuple[tuple[str, ...], float]]:
-        return [(t.surfaces, self.reader.idf(t.term)) for t in terms]
+    def _highlights(self, terms: list[QueryTerm]) -> Highlights:
+        return Highlights([(t.surfaces, self.reader.idf(t.term)) for t in terms])
 
-    def _hits(self, scored: Scored, order: np.ndarray, terms: list[QueryTerm], offset: int) -> list[Hit]:
+    def _rows(self, ids: np.ndarray, read: dict[int, tuple]) -> dict[int, tuple]:
+        """`read` with the rows of `ids` (as `reader.rows`) added: a search reads a passage once."""
+        missing = [i for i in ids.tolist() if i not in read]
+        if missing:
+            read.update(self.reader.rows(missing))
+        return read
+
+    def _hits(self, scored: Scored, order: np.ndarray, terms: list[QueryTerm], offset: int, read: dict[int, tuple],
+              ) -> tuple[list[Hit], list[str]]:
+        """The hits at these positions, and their passages' normalised texts."""
         ids = scored.ids[order]
-        rows = self.reader.rows(ids)
-        surfaces = self._highlights(terms)
-        weights = [w for _, w in surfaces]
-        hits = []
+        rows = self._rows(ids, read)
+        highlights = self._highlights(terms)
+        hits, norms = [], []
         for rank, (pid, score) in enumerate(zip(ids.tolist(), scored.final[order].tolist()), offset + 1):
             _, doc_id, paragraph, text, norm = rows[pid]
-            spans = find_spans(text, surfaces, norm)
+            spans = find_spans(text, highlights, norm)
             hits.append(Hit(
                 rank=rank, score=score, passage_id=int(pid), document=self.reader.document(doc_id),
-                paragraph=paragraph, text=text, quote=make_quote(text, spans, weights),
-                spans=tuple((s, e) for s, e, _ in spans),
+                paragraph=paragraph, text=text, quote=make_quote(text, spans, highlights.weights),
+                spans=tuple([(s, e) for s, e, _ in spans]),
             ))
-        return hits
+            norms.append(norm)
+        return hits, norms
 
     # -- browsing ---------------------------------------------------------------
     def passage(self, passage_id: int, query: str | None = None) -> Passage | None:

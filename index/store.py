@@ -245,6 +245,12 @@ def wal_files(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
 
 
+def remove_index(path: Path) -> None:
+    """Delete an index file with its log and shared-memory index (any may be missing)."""
+    for file in (path, *wal_files(path)):
+        file.unlink(missing_ok=True)
+
+
 def publish(temporary: Path, final: Path) -> None:
     """Atomically put a finished index (a new file, closed) in place of the old one.
 

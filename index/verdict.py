@@ -25,12 +25,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
-
 from .intent import Intent
-from .models import Hit
+from .models import DocumentMeta, Hit
 from .normalize import normalize
-from .rerank import weighted_share
+from .rerank import Shares
 
 # Below this IDF-weighted share of the question matched, the top hit is not an answer.
 MIN_COVERAGE = 0.6
@@ -93,11 +91,18 @@ class _Top:
         return self.has(name) or bool(re.search(spelled, self.passage) or re.search(spelled, self.metadata))
 
 
-def _top_of(hit: Hit, bits: int) -> _Top:
+def _top_of(hit: Hit, norm: str, bits: int) -> _Top:
+    """`norm`: the passage's normalised text, as the index keeps it."""
     meta = hit.document.meta
     year_text = meta.year or meta.date[:4]
-    metadata = normalize(" ".join((meta.title, meta.speaker, meta.place, meta.date, meta.year)))
-    return _Top(int(year_text) if year_text.isdigit() else 0, meta.date, normalize(hit.text), metadata, bits)
+    return _Top(int(year_text) if year_text.isdigit() else 0, meta.date, norm, _metadata_text(meta), bits)
+
+
+@lru_cache(maxsize=4096)
+def _metadata_text(meta: DocumentMeta) -> str:
+    """A document's title, speaker, place, date and year, normalised (the same documents
+    come up again and again)."""
+    return normalize(" ".join((meta.title, meta.speaker, meta.place, meta.date, meta.year)))
 
 
 _YEAR_WRITTEN = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -165,21 +170,23 @@ def _missing_quantities(intent: Intent, top: _Top) -> list[str]:
             if not re.search(rf"{_NUMBER}\s*[万亿千百]*{unit[1]}", top.passage)]
 
 
-def judge(reader, intent: Intent, distinct: list[str], term_weights: np.ndarray, top_bits: int | None,
-          hits: list[Hit]) -> Verdict:
-    """The verdict on a search's hits (see the module docstring)."""
+def judge(reader, intent: Intent, distinct: list[str], shares: Shares, top_bits: int | None,
+          hits: list[Hit], norms: list[str]) -> Verdict:
+    """The verdict on a search's hits (see the module docstring); `norms`, their passages'
+    normalised texts."""
     if not hits or top_bits is None:
         return Verdict("low", ())
     if not distinct:  # filters alone: the documents asked for, nothing to judge
         return Verdict("high")
-    top = _top_of(hits[0], top_bits)
+    top = _top_of(hits[0], norms[0], top_bits)
     unmatched = _missing_constraints(reader, intent, distinct, top)
-    matched = np.array([(top_bits >> j) & 1 == 1 for j in range(len(distinct))], dtype=bool)
-    general = np.array([reader.idf(t) < _general_idf(reader) for t in distinct], dtype=bool)
-    coverage = float(weighted_share(np.array([top_bits], dtype=np.int64), term_weights)[0])
+    matched = [(top_bits >> j) & 1 == 1 for j in range(len(distinct))]
+    general_idf = _general_idf(reader)
+    general = [reader.idf(t) < general_idf for t in distinct]
+    coverage = shares.one(top_bits)
     # Nothing to quote when the question's words are all general, or when the best passage
     # shares only general words with a question whose specific words are nowhere in it.
-    answerable = not general.all() and (coverage >= 0.5 or bool((matched & ~general).any()))
+    answerable = not all(general) and (coverage >= 0.5 or any(m and not g for m, g in zip(matched, general)))
     if coverage < MIN_COVERAGE:
         unmatched += [t for t, m, g in zip(distinct, matched, general) if not m and not g]
     unmatched = [u for u in dict.fromkeys(unmatched) if not any(u != o and u in o for o in unmatched)]

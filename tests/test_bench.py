@@ -100,6 +100,15 @@ def test_a_resampled_collection_is_a_real_index_of_whole_documents(report):
         searcher.close()
 
 
+def test_without_keep_no_database_or_log_of_one_is_left(tmp_path):
+    """The collections' databases go with their -wal and -shm files, which the searchers'
+    read-only connections leave (SQLite would read an old log into a new file of that name)."""
+    argv = ["--corpus", str(SEEDS), "--sizes", "300", "--queries", "10", "--repeat", "1", "--workdir", str(tmp_path),
+            "--json", str(tmp_path / "report.json"), "--baseline-queries", "5", "--quiet"]
+    assert speed.main(argv) == 0
+    assert sorted(p.name for p in tmp_path.glob("*.sqlite*") if not p.name.startswith(("corpus.", "."))) == []
+
+
 def test_the_table_has_one_column_per_size(report):
     data, _ = report
     table = format_report(data)

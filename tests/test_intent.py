@@ -72,7 +72,7 @@ def test_relative_years_resolve_against_the_document_year():
 
 def test_adjacent_words_give_phrases():
     analyzer = Analyzer()
-    phrases = analyzer.phrases(normalize("构建社会主义和谐社会"))
+    phrases = analyzer.phrases(analyzer.cut(normalize("构建社会主义和谐社会")))
     assert any("社会主义" in p and len(p) > 4 for p in phrases)
 
 

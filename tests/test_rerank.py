@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from index import Searcher, build_index
-from index.rerank import NEUTRAL, Weights, weighted_share
+from index.rerank import NEUTRAL, Weights, shares_of
 
 SPEECH = """在全市经济工作会议上的讲话
 
@@ -154,7 +154,22 @@ def test_every_factor_can_be_switched_off():
 def test_weighted_share_counts_each_set_bit_once():
     weights = np.arange(1.0, 11.0)  # ten terms: two bytes of bits
     bits = np.array([0, 1, 0b11, 1 << 9, (1 << 10) - 1], dtype=np.int64)
-    assert np.allclose(weighted_share(bits, weights) * weights.sum(), [0, 1, 3, 10, 55])
+    shares = shares_of(weights)
+    assert np.allclose(shares(bits) * weights.sum(), [0, 1, 3, 10, 55])
+    assert [shares.one(int(b)) for b in bits] == shares(bits).tolist()  # one mask: the same to the bit
+    assert shares_of(np.zeros(0)).one(0) == 0.0 and not len(shares_of(np.zeros(0))(np.zeros(0, np.int64)))
+
+
+def test_share_tables_are_the_integer_bits_product_to_the_bit():
+    """The tables are made from float bit matrices; numpy's product of the integer bits gives
+    the very same sums (it converts them to the same floats first)."""
+    rng = np.random.default_rng(7)
+    patterns = np.arange(256)
+    for _ in range(2000):
+        weights = rng.random(int(rng.integers(1, 20))) * rng.choice([1e-3, 1.0, 17.3])
+        expected = [((patterns[:, None] >> np.arange(len(chunk))) & 1) @ chunk
+                    for chunk in (weights[start : start + 8] for start in range(0, len(weights), 8))]
+        assert [t.tobytes() for t in shares_of(weights).tables] == [t.tobytes() for t in expected]
 
 
 def test_among_equal_scores_a_passage_stating_the_words_comes_first(tmp_path):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from index import QueryError, Searcher, build_index
-from index.quotes import ELLIPSIS, QUOTE_LIMIT, find_spans, make_quote
+from index.quotes import ELLIPSIS, QUOTE_LIMIT, Highlights, find_spans, make_quote
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 YUEYANG = "000_a2d7d4499d0d62ff.txt"
@@ -125,13 +125,13 @@ def test_paging_and_context(searcher):
 
 def test_quote_is_cut_with_ellipsis_around_the_best_sentence():
     text = "第一句话讲别的事情。" * 10 + "今年地区生产总值增长8%左右，" + "这是一个很长的句子没有句号" * 30 + "。最后一句。"
-    spans = find_spans(text, [(("生产总值",), 3.0), (("8",), 1.0)])
+    spans = find_spans(text, Highlights([(("生产总值",), 3.0), (("8",), 1.0)]))
     quote = make_quote(text, spans, [3.0, 1.0])
     assert len(quote.text) <= QUOTE_LIMIT + 2
     assert "生产总值" in quote.text and (quote.text.startswith(ELLIPSIS) or quote.text.endswith(ELLIPSIS))
     assert [quote.text[s:e] for s, e in quote.spans] == ["生产总值", "8"]
     # "8" inside "2018" is not a match.
-    assert find_spans("2018年增长8%", [(("8",), 1.0)]) == [(7, 8, 0)]
+    assert find_spans("2018年增长8%", Highlights([(("8",), 1.0)])) == [(7, 8, 0)]
 
 
 def test_a_term_inside_a_longer_word_is_not_lost(tmp_path):
@@ -216,9 +216,15 @@ def test_the_metadata_documents_are_the_first_of_a_stable_sort_by_score():
 
     rng = np.random.default_rng(3)
     itself = SimpleNamespace(reader=SimpleNamespace(passages_of=lambda docs: docs))  # documents, not passages
-    for size in (5, 30, 1000):
+    for size in (5, 30, 1000, 50_000):
         for _ in range(20):
             meta_score = rng.choice([0.0, 0.0, 1.5, 2.0, 2.5, 3.0], size) * rng.choice([1.0, 1.0, 1.1], size)
+            if size == 50_000:  # few documents named: only they are looked at
+                meta_score[rng.random(size) > 0.002] = 0.0
             named = np.flatnonzero(meta_score > 0)
             expected = np.sort(named[np.argsort(-meta_score[named], kind="stable")[:METADATA_DOCUMENTS]])
-            assert Searcher._metadata_passages(itself, meta_score).tolist() == expected.tolist()
+            # per term, the documents whose metadata has it: overlapping, in any order, some scoring 0
+            field_lists = [rng.permutation(np.concatenate([named[rng.random(len(named)) < 0.5], named[:1], [0]]))
+                           .astype(np.int32) for _ in range(3)] + [rng.permutation(named).astype(np.int32)]
+            assert Searcher._metadata_passages(itself, meta_score, field_lists).tolist() == expected.tolist()
+    assert not len(Searcher._metadata_passages(itself, np.zeros(5), []))  # no term in any metadata
