@@ -386,6 +386,12 @@ static int compare_bound(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* Best first: the higher score, then the lower id. */
+static int compare_entries(const void *a, const void *b) {
+    const Entry *x = a, *y = b;
+    return below(*x, *y) - below(*y, *x);
+}
+
 /* Whether to sum every list over the next block of ids rather than look for candidates:
  * when the essential lists hold at least 1/SUM_ALL_SHARE of the postings left.  Summing is
  * a sequential add per posting (about a nanosecond); a candidate of MaxScore costs several
@@ -558,7 +564,7 @@ done:
  *
  * The k best passages by the sum of their weights over the lists (int32 ascending ids, float64
  * weights > 0, each list's largest weight in `bounds`; a list may come twice), as
- * ranking.top_k(accumulated sums, k) but unordered: out_ids (int64) and out_scores (float64)
+ * ranking.top_k(accumulated sums, k), best first: out_ids (int64) and out_scores (float64)
  * have room for k.  The scratch (BLOCK float64, `candidates`' scores) is all zero, and left so. */
 static PyObject *top(PyObject *self, PyObject *args) {
     PyObject *id_lists, *weight_lists, *bounds;
@@ -606,6 +612,8 @@ static PyObject *top(PyObject *self, PyObject *args) {
     }
     Py_BEGIN_ALLOW_THREADS
     count = best_sums(lists, m, k, heap, scratch.buf);
+    if (count > 0)
+        qsort(heap, count, sizeof(Entry), compare_entries);
     Py_END_ALLOW_THREADS
     if (count < 0) {
         if (count == -1)
@@ -629,12 +637,6 @@ done:
     PyBuffer_Release(&out_ids);
     PyBuffer_Release(&out_scores);
     return count < 0 ? NULL : PyLong_FromSsize_t(count);
-}
-
-/* Best first: the higher score, then the lower id. */
-static int compare_entries(const void *a, const void *b) {
-    const Entry *x = a, *y = b;
-    return below(*x, *y) - below(*y, *x);
 }
 
 /* top_k(scores, k, out) -> count: the indices (int64, into `out`, room for k) of the k highest

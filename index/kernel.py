@@ -119,6 +119,4 @@ def top(lists: list[Postings], k: int, scratch: Scratch) -> tuple[np.ndarray, np
     found_ids, found_scores = np.empty(room, np.int64), np.empty(room)
     count = _kernel.top(tuple(_array(p.ids, np.int32) for p in lists), tuple(_array(p.weights, np.float64) for p in lists),
                         tuple(p.bound for p in lists), room, scratch.scores, found_ids, found_scores)
-    found_ids, found_scores = found_ids[:count], found_scores[:count]
-    order = np.lexsort((found_ids, -found_scores))
-    return found_ids[order], found_scores[order]
+    return found_ids[:count], found_scores[:count]
