@@ -13,6 +13,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "candidates reads its marks a word at a time, little-endian"
@@ -392,21 +393,27 @@ static int compare_entries(const void *a, const void *b) {
     return below(*x, *y) - below(*y, *x);
 }
 
-/* Whether to sum every list over the next block of ids rather than look for candidates:
- * when the essential lists hold at least 1/SUM_ALL_SHARE of the postings left.  Summing is
- * a sequential add per posting (about a nanosecond); a candidate of MaxScore costs several
- * times that (merging the lists, with branches that cannot be predicted, and searching the
+/* Which way a block goes is decided by what the last block of each way took per posting
+ * (measured, so the choice fits the machine and the query; the result is the same either
+ * way): MaxScore while its time per posting of the essential lists, times their postings
+ * left, is below summing's per posting times all the postings left.  Before any block by
+ * MaxScore, its time per posting is taken to be FIRST_RATIO times summing's (a candidate of
+ * MaxScore merges the lists with branches that cannot be predicted, and searches the
  * skippable ones). */
-#ifndef SUM_ALL_SHARE
-#define SUM_ALL_SHARE 8
-#endif
+#define FIRST_RATIO 4.0
+
+static inline double nanoseconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec * 1e9 + now.tv_nsec;
+}
 
 /* Sum every list over the ids [start, start + BLOCK), through the scratch: scores added in
  * the lists' own order, exactly as `ranking.accumulate` adds them; then the block's passages,
  * in id order, into the heap.  Returns the new heap size, or -1 for ids not ascending (the
  * scratch is left all zero either way). */
 static Py_ssize_t sum_all(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap, Py_ssize_t size, int64_t start,
-                          double *score) {
+                          double *score, Py_ssize_t *summed) {
     uint64_t marks[BLOCK / 64] = {0};  /* the ids with a weight, a bit each */
     int64_t end = start + BLOCK;
     for (Py_ssize_t j = 0; j < m; j++) {
@@ -420,9 +427,12 @@ static Py_ssize_t sum_all(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap, 
                 return -1;
             }
             previous = ids[at];
+            __builtin_prefetch(weights + at + 64, 0);  /* the next block's part of the list is not in the cache */
+            __builtin_prefetch(ids + at + 128, 0);
             score[ids[at] - start] += weights[at];
             marks[(ids[at] - start) >> 6] |= (uint64_t)1 << ((ids[at] - start) & 63);
         }
+        *summed += at - list->at;
         list->at = at;
     }
     for (Py_ssize_t word = 0; word < BLOCK / 64; word++)
@@ -468,6 +478,7 @@ static Py_ssize_t best_sums(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap
     below_bound[0] = 0.0;  /* below_bound[e]: what lists by_bound[0..e) add at most, rounded up */
     for (Py_ssize_t e = 0; e < m; e++)
         below_bound[e + 1] = (below_bound[e] + by_bound[e]->bound) * (1 + 1e-12);
+    double sum_time = 0.0, maxscore_time = 0.0;  /* ns per posting of the last block each way, 0 before */
     for (int64_t reached = 0;;) {  /* every passage below `reached` has been considered */
         int64_t start = INT64_MAX;
         Py_ssize_t left = 0, essential = 0;  /* postings left in all lists, in the essential ones */
@@ -483,8 +494,11 @@ static Py_ssize_t best_sums(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap
         if (start == INT64_MAX)
             break;
         int64_t end = start + BLOCK;
-        if (size < k || essential * SUM_ALL_SHARE >= left) {
-            size = sum_all(lists, m, k, heap, size, start, scratch);
+        double began = nanoseconds();
+        if (size < k || (maxscore_time ? maxscore_time * essential >= sum_time * left : FIRST_RATIO * essential >= left)) {
+            Py_ssize_t summed = 0;
+            size = sum_all(lists, m, k, heap, size, start, scratch, &summed);
+            sum_time = (nanoseconds() - began) / (summed ? summed : 1);
             if (size < 0) {
                 size = -2;
                 goto done;
@@ -494,6 +508,7 @@ static Py_ssize_t best_sums(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap
                 skippable++;
             continue;
         }
+        Py_ssize_t first_essential = skippable, essential_after = 0;
         for (;;) {  /* MaxScore over [start, end) */
             if (skippable == m - 1) {  /* one list left to draw from: a tight loop over it */
                 List *last = by_bound[m - 1];
@@ -550,6 +565,9 @@ static Py_ssize_t best_sums(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap
             while (skippable < m && below_bound[skippable + 1] < heap[0].score)
                 skippable++;
         }
+        for (Py_ssize_t e = first_essential; e < m; e++)  /* what is left of the block's essential lists */
+            essential_after += by_bound[e]->length - by_bound[e]->at;
+        maxscore_time = (nanoseconds() - began) / (essential - essential_after > 0 ? essential - essential_after : 1);
         reached = end;
     }
 done:

@@ -152,8 +152,9 @@ def test_top_equals_top_k_of_the_accumulated_scores(seed, slots):
 @pytest.mark.parametrize("rare_words", [1, 2])
 def test_top_by_maxscore_equals_the_reference(seed, rare_words):
     """Rare words of high weight among common ones of low weight: once the heap is full,
-    the common lists are skippable and the blocks after the first go by MaxScore (equal
-    sums included: the weights take a few values)."""
+    the common lists are skippable, and the block after the first goes by MaxScore (later
+    ones by whichever way was faster per posting; equal sums included: the weights take a
+    few values)."""
     rng = np.random.default_rng(100 + seed)
     slots = 5 * kernel.BLOCK + 17
     lists = []
