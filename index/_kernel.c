@@ -427,8 +427,10 @@ static Py_ssize_t sum_all(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap, 
                 return -1;
             }
             previous = ids[at];
-            __builtin_prefetch(weights + at + 256, 0);  /* 2 KB ahead: the lists are seldom in the cache */
-            __builtin_prefetch(ids + at + 512, 0);
+            if (!(at & 7)) {  /* 2 KB ahead, a cache line of weights at a time: the lists are seldom cached */
+                __builtin_prefetch(weights + at + 256, 0);
+                __builtin_prefetch(ids + at + 512, 0);
+            }
             score[ids[at] - start] += weights[at];
             marks[(ids[at] - start) >> 6] |= (uint64_t)1 << ((ids[at] - start) & 63);
         }
