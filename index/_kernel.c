@@ -456,9 +456,9 @@ static Py_ssize_t sum_all(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap, 
 }
 
 /* The k best of the sums, in place of the sums of all, a block of BLOCK ids at a time: by
- * MaxScore, or by summing every list (`sum_all`) where the lists that MaxScore would draw
- * candidates from hold most of the postings left, as they do before the heap is full and
- * for queries of common words only.
+ * summing every list (`sum_all`) until the heap is full, then by MaxScore or by summing,
+ * whichever is expected to take less (FIRST_RATIO): summing wins for queries of common
+ * words only, MaxScore where a rarer word makes the common ones skippable.
  *
  * MaxScore: lists sorted by bound; the first `skippable` of them together bound below the
  * k-th best so far (`floor`): a passage found only in those cannot enter, so candidates come

@@ -5,9 +5,9 @@ term, in id order, with its BM25 score, its terms, its document's and its base s
 numpy these were a dozen passes over a million slots or a few hundred thousand candidates;
 here it is one pass over the lists, a block of ids at a time so that the scattered adds stay
 in the cache).  `top` is plain BM25's top k, by MaxScore or by the same blocked sums,
-whichever costs less for each block of ids; `top_k`, the k best of any scores.  The C code does numpy's arithmetic
-in numpy's order, so scores are the same to the bit; `tests/test_kernel.py` holds the numpy
-expressions it replaces and checks the two agree.  There is no fallback: the package does
+whichever costs less for each block of ids; `top_k`, the k best of any scores.  The C code
+does numpy's arithmetic in numpy's order, so scores are the same to the bit;
+`tests/test_kernel.py` holds the numpy expressions it replaces and checks the two agree.  There is no fallback: the package does
 not install without a C compiler, and there is one way to compute each thing.
 """
 
@@ -110,9 +110,10 @@ def top(lists: list[Postings], k: int, scratch: Scratch) -> tuple[np.ndarray, np
     (a list may come more than once), best first, equal sums in id order, and their sums:
     `ranking.top_k` of `ranking.accumulate`'s scores, to the bit, without scoring every
     passage.  A block of passage ids at a time, by MaxScore (lists that cannot lift a passage
-    into the k best are only searched for the passages that the others could lift there), or,
-    where the lists MaxScore would walk hold most of the postings left, by summing every list
-    through `scratch` (as `candidates` does), which costs a sequential add per posting."""
+    into the k best are only searched for the passages that the others could lift there) or
+    by summing every list through `scratch` (as `candidates` does: a sequential add per
+    posting), whichever took less per posting on the last block of each; the result does not
+    depend on the choice."""
     room = min(int(k), sum(len(p.ids) for p in lists))
     if room < 1:
         return np.zeros(0, np.int64), np.zeros(0)
