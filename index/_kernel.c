@@ -497,7 +497,8 @@ static Py_ssize_t best_sums(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap
             break;
         int64_t end = start + BLOCK;
         double began = nanoseconds();
-        if (size < k || (maxscore_time ? maxscore_time * essential >= sum_time * left : FIRST_RATIO * essential >= left)) {
+        double by_maxscore = (maxscore_time ? maxscore_time : FIRST_RATIO * sum_time) * essential;
+        if (size < k || by_maxscore >= sum_time * left) {
             Py_ssize_t summed = 0;
             size = sum_all(lists, m, k, heap, size, start, scratch, &summed);
             sum_time = (nanoseconds() - began) / (summed ? summed : 1);

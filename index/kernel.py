@@ -7,8 +7,9 @@ here it is one pass over the lists, a block of ids at a time so that the scatter
 in the cache).  `top` is plain BM25's top k, by MaxScore or by the same blocked sums,
 whichever costs less for each block of ids; `top_k`, the k best of any scores.  The C code
 does numpy's arithmetic in numpy's order, so scores are the same to the bit;
-`tests/test_kernel.py` holds the numpy expressions it replaces and checks the two agree.  There is no fallback: the package does
-not install without a C compiler, and there is one way to compute each thing.
+`tests/test_kernel.py` holds the numpy expressions it replaces and checks the two agree.
+There is no fallback: the package does not install without a C compiler, and there is one
+way to compute each thing.
 """
 
 from __future__ import annotations

@@ -163,7 +163,8 @@ def test_top_by_maxscore_equals_the_reference(seed, rare_words):
         lists.append(Postings("common", ids, rng.choice([0.25, 0.5, 1.0], len(ids))))
     for _ in range(rare_words):
         rare = np.sort(rng.choice(slots, 300, replace=False)).astype(np.int32)
-        lists.insert(int(rng.integers(0, len(lists) + 1)), Postings("rare", rare, rng.choice([5.0, 6.5, 9.0], len(rare))))
+        weights = rng.choice([5.0, 6.5, 9.0], len(rare))
+        lists.insert(int(rng.integers(0, len(lists) + 1)), Postings("rare", rare, weights))
     _top_matches_the_reference(lists, slots, (1, 10, 50))
 
 
