@@ -1,6 +1,6 @@
 /* The searcher's loops over passages in C: a query's candidates with what re-ranking needs
- * of them (`candidates`), plain BM25's top k by MaxScore (`top`), the k best of any scores
- * (`top_k`) and two small helpers (`or_at`, `take`).
+ * of them (`candidates`), plain BM25's top k by MaxScore or by blocked sums (`top`), the k
+ * best of any scores (`top_k`) and two small helpers (`or_at`, `take`).
  * See index/kernel.py, the only caller, which checks types; this file checks bounds again,
  * so that a bad id raises instead of reading or writing outside an array.  Arrays come in
  * through the buffer protocol (C-contiguous, native byte order); no numpy headers needed.
@@ -13,6 +13,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "candidates reads its marks a word at a time, little-endian"
@@ -312,7 +313,7 @@ done:
     return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
 }
 
-/* -- plain BM25 top-k over posting lists, with MaxScore ------------------------------------ */
+/* -- plain BM25 top-k over posting lists: MaxScore, or blocked sums ----------------------- */
 
 typedef struct {
     double score;
@@ -386,19 +387,91 @@ static int compare_bound(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* The k best of the sums, in place of the sums of all: MaxScore.  Lists sorted by bound,
- * the first `skippable` of them together bound below the k-th best so far (`floor`): a
- * passage found only in those cannot enter, so candidates come from the others, and the
- * skippable lists are searched only for a candidate that could still enter with them.
- * Every sum is added in the lists' own order, as `ranking.accumulate` adds, so the scores
- * are the same to the bit. */
-static Py_ssize_t maxscore(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap) {
+/* Best first: the higher score, then the lower id. */
+static int compare_entries(const void *a, const void *b) {
+    const Entry *x = a, *y = b;
+    return below(*x, *y) - below(*y, *x);
+}
+
+/* Which way a block goes is decided by what the last block of each way took per posting
+ * (measured, so the choice fits the machine and the query; the result is the same either
+ * way): MaxScore while its time per posting of the essential lists, times their postings
+ * left, is below summing's per posting times all the postings left.  Before any block by
+ * MaxScore, its time per posting is taken to be FIRST_RATIO times summing's (a candidate of
+ * MaxScore merges the lists with branches that cannot be predicted, and searches the
+ * skippable ones). */
+#define FIRST_RATIO 4.0
+
+static inline double nanoseconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec * 1e9 + now.tv_nsec;
+}
+
+/* Sum every list over the ids [start, start + BLOCK), through the scratch: scores added in
+ * the lists' own order, exactly as `ranking.accumulate` adds them; then the block's passages,
+ * in id order, into the heap.  Returns the new heap size, or -1 for ids not ascending (the
+ * scratch is left all zero either way). */
+static Py_ssize_t sum_all(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap, Py_ssize_t size, int64_t start,
+                          double *score, Py_ssize_t *summed) {
+    uint64_t marks[BLOCK / 64] = {0};  /* the ids with a weight, a bit each */
+    int64_t end = start + BLOCK;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        List *list = &lists[j];
+        const int32_t *ids = list->ids;
+        const double *weights = list->weights;
+        Py_ssize_t at = list->at < list->length && ids[list->at] < start ? seek(list, list->at, start) : list->at;
+        for (int64_t previous = start - 1; at < list->length && ids[at] < end; at++) {
+            if (ids[at] <= previous) {
+                memset(score, 0, BLOCK * 8);
+                return -1;
+            }
+            previous = ids[at];
+            if (!(at & 7)) {  /* 2 KB ahead, a cache line of weights at a time: the lists are seldom cached */
+                __builtin_prefetch(weights + at + 256, 0);
+                __builtin_prefetch(ids + at + 512, 0);
+            }
+            score[ids[at] - start] += weights[at];
+            marks[(ids[at] - start) >> 6] |= (uint64_t)1 << ((ids[at] - start) & 63);
+        }
+        *summed += at - list->at;
+        list->at = at;
+    }
+    for (Py_ssize_t word = 0; word < BLOCK / 64; word++)
+        for (uint64_t packed = marks[word]; packed; packed &= packed - 1) {
+            Py_ssize_t at = word * 64 + __builtin_ctzll(packed);
+            Entry entry = {score[at], start + at};
+            score[at] = 0.0;
+            if (!(entry.score > 0))
+                continue;
+            if (size < k) {
+                heap[size] = entry;
+                sift_up(heap, size++);
+            } else if (entry.score > heap[0].score) {  /* ids ascend: a tie cannot enter */
+                heap[0] = entry;
+                sift_down(heap, size, 0);
+            }
+        }
+    return size;
+}
+
+/* The k best of the sums, in place of the sums of all, a block of BLOCK ids at a time: by
+ * summing every list (`sum_all`) until the heap is full, then by MaxScore or by summing,
+ * whichever is expected to take less (FIRST_RATIO): summing wins for queries of common
+ * words only, MaxScore where a rarer word makes the common ones skippable.
+ *
+ * MaxScore: lists sorted by bound; the first `skippable` of them together bound below the
+ * k-th best so far (`floor`): a passage found only in those cannot enter, so candidates come
+ * from the others (the essential lists), and the skippable lists are searched only for a
+ * candidate that could still enter with them.  Every sum is added in the lists' own order, as
+ * `ranking.accumulate` adds, so the scores are the same to the bit. */
+static Py_ssize_t best_sums(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap, double *scratch) {
     Py_ssize_t slots = m ? m : 1, size = 0, skippable = 0;
     List **by_bound = PyMem_Malloc(sizeof(List *) * slots);
     double *below_bound = PyMem_Malloc(sizeof(double) * (slots + 1)), *weight = PyMem_Malloc(sizeof(double) * slots);
     char *present = PyMem_Malloc(slots);
     if (!by_bound || !below_bound || !weight || !present) {
-        size = -1;
+        size = -1;  /* no memory */
         goto done;
     }
     for (Py_ssize_t j = 0; j < m; j++)
@@ -407,63 +480,98 @@ static Py_ssize_t maxscore(List *lists, Py_ssize_t m, Py_ssize_t k, Entry *heap)
     below_bound[0] = 0.0;  /* below_bound[e]: what lists by_bound[0..e) add at most, rounded up */
     for (Py_ssize_t e = 0; e < m; e++)
         below_bound[e + 1] = (below_bound[e] + by_bound[e]->bound) * (1 + 1e-12);
-    for (;;) {
-        if (size == k && skippable == m - 1) {  /* one list left to draw from: a tight loop over it */
-            List *last = by_bound[m - 1];
-            double rest = below_bound[skippable], floor = heap[0].score;
-            while (last->at < last->length && (last->weights[last->at] + rest) * (1 + 1e-12) < floor)
-                last->at++;
+    double sum_time = 0.0, maxscore_time = 0.0;  /* ns per posting of the last block each way, 0 before */
+    for (int64_t reached = 0;;) {  /* every passage below `reached` has been considered */
+        int64_t start = INT64_MAX;
+        Py_ssize_t left = 0, essential = 0;  /* postings left in all lists, in the essential ones */
+        for (Py_ssize_t e = 0; e < m; e++) {
+            List *list = by_bound[e];
+            if (list->at < list->length && list->ids[list->at] < reached)  /* a skippable list lags */
+                list->at = seek(list, list->at, reached);
+            left += list->length - list->at;
+            essential += e >= skippable ? list->length - list->at : 0;
+            if (list->at < list->length && list->ids[list->at] < start && e >= skippable)
+                start = list->ids[list->at];
         }
-        int64_t candidate = INT64_MAX;
-        for (Py_ssize_t e = skippable; e < m; e++) {
-            const List *list = by_bound[e];
-            if (list->at < list->length && list->ids[list->at] < candidate)
-                candidate = list->ids[list->at];
-        }
-        if (candidate == INT64_MAX)
+        if (start == INT64_MAX)
             break;
-        /* What the candidate has: first from the lists it was drawn from, then from the
-         * skippable ones, best bound first, while it can still enter the k best. */
-        memset(present, 0, m);
-        double known = 0.0;
-        for (Py_ssize_t e = skippable; e < m; e++) {
-            List *list = by_bound[e];
-            if (list->at < list->length && list->ids[list->at] == candidate) {
-                present[list->order] = 1;
-                known += weight[list->order] = list->weights[list->at++];
+        int64_t end = start + BLOCK;
+        double began = nanoseconds();
+        double by_maxscore = (maxscore_time ? maxscore_time : FIRST_RATIO * sum_time) * essential;
+        if (size < k || by_maxscore >= sum_time * left) {
+            Py_ssize_t summed = 0;
+            size = sum_all(lists, m, k, heap, size, start, scratch, &summed);
+            sum_time = (nanoseconds() - began) / (summed ? summed : 1);
+            if (size < 0) {
+                size = -2;
+                goto done;
             }
+            reached = end;
+            while (size == k && skippable < m && below_bound[skippable + 1] < heap[0].score)
+                skippable++;
+            continue;
         }
-        int hopeless = size == k && (known + below_bound[skippable]) * (1 + 1e-12) < heap[0].score;
-        for (Py_ssize_t e = skippable - 1; e >= 0 && !hopeless; e--) {
-            List *list = by_bound[e];
-            if (list->at < list->length && list->ids[list->at] < candidate)
-                list->at = seek(list, list->at, candidate);
-            if (list->at < list->length && list->ids[list->at] == candidate) {
-                present[list->order] = 1;
-                known += weight[list->order] = list->weights[list->at++];
+        Py_ssize_t first_essential = skippable, essential_after = 0;
+        for (;;) {  /* MaxScore over [start, end) */
+            if (skippable == m - 1) {  /* one list left to draw from: a tight loop over it */
+                List *last = by_bound[m - 1];
+                double rest = below_bound[skippable], floor = heap[0].score;
+                while (last->at < last->length && last->ids[last->at] < end &&
+                       (last->weights[last->at] + rest) * (1 + 1e-12) < floor)
+                    last->at++;
             }
-            hopeless = (known + below_bound[e]) * (1 + 1e-12) < heap[0].score;
+            int64_t candidate = INT64_MAX;
+            for (Py_ssize_t e = skippable; e < m; e++) {
+                const List *list = by_bound[e];
+                if (list->at < list->length && list->ids[list->at] < candidate)
+                    candidate = list->ids[list->at];
+            }
+            if (candidate >= end)
+                break;
+            /* What the candidate has: first from the lists it was drawn from, then from the
+             * skippable ones, best bound first, while it can still enter the k best. */
+            memset(present, 0, m);
+            double known = 0.0;
+            for (Py_ssize_t e = skippable; e < m; e++) {
+                List *list = by_bound[e];
+                if (list->at < list->length && list->ids[list->at] == candidate) {
+                    present[list->order] = 1;
+                    known += weight[list->order] = list->weights[list->at++];
+                }
+            }
+            int hopeless = (known + below_bound[skippable]) * (1 + 1e-12) < heap[0].score;
+            for (Py_ssize_t e = skippable - 1; e >= 0 && !hopeless; e--) {
+                List *list = by_bound[e];
+                if (list->at < list->length && list->ids[list->at] < candidate)
+                    list->at = seek(list, list->at, candidate);
+                if (list->at < list->length && list->ids[list->at] == candidate) {
+                    present[list->order] = 1;
+                    known += weight[list->order] = list->weights[list->at++];
+                }
+                hopeless = (known + below_bound[e]) * (1 + 1e-12) < heap[0].score;
+            }
+            if (hopeless)
+                continue;
+            double score = 0.0;
+            for (Py_ssize_t j = 0; j < m; j++)
+                if (present[j])
+                    score += weight[j];
+            if (!(score > 0))
+                continue;
+            Entry entry = {score, candidate};
+            if (below(heap[0], entry)) {  /* the heap is full */
+                heap[0] = entry;
+                sift_down(heap, size, 0);
+            } else {
+                continue;
+            }
+            while (skippable < m && below_bound[skippable + 1] < heap[0].score)
+                skippable++;
         }
-        if (hopeless)
-            continue;
-        double score = 0.0;
-        for (Py_ssize_t j = 0; j < m; j++)
-            if (present[j])
-                score += weight[j];
-        if (!(score > 0))
-            continue;
-        Entry entry = {score, candidate};
-        if (size < k) {
-            heap[size] = entry;
-            sift_up(heap, size++);
-        } else if (below(heap[0], entry)) {
-            heap[0] = entry;
-            sift_down(heap, size, 0);
-        } else {
-            continue;
-        }
-        while (size == k && skippable < m && below_bound[skippable + 1] < heap[0].score)
-            skippable++;
+        for (Py_ssize_t e = first_essential; e < m; e++)  /* what is left of the block's essential lists */
+            essential_after += by_bound[e]->length - by_bound[e]->at;
+        maxscore_time = (nanoseconds() - began) / (essential - essential_after > 0 ? essential - essential_after : 1);
+        reached = end;
     }
 done:
     PyMem_Free(by_bound);
@@ -473,18 +581,18 @@ done:
     return size;
 }
 
-/* top(ids_lists, weights_lists, bounds, k, out_ids, out_scores) -> count
+/* top(ids_lists, weights_lists, bounds, k, scratch, out_ids, out_scores) -> count
  *
  * The k best passages by the sum of their weights over the lists (int32 ascending ids, float64
  * weights > 0, each list's largest weight in `bounds`; a list may come twice), as
- * ranking.top_k(accumulated sums, k) but unordered: out_ids (int64) and out_scores (float64)
- * have room for k. */
+ * ranking.top_k(accumulated sums, k), best first: out_ids (int64) and out_scores (float64)
+ * have room for k.  The scratch (BLOCK float64, `candidates`' scores) is all zero, and left so. */
 static PyObject *top(PyObject *self, PyObject *args) {
     PyObject *id_lists, *weight_lists, *bounds;
     Py_ssize_t k;
-    Py_buffer out_ids, out_scores;
-    if (!PyArg_ParseTuple(args, "O!O!O!nw*w*", &PyTuple_Type, &id_lists, &PyTuple_Type, &weight_lists, &PyTuple_Type,
-                          &bounds, &k, &out_ids, &out_scores))
+    Py_buffer scratch, out_ids, out_scores;
+    if (!PyArg_ParseTuple(args, "O!O!O!nw*w*w*", &PyTuple_Type, &id_lists, &PyTuple_Type, &weight_lists,
+                          &PyTuple_Type, &bounds, &k, &scratch, &out_ids, &out_scores))
         return NULL;
     Py_ssize_t m = PyTuple_GET_SIZE(id_lists), opened = 0, count = -1;
     Py_buffer *buffers = PyMem_Calloc(2 * (m ? m : 1), sizeof(Py_buffer));
@@ -494,7 +602,8 @@ static PyObject *top(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    if (PyTuple_GET_SIZE(weight_lists) != m || PyTuple_GET_SIZE(bounds) != m || k < 1 || out_ids.len < k * 8 || out_scores.len < k * 8) {
+    if (PyTuple_GET_SIZE(weight_lists) != m || PyTuple_GET_SIZE(bounds) != m || k < 1 || out_ids.len < k * 8 ||
+        out_scores.len < k * 8 || scratch.len != BLOCK * 8) {
         PyErr_SetString(PyExc_ValueError, "top: lists or room of mismatched lengths");
         goto done;
     }
@@ -523,10 +632,16 @@ static PyObject *top(PyObject *self, PyObject *args) {
         }
     }
     Py_BEGIN_ALLOW_THREADS
-    count = maxscore(lists, m, k, heap);
+    count = best_sums(lists, m, k, heap, scratch.buf);
+    if (count > 0)
+        qsort(heap, count, sizeof(Entry), compare_entries);
     Py_END_ALLOW_THREADS
     if (count < 0) {
-        PyErr_NoMemory();
+        if (count == -1)
+            PyErr_NoMemory();
+        else
+            PyErr_SetString(PyExc_ValueError, "top: ids not ascending");
+        count = -1;
         goto done;
     }
     for (Py_ssize_t i = 0; i < count; i++) {
@@ -539,15 +654,10 @@ done:
     PyMem_Free(buffers);
     PyMem_Free(lists);
     PyMem_Free(heap);
+    PyBuffer_Release(&scratch);
     PyBuffer_Release(&out_ids);
     PyBuffer_Release(&out_scores);
     return count < 0 ? NULL : PyLong_FromSsize_t(count);
-}
-
-/* Best first: the higher score, then the lower id. */
-static int compare_entries(const void *a, const void *b) {
-    const Entry *x = a, *y = b;
-    return below(*x, *y) - below(*y, *x);
 }
 
 /* top_k(scores, k, out) -> count: the indices (int64, into `out`, room for k) of the k highest

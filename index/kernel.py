@@ -4,10 +4,12 @@
 term, in id order, with its BM25 score, its terms, its document's and its base score (in
 numpy these were a dozen passes over a million slots or a few hundred thousand candidates;
 here it is one pass over the lists, a block of ids at a time so that the scattered adds stay
-in the cache).  `top` is plain BM25's top k by MaxScore; `top_k`, the k best of any scores.  The C code does numpy's arithmetic
-in numpy's order, so scores are the same to the bit; `tests/test_kernel.py` holds the numpy
-expressions it replaces and checks the two agree.  There is no fallback: the package does
-not install without a C compiler, and there is one way to compute each thing.
+in the cache).  `top` is plain BM25's top k, by MaxScore or by the same blocked sums,
+whichever costs less for each block of ids; `top_k`, the k best of any scores.  The C code
+does numpy's arithmetic in numpy's order, so scores are the same to the bit;
+`tests/test_kernel.py` holds the numpy expressions it replaces and checks the two agree.
+There is no fallback: the package does not install without a C compiler, and there is one
+way to compute each thing.
 """
 
 from __future__ import annotations
@@ -104,18 +106,19 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     return out[:count]
 
 
-def top(lists: list[Postings], k: int) -> tuple[np.ndarray, np.ndarray]:
+def top(lists: list[Postings], k: int, scratch: Scratch) -> tuple[np.ndarray, np.ndarray]:
     """The k passages with the highest positive sums of their weights over the posting lists
     (a list may come more than once), best first, equal sums in id order, and their sums:
     `ranking.top_k` of `ranking.accumulate`'s scores, to the bit, without scoring every
-    passage (MaxScore: lists that cannot lift a passage into the k best are only searched
-    for the passages that the others could lift there)."""
+    passage.  A block of passage ids at a time, by MaxScore (lists that cannot lift a passage
+    into the k best are only searched for the passages that the others could lift there) or
+    by summing every list through `scratch` (as `candidates` does: a sequential add per
+    posting), whichever took less per posting on the last block of each; the result does not
+    depend on the choice."""
     room = min(int(k), sum(len(p.ids) for p in lists))
     if room < 1:
         return np.zeros(0, np.int64), np.zeros(0)
     found_ids, found_scores = np.empty(room, np.int64), np.empty(room)
     count = _kernel.top(tuple(_array(p.ids, np.int32) for p in lists), tuple(_array(p.weights, np.float64) for p in lists),
-                        tuple(p.bound for p in lists), room, found_ids, found_scores)
-    found_ids, found_scores = found_ids[:count], found_scores[:count]
-    order = np.lexsort((found_ids, -found_scores))
-    return found_ids[order], found_scores[order]
+                        tuple(p.bound for p in lists), room, scratch.scores, found_ids, found_scores)
+    return found_ids[:count], found_scores[:count]

@@ -295,7 +295,7 @@ class Searcher:
         and their scores.  No metadata, coordination or priors: for benchmarks and for
         checking the scores against the reference."""
         lists = [p for p in map(self.reader.postings, terms) if p is not None]
-        return kernel.top(lists, k)
+        return kernel.top(lists, k, self._scratch())
 
     def _scratch(self) -> kernel.Scratch:
         """This thread's scratch arrays for the candidates, all zero between queries."""

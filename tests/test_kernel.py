@@ -120,30 +120,65 @@ def test_take_equals_numpy():
         kernel.take(values, np.array([SLOTS]))
 
 
+def _top_matches_the_reference(lists, slots, ks):
+    scores = np.zeros(slots)
+    accumulate(scores, lists)
+    scratch = kernel.Scratch()
+    for k in ks:
+        ids, values = kernel.top(lists, k, scratch)
+        expected = top_k(scores, k)
+        assert ids.tolist() == expected.tolist()
+        assert values.tobytes() == scores[expected].tobytes()
+    assert not scratch.scores.any()
+
+
 @pytest.mark.parametrize("seed", range(40))
-def test_top_equals_top_k_of_the_accumulated_scores(seed):
-    """MaxScore skips work, never a passage: the same k best, in the same order, to the bit.
+@pytest.mark.parametrize("slots", [SLOTS, 5 * kernel.BLOCK + 17])  # one block, and several with a short last one
+def test_top_equals_top_k_of_the_accumulated_scores(seed, slots):
+    """Skipping work, never a passage: the same k best, in the same order, to the bit.
     Weights drawn from a few values make many equal sums, which must go in id order."""
     rng = np.random.default_rng(seed)
     lists = []
     for _ in range(int(rng.integers(1, 7))):
-        ids = np.sort(rng.choice(SLOTS, int(rng.integers(1, SLOTS // rng.choice([2, 20, 200]))), replace=False))
+        ids = np.sort(rng.choice(slots, int(rng.integers(1, slots // rng.choice([2, 20, 200]))), replace=False))
         weights = rng.choice([0.5, 1.25, 2.0, 3.5], len(ids)) if seed % 2 else rng.random(len(ids)) * 9 + 1e-3
         lists.append(Postings("t", ids.astype(np.int32), weights))
     if seed % 3 == 0:
         lists.append(lists[0])  # a term twice in the query
-    scores = np.zeros(SLOTS)
-    accumulate(scores, lists)
-    for k in (1, 10, 100, SLOTS):
-        ids, values = kernel.top(lists, k)
-        expected = top_k(scores, k)
-        assert ids.tolist() == expected.tolist()
-        assert values.tobytes() == scores[expected].tobytes()
+    _top_matches_the_reference(lists, slots, (1, 10, 100, slots))
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("rare_words", [1, 2])
+def test_top_by_maxscore_equals_the_reference(seed, rare_words):
+    """Rare words of high weight among common ones of low weight: once the heap is full,
+    the common lists are skippable, and the block after the first goes by MaxScore (later
+    ones by whichever way was faster per posting; equal sums included: the weights take a
+    few values)."""
+    rng = np.random.default_rng(100 + seed)
+    slots = 5 * kernel.BLOCK + 17
+    lists = []
+    for _ in range(3):
+        ids = np.sort(rng.choice(slots, slots // 3, replace=False)).astype(np.int32)
+        lists.append(Postings("common", ids, rng.choice([0.25, 0.5, 1.0], len(ids))))
+    for _ in range(rare_words):
+        rare = np.sort(rng.choice(slots, 300, replace=False)).astype(np.int32)
+        weights = rng.choice([5.0, 6.5, 9.0], len(rare))
+        lists.insert(int(rng.integers(0, len(lists) + 1)), Postings("rare", rare, weights))
+    _top_matches_the_reference(lists, slots, (1, 10, 50))
 
 
 def test_top_of_nothing_is_empty():
-    ids, values = kernel.top([], 10)
+    ids, values = kernel.top([], 10, kernel.Scratch())
     assert len(ids) == 0 and len(values) == 0
+
+
+def test_top_raises_for_ids_not_ascending_and_leaves_the_scratch_clean():
+    scratch = kernel.Scratch()
+    lists = [Postings("t", np.array([3, 9, 5], np.int32), np.ones(3))]
+    with pytest.raises(ValueError):
+        kernel.top(lists, 2, scratch)
+    assert not scratch.scores.any()
 
 
 @pytest.mark.parametrize("seed", range(20))
