@@ -22,6 +22,7 @@ import pytest
 from index import BuildError, IndexUnavailable, Searcher, build_index
 from index.cli import main as cli_main
 from index.store import REBUILD_HINT, open_mapped, open_readonly, verify
+from table_rows import table_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -125,29 +126,19 @@ def test_killed_update_in_place_leaves_the_index_as_it_was(built, tmp_path):
     folder = copy_seeds(tmp_path / "seeds")
     db = tmp_path / "index.sqlite"
     build_index([folder], db)
-    before = dump(db)
+    before = table_rows(db)
     (folder / "new.txt").write_text("新的讲话。今年要坚持稳中求进，推动高质量发展。\n", encoding="utf-8")
     changed = folder / "001_8ca6c5baf5e3a5a5.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
     start_and_kill(folder, db, "writing")  # killed inside the update's transaction, rows deleted
     assert list(tmp_path.glob(".index.sqlite.building-*")) == []  # updated in place: no copy
-    assert dump(db) == before
+    assert table_rows(db) == before
     checked = open_readonly(db)
     verify(checked, db, thorough=True)
     checked.conn.close()
     report = build_index([folder], db)
     assert report.added == ("new.txt",) and report.changed == (changed.name,) and report.unchanged == 4
     assert Searcher.open(db).search("稳中求进 高质量发展").hits
-
-
-def dump(db: Path) -> dict[str, list]:
-    """Every row of every table, as a reader opening the index now sees them."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        tables = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")]
-        return {table: sorted(conn.execute(f"select * from {table}").fetchall(), key=repr) for table in tables}
-    finally:
-        conn.close()
 
 
 # -- 2 and 3. a damaged index -------------------------------------------------------------------

@@ -6,13 +6,13 @@ index it opened; one opened after sees the new one; nothing a stopped build did 
 """
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from index import Searcher, build_index
 from index.store import open_readonly, verify, wal_files
+from table_rows import table_rows
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 GONE = "004_e082826ebc31ba23.txt"  # the only speech that answers QUERY
@@ -24,15 +24,6 @@ def collection(tmp_path):
     folder = tmp_path / "speeches"
     shutil.copytree(SEEDS, folder)
     return folder
-
-
-def rows(db: Path) -> dict[str, list]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        tables = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")]
-        return {table: sorted(conn.execute(f"select * from {table}").fetchall(), key=repr) for table in tables}
-    finally:
-        conn.close()
 
 
 def paths(searcher: Searcher) -> set[str]:
@@ -62,7 +53,7 @@ def test_an_incremental_build_updates_the_file_itself(collection, tmp_path):
 def test_an_update_stopped_half_way_changes_nothing(collection, tmp_path):
     db = tmp_path / "i.sqlite"
     build_index([collection], db)
-    before = rows(db)
+    before = table_rows(db)
     (collection / GONE).unlink()
     (collection / "new.txt").write_text("新的讲话。今年要坚持稳中求进。", encoding="utf-8")
 
@@ -72,7 +63,7 @@ def test_an_update_stopped_half_way_changes_nothing(collection, tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         build_index([collection], db, progress=stop)
-    assert rows(db) == before
+    assert table_rows(db) == before
     thoroughly_checked(db)
     assert build_index([collection], db).removed == (GONE,)
 
