@@ -31,7 +31,11 @@ _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
 _SHORT_YEAR = re.compile(r"(?<![\d.])(\d\d)年(?!代)")
-# The kind of answer a question asks for: a number (多少, 几个, 多大) or a year (哪年, 何时).
+# The kind of answer a question asks for: a clock time (几点), a number (多少, 几个, 多大),
+# a year (哪年, 何时), or a statement of what something is ("基本任务是什么": the passage
+# that says "基本任务……是：").
+_ASKS_TIME = re.compile(r"几点|几时|什么时间")
+_ASKS_WHAT = re.compile(r"([\u4e00-\u9fff]{2,})(?:是(?:什么|怎样的|怎么样的|啥)|(?:有|包括)哪些)")
 _ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿倍成点年]|多[大高长久远快重]")
 _ASKS_YEAR = re.compile(r"哪一?年|何年|何时|什么时候")
 # "How many 万 tonnes": a quantity asked in a unit with its magnitude (多少万人次, 几亿元).
@@ -49,7 +53,8 @@ class Intent:
     # (year, title terms, as written); filled in by the searcher, which knows the titles.
     documents: tuple[tuple[int, tuple[str, ...], str], ...] = ()
     units: tuple[str, ...] = ()  # units of the quantities asked for with their magnitude: 万人次
-    asks: str = ""  # the kind of answer: "number", "year" or "" (anything)
+    asks: str = ""  # the kind of answer: "time", "number", "year", "what" or "" (anything)
+    subject: str = ""  # what a "what" question asks to be stated: 第一个五年计划的基本任务
 
     @property
     def date_numbers(self) -> tuple[tuple[int, int], ...]:
@@ -74,10 +79,14 @@ def understand(normalised: str) -> Intent:
         text = _STATING.sub(" ", _EARLIEST.sub(" ", text))
     units = tuple(_ASKED_UNIT.findall(text))
     # (in a first-mention question, 哪年 asks for the document's year, not one in its text)
-    asks = "" if earliest else "year" if _ASKS_YEAR.search(text) else "number" if _ASKS_NUMBER.search(text) else ""
+    what = _ASKS_WHAT.search(text)
+    subject = what.group(1) if what and not what.group(1).endswith("的") else ""
+    asks = ("" if earliest else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
+            else "number" if _ASKS_NUMBER.search(text) else "what" if subject else "")
     text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(" ", text))
     years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}))
-    return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest, units=units, asks=asks)
+    return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest, units=units, asks=asks,
+                  subject=subject if asks == "what" else "")
 
 
 # "要比2000年增长多少", "到2035年": a year that is a baseline or a horizon names no document.

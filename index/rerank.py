@@ -153,6 +153,9 @@ def date_factor(weights: Weights, ranges: tuple[tuple[int, int], ...], doc_dates
 
 
 _ANSWERS = {
+    # 23时08分, 两时许, 9点30分, 下午3点; not 4点意见 or 一时间
+    "time": re.compile(r"\d{1,2}时(?:\d{1,2}分|许)?|[〇一二两三四五六七八九十]{1,3}时(?:许|[〇一二三四五六七八九十]{1,3}分)"
+                       r"|\d{1,2}点(?:\d{1,2}分|半|许)|(?:上午|下午|晚上|凌晨)\d{1,2}点"),
     "number": re.compile(r"\d|[〇零一二三四五六七八九十两百千]+[万亿倍%个项名人]|百分之"),
     "year": re.compile(r"(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2}年|[去今明前]年|上年"),
 }
@@ -165,12 +168,21 @@ def phrase_factor(weights: Weights, norms: list[str], phrases: tuple[str, ...], 
     return 1 + weights.phrase * (found @ phrase_weights) / (phrase_weights.sum() or 1.0)
 
 
-def answer_factor(weights: Weights, norms: list[str], asks: str) -> np.ndarray:
-    """1 for a passage that has the kind of answer asked for (a number, a year), else
+def answer_pattern(asks: str, subject: str = "") -> re.Pattern | None:
+    """What a passage that answers has: a clock time, a number or a year; for a "what"
+    question, its subject followed, in the same sentence, by 是, 为, 包括 or a colon
+    ("基本任务，概括地说来，就是：").  None when any passage may answer."""
+    if asks == "what":
+        return re.compile(re.escape(subject) + r"[^。！？；!?;]{0,8}?(?:是|为|包括|:)") if subject else None
+    return _ANSWERS.get(asks)
+
+
+def answer_factor(weights: Weights, norms: list[str], pattern: re.Pattern | None) -> np.ndarray:
+    """1 for a passage that has the kind of answer asked for (`answer_pattern`), else
     `answer_kind`; 1 for all when the question asks for no particular kind."""
-    if not asks:
+    if pattern is None:
         return np.ones(len(norms))
-    return np.array([1.0 if _ANSWERS[asks].search(norm) else weights.answer_kind for norm in norms])
+    return np.array([1.0 if pattern.search(norm) else weights.answer_kind for norm in norms])
 
 
 def short_prior(weights: Weights, chars: np.ndarray) -> np.ndarray:

@@ -32,8 +32,8 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
-from .rerank import (DEFAULT, Shares, Weights, answer_factor, date_factor, phrase_factor, short_prior, shares_of,
-                     year_factor)
+from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, date_factor, phrase_factor, short_prior,
+                     shares_of, year_factor)
 from .verdict import judge
 
 # The documents whose metadata matches the query best also offer every passage as a
@@ -284,11 +284,15 @@ class Searcher:
         of answer asked for."""
         rows = self._rows(ids, read)
         norms = [rows[i][4] for i in ids.tolist()]
-        factor = answer_factor(weights, norms, intent.asks)
+        factor = answer_factor(weights, norms, answer_pattern(intent.asks, self._last_word(intent.subject)))
         if weights.phrase and intent.phrases:
             phrase_weights = np.array([self.reader.idf(p) for p in intent.phrases])
             factor *= phrase_factor(weights, norms, intent.phrases, phrase_weights)
         return factor
+
+    def _last_word(self, text: str) -> str:
+        """The last content word of a text (基本任务 of 第一个五年计划的基本任务), normalised."""
+        return next((w for w in reversed(self.analyzer.cut(text)) if self.analyzer.query_terms(w)), "")
 
     def bm25_top(self, terms: list[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Plain BM25 (as `rank_bm25.BM25Okapi.get_scores`) of index terms: the k best ids

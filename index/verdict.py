@@ -85,10 +85,12 @@ class _Top:
         return text in self.passage or text in self.metadata
 
     def names(self, name: str) -> bool:
-        """Whether the hit names `name`, written out or abbreviated: an abbreviation keeps
-        characters of the full name in order (全国人大 = 全国人民代表大会, 中纪委 = 中央纪律检查委员会)."""
+        """Whether the hit names `name`, written out, abbreviated or as the texts' own way of
+        naming their country (我国): an abbreviation keeps characters of the full name in
+        order (全国人大 = 全国人民代表大会, 中纪委 = 中央纪律检查委员会)."""
         spelled = _ABBREVIATION_GAP.join(map(re.escape, name))
-        return self.has(name) or bool(re.search(spelled, self.passage) or re.search(spelled, self.metadata))
+        return (self.has(name) or any(self.has(other) for other in _SELF_NAMES.get(name, ()))
+                or bool(re.search(spelled, self.passage) or re.search(spelled, self.metadata)))
 
 
 def _top_of(hit: Hit, norm: str, bits: int) -> _Top:
@@ -147,6 +149,8 @@ _NUMBER = "[0-9.一二三四五六七八九十百千两〇零]"
 # A passage this short without a sentence in it is a heading or a stub, not an answer.
 STUB_CHARS = 30
 _SENTENCE = re.compile(r"[。！？；!?;]")
+# The collection's texts are Chinese official ones: "我国" is China.
+_SELF_NAMES = {"中国": ("我国",)}
 _ABBREVIATION_GAP = r"[^\s，。；、,;]{0,4}?"  # characters an abbreviation leaves out between two it keeps
 
 

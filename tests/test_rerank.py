@@ -122,6 +122,40 @@ def test_a_how_many_question_prefers_a_passage_with_a_number(tmp_path):
     assert plain.hits[0].text.startswith("粮食生产要稳字当头")
 
 
+def test_a_what_question_prefers_the_passage_that_states_its_subject(tmp_path):
+    # A news item of 2023-07-12: its lead names the plan, its second passage says what it is.
+    item = ("我国载人登月初步方案公布\n\n央视网消息（新闻联播）：在今天（7月12日）召开的第九届中国国际商业航天高峰论坛上，"
+            "中国载人航天工程办公室公布了中国载人登月初步方案，计划2030年前实现载人登陆月球开展科学探索。\n\n"
+            "我国载人登月的初步方案是：采用两枚运载火箭分别将月面着陆器和载人飞船送至地月转移轨道，"
+            "飞船和着陆器在环月轨道交会对接，航天员从飞船进入月面着陆器。\n")
+    folder = write(tmp_path / "news", {"20230712_10.txt": item},
+                   "file,kind,date,title\n20230712_10.txt,news,2023-07-12,我国载人登月初步方案公布\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    answered = searcher.search("载人登月的初步方案是怎样的？")
+    assert answered.hits[0].text.startswith("我国载人登月的初步方案是")
+    plain = searcher.search("载人登月的初步方案是怎样的？", weights=Weights().without("answer_kind"))
+    assert plain.hits[0].text.startswith("央视网消息")
+
+
+def test_a_what_time_question_prefers_a_clock_time(tmp_path):
+    # Two items of November 2022 on one launch: the rollout, and the day's launch time.
+    items = {
+        "20221121_08.txt": "神舟十五号船箭组合体完成转运 将择机发射\n\n央视网消息（新闻联播）：今天（11月21日）下午，"
+                           "在酒泉卫星发射中心，神舟十五号载人飞船与长征二号F遥十五运载火箭组合体转运至发射区，计划近日择机实施发射。\n",
+        "20221129_05.txt": "神舟十五号载人飞船今天发射\n\n央视网消息（新闻联播）：神舟十五号载人飞船瞄准今天（11月29日）"
+                           "23时08分发射，目前，任务各系统准备就绪，符合发射要求。\n",
+    }
+    folder = write(tmp_path / "news", items, "file,kind,date,title\n"
+                   "20221121_08.txt,news,2022-11-21,神舟十五号船箭组合体完成转运 将择机发射\n"
+                   "20221129_05.txt,news,2022-11-29,神舟十五号载人飞船今天发射\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    assert searcher.search("神舟十五號 幾點發射").hits[0].document.path == "20221129_05.txt"
+    plain = searcher.search("神舟十五號 幾點發射", weights=Weights().without("answer_kind"))
+    assert plain.hits[0].document.path == "20221121_08.txt"
+
+
 def test_the_first_mention_is_found_below_many_later_ones(tmp_path):
     # One 2005 report states the concept once in a long passage; 110 later news items
     # state it in short passages that all score higher (each item also has other news, so

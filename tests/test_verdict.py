@@ -122,6 +122,23 @@ def test_an_abbreviated_name_is_named_by_its_full_form(national):
     assert result.confidence == "low" and result.unmatched == ("九次会议",)
 
 
+def test_our_country_names_china(tmp_path):
+    # Official texts call China 我国: a passage that does is about 中国.
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "20230712_10.txt").write_text(
+        "我国载人登月初步方案公布\n\n我国载人登月的初步方案是：采用两枚运载火箭分别将月面着陆器和载人飞船送至地月转移轨道，"
+        "飞船和着陆器在环月轨道交会对接，航天员从飞船进入月面着陆器。\n", encoding="utf-8")
+    (folder / "20230713_01.txt").write_text("美国登月计划推迟\n\n美国宇航局宣布，载人登月计划推迟到2026年。\n", encoding="utf-8")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")  # words as common as in a real collection
+    build_index([folder, tmp_path / "seeds"], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    result = searcher.search("中国载人登月方案")
+    assert result.hits[0].text.startswith("我国载人登月的初步方案是") and result.confidence == "high"
+    result = searcher.search("日本载人登月方案")
+    assert result.confidence == "low" and result.unmatched == ("日本",)
+
+
 def test_a_plenum_is_of_the_central_committee(national):
     # 五中全会 is the central committee's fifth plenum; the second one is not it.
     result = national.search("二十届五中全会公报 全会通过了什么决定")
