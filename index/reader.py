@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 import sqlite3
 import threading
 from collections import Counter, OrderedDict
@@ -34,6 +35,17 @@ NEWS_WORDS = ("news", "新闻", "联播")
 
 def _year(value: str) -> int:
     return int(value[:4]) if value[:4].isdigit() else 0
+
+
+# A year a title is about: 2023年 or 2023年度, not a horizon or a baseline (到2025年底, 比2020年).
+_TITLE_YEAR = re.compile(r"(?<![\d比较到至从与截〇零一二三四五六七八九])((?:19|20)\d\d|[一二][九〇零][〇零一二三四五六七八九]{2})年")
+_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def _title_year(title: str) -> int:
+    """The one year a title names (2023年, 二〇二六年), or 0 (none, or several)."""
+    years = {year.translate(_YEAR_DIGITS) for year in _TITLE_YEAR.findall(title)}
+    return int(years.pop()) if len(years) == 1 else 0
 
 
 def _date_number(value: str) -> int:
@@ -83,7 +95,7 @@ class IndexReader:
         self.passage_count = int(meta["passages"])  # live passages: BM25's N
         self.average_idf = float(meta["average_idf"])
         self.document_count = int(meta["documents"])
-        rows = db.execute("select id, first_passage, passages, source, date, year, kind from documents").fetchall()
+        rows = db.execute("select id, first_passage, passages, source, date, year, kind, title from documents").fetchall()
         # Document ids may have gaps after incremental builds; the extra last slot stands
         # for "no document" (the ids of dropped passages).
         size = max((row[0] for row in rows), default=-1) + 2
@@ -91,13 +103,17 @@ class IndexReader:
         self.doc_first = np.zeros(size, dtype=np.int64)
         self.doc_count = np.zeros(size, dtype=np.int64)
         self.doc_year = np.zeros(size, dtype=np.int32)
+        # The year a document is about: the one its title names ("2023年全年国内生产总值…",
+        # out in February 2024), else its own.
+        self.doc_subject_year = np.zeros(size, dtype=np.int32)
         self.doc_date = np.zeros(size, dtype=np.int32)
         self.doc_news = np.zeros(size, dtype=bool)
         per_day = Counter((row[3], row[4]) for row in rows if row[4])
-        for doc_id, first, count, source, date, year, kind in rows:
+        for doc_id, first, count, source, date, year, kind, title in rows:
             self.doc_first[doc_id] = first
             self.doc_count[doc_id] = count
             self.doc_year[doc_id] = _year(year or date or "")
+            self.doc_subject_year[doc_id] = _title_year(title or "") or self.doc_year[doc_id]
             self.doc_date[doc_id] = _date_number(date or "")
             kind = (kind or "").lower()
             self.doc_news[doc_id] = (any(w in kind for w in NEWS_WORDS) if kind

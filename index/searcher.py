@@ -220,11 +220,12 @@ class Searcher:
         factor *= reader.per_passage(("news", weights.news), lambda: np.where(reader.doc_news, weights.news, 1.0))[docs]
         doc_years = reader.doc_year[docs] if intent.years or intent.documents else None
         if intent.years:
+            # The year in the passage's own text (its metadata's year is the document's, below).
             seen = np.zeros(len(ids), dtype=bool)
-            for j, term in enumerate(distinct):
+            for term in distinct:
                 if term.isdigit() and int(term) in intent.years:
-                    seen |= (bits >> j) & 1 == 1
-            factor *= year_factor(weights, intent.years, doc_years, seen)
+                    seen |= self._has_term(ids, term)
+            factor *= year_factor(weights, intent.years, reader.doc_subject_year[docs], seen)
         if intent.dates:
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
         meta_bits = doc_meta_bits[docs] if intent.documents else None
@@ -274,10 +275,15 @@ class Searcher:
         document's metadata has, which the text score leaves out)."""
         found_any = np.zeros(len(ids), dtype=bool)
         for term in terms:
-            found, _, _ = self.reader.term_postings(term)
-            if len(found):
-                found_any |= found.take(found.searchsorted(ids), mode="clip") == ids
+            found_any |= self._has_term(ids, term)
         return found_any
+
+    def _has_term(self, ids: np.ndarray, term: str) -> np.ndarray:
+        """Whether each passage's own text has `term`."""
+        found, _, _ = self.reader.term_postings(term)
+        if not len(found):
+            return np.zeros(len(ids), dtype=bool)
+        return found.take(found.searchsorted(ids), mode="clip") == ids
 
     def _text_factors(self, ids: np.ndarray, intent: Intent, weights: Weights, read: dict[int, tuple]) -> np.ndarray:
         """The factors read off the pool's normalised text: adjacent word pairs and the kind

@@ -178,6 +178,24 @@ def test_a_named_year_picks_that_years_document(yearly):
     assert yearly.search("2015年政府工作报告 预期目标").hits[0].document.meta.year == "2015"
 
 
+def test_a_news_item_is_of_the_year_its_title_names(tmp_path):
+    # Out in February 2024, the statistics communique is about 2023: a question about 2024
+    # is not answered by it, though the item's date is of 2024.
+    items = {
+        "20240229_07.txt": "2023年全年国内生产总值超126万亿元\n\n央视网消息（新闻联播）：国家统计局今天（2月29日）发布统计公报。"
+                           "经初步核算，全年国内生产总值1260582亿元，比上年增长5.2%。\n",
+        "20250117_02.txt": "2024年我国经济运行稳中有进\n\n初步核算，2024年全年，国内生产总值1349084亿元，按不变价格计算，"
+                           "比上年增长5.0%。分季度看，一季度国内生产总值同比增长5.3%，二季度增长4.7%。\n",
+    }
+    folder = write(tmp_path / "news", items, "file,kind,date,title\n"
+                   "20240229_07.txt,news,2024-02-29,2023年全年国内生产总值超126万亿元\n"
+                   "20250117_02.txt,news,2025-01-17,2024年我国经济运行稳中有进\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    assert searcher.search("2024年 国内生产总值 多少亿元").hits[0].document.path == "20250117_02.txt"
+    assert searcher.search("2023年 国内生产总值 多少亿元").hits[0].document.path == "20240229_07.txt"
+
+
 def test_every_factor_can_be_switched_off():
     weights = Weights()
     for name in NEUTRAL:
