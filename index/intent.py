@@ -34,7 +34,10 @@ _SHORT_YEAR = re.compile(r"(?<![\d.])(\d\d)年(?!代)")
 # The kind of answer a question asks for: a clock time (几点), a number (多少, 几个, 多大),
 # a year (哪年, 何时), or a statement of what something is ("基本任务是什么": the passage
 # that says "基本任务……是：").
-_ASKS_TIME = re.compile(r"几点|几时|什么时间")
+# "What is it about" asks for a summary, which a text gives where it opens.
+_ASKS_SUMMARY = re.compile(r"(?:主要)?(?:讲|说|谈)(?:了|的是|的)?(?:什么|啥|哪些)(?:内容)?|主要内容(?:是什么)?|内容是什么")
+# (几点 is also "how many points": 提出了几点意见)
+_ASKS_TIME = re.compile(r"几点(?:钟|(?=[发开举召起到出结闭]|$|[\s,，。?？!！]))|几时|什么时间")
 _ASKS_WHAT = re.compile(r"([\u4e00-\u9fff]{2,})(?:是(?:什么|怎样的|怎么样的|啥)|(?:有|包括)哪些)")
 _ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿倍成点年]|多[大高长久远快重]")
 _ASKS_YEAR = re.compile(r"哪一?年|何年|何时|什么时候")
@@ -53,7 +56,7 @@ class Intent:
     # (year, title terms, as written); filled in by the searcher, which knows the titles.
     documents: tuple[tuple[int, tuple[str, ...], str], ...] = ()
     units: tuple[str, ...] = ()  # units of the quantities asked for with their magnitude: 万人次
-    asks: str = ""  # the kind of answer: "time", "number", "year", "what" or "" (anything)
+    asks: str = ""  # the kind of answer: "summary", "time", "number", "year", "what" or "" (anything)
     subject: str = ""  # what a "what" question asks to be stated: 第一个五年计划的基本任务
 
     @property
@@ -81,8 +84,10 @@ def understand(normalised: str) -> Intent:
     # (in a first-mention question, 哪年 asks for the document's year, not one in its text)
     what = _ASKS_WHAT.search(text)
     subject = what.group(1) if what and not what.group(1).endswith("的") else ""
-    asks = ("" if earliest else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
+    asks = ("" if earliest else "summary" if _ASKS_SUMMARY.search(text) else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
             else "number" if _ASKS_NUMBER.search(text) else "what" if subject else "")
+    if asks == "summary":  # the words of asking what it is about match nothing
+        text = _ASKS_SUMMARY.sub(" ", text)
     text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(" ", text))
     years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}))
     return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest, units=units, asks=asks,

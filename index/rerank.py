@@ -53,6 +53,9 @@ class Weights:
     # A candidate among the best `PHRASE_POOL` without the kind of answer the question
     # asks for (a number for 多少, a year for 哪年) is scaled by this.
     answer_kind: float = 0.7
+    # "What is it about" questions: a document's n-th passage (from 0) is scaled by
+    # 1 + summary / (n + 1), so a text's opening, which says what it is about, comes first.
+    summary: float = 1.0
     # Passages shorter than this many characters (headings, date lines) are scaled down
     # in proportion: users want a quotable sentence, and BM25 alone favours short lines.
     short_passage: float = 60.0
@@ -69,7 +72,7 @@ class Weights:
 NEUTRAL = {
     "field": 0.0, "inside": 1.0, "coordination": 0.0, "document": 0.0, "news": 1.0, "year_miss": 1.0,
     "year_next": 1.0, "document_miss": 1.0, "date_miss": 1.0, "phrase": 0.0, "year_metadata": 1.0,
-    "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0,
+    "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0, "summary": 0.0,
 }
 DEFAULT = Weights()
 

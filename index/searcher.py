@@ -228,6 +228,9 @@ class Searcher:
             factor *= year_factor(weights, intent.years, reader.doc_subject_year[docs], seen)
         if intent.dates:
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
+        if intent.asks == "summary" and weights.summary:  # of a document whose metadata has every term
+            about = doc_meta_bits[docs] == (1 << len(distinct)) - 1
+            factor *= np.where(about, 1 + weights.summary / (1 + ids - reader.doc_first[docs]), 1.0)
         meta_bits = doc_meta_bits[docs] if intent.documents else None
         for year, words, _ in intent.documents:  # all in the document's metadata (title, year)
             named = doc_years == year

@@ -196,6 +196,22 @@ def test_a_news_item_is_of_the_year_its_title_names(tmp_path):
     assert searcher.search("2023年 国内生产总值 多少亿元").hits[0].document.path == "20240229_07.txt"
 
 
+def test_what_a_report_is_about_is_where_it_opens(tmp_path):
+    # The 1960 report says what it is about in its first passage; later ones name the
+    # report's own words more often.
+    report = ("1960年政府工作报告\n\n我受中共中央和国务院的委托，向大会作关于一九五六年到一九六七年全国农业发展纲要的执行情况"
+              "和争取提前实现这个纲要的报告。\n\n"
+              "一九六〇年，在增产措施方面，我们也还有许多工作要做。政府各部门都要支援农业。\n\n"
+              "一九六〇年的国民经济计划要把农业放在首位，一九六〇年的工业支援农业，一九六〇年的工作重点是农业生产。\n")
+    folder = write(tmp_path / "reports", {"gwr_1960.txt": report},
+                   "file,kind,year,title\ngwr_1960.txt,work_report,1960,1960年政府工作报告\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    question = "1960年的政府工作报告主要讲的是什么内容？"
+    assert searcher.search(question).hits[0].text.startswith("我受中共中央和国务院的委托")
+    assert not searcher.search(question, weights=Weights().without("summary")).hits[0].text.startswith("我受")
+
+
 def test_every_factor_can_be_switched_off():
     weights = Weights()
     for name in NEUTRAL:
