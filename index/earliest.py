@@ -19,42 +19,87 @@ UNKNOWN = 9999  # the era of a document with no year at all: after every dated o
 # Candidates whose own text scores at least this share of the best such score among
 # those that state every term are reordered; weaker ones stay after them in score order.
 STRONG_SHARE = 0.2
+_BETWEEN_CHARS = r"[、，,·]?"
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 _NUMBERED_TITLE = re.compile(r"([一二三四五六七八九十]+)大|第([一二三四五六七八九十]+)次全国代表大会")
 
 
-def oldest_stating(reader, scored, n: int) -> np.ndarray:
+READ_BATCH = 256  # passages read at a time to look for the concept as written
+
+
+def oldest_stating(reader, scored, n: int, concept: re.Pattern | None = None) -> np.ndarray:
     """Positions of the `n` candidates of the oldest documents among those that state every
     term of the question (of all candidates: the first mention may score far below the
-    passages of later documents that repeat the words)."""
-    stating = _stating(scored, np.arange(len(scored.ids)))
-    if len(stating) <= n:
-        return stating
-    docs = reader.passage_doc[scored.ids[stating]]
+    passages of later documents that repeat the words).  With a concept, those that write
+    it as the question does, when any does: the words of a compound term then count as the
+    term (“一个国家、两种制度” states 一个国家两种制度)."""
+    if concept is not None:
+        written: list[int] = []
+        stating = _by_era(reader, scored, _stating(scored, np.arange(len(scored.ids)), _compounds(scored)))
+        for start in range(0, len(stating), READ_BATCH):
+            written += _writing(reader, scored, stating[start : start + READ_BATCH], concept).tolist()
+            if len(written) >= n:
+                break
+        if written:
+            return np.array(written[:n], dtype=np.int64)
+    return _by_era(reader, scored, _stating(scored, np.arange(len(scored.ids))))[:n]
+
+
+def oldest_first(reader, scored, pool: np.ndarray, concept: re.Pattern | None = None) -> np.ndarray:
+    """Among the pool (positions in `scored`, best first), the candidates that state every
+    term of the question (write the concept, as above, when any does), oldest document
+    first; then the rest in score order."""
+    stating = np.zeros(0, dtype=np.int64)
+    if concept is not None:
+        stating = _writing(reader, scored, _stating(scored, pool, _compounds(scored)), concept)
+    if not len(stating):
+        stating = _stating(scored, pool)
+    if len(stating) < 2:
+        return pool
+    stating = _by_era(reader, scored, stating)
+    return np.concatenate([stating, pool[~np.isin(pool, stating)]])
+
+
+def concept_pattern(concept: str) -> re.Pattern | None:
+    """The concept as a passage writes it: its characters in order, a list's comma allowed
+    between two (一个国家、两种制度)."""
+    chars = [c for c in concept if not c.isspace()]
+    return re.compile(_BETWEEN_CHARS.join(map(re.escape, chars))) if len(chars) > 1 else None
+
+
+def _by_era(reader, scored, positions: np.ndarray) -> np.ndarray:
+    """The positions, oldest document first, then by score."""
+    if len(positions) < 2:
+        return positions
+    docs = reader.passage_doc[scored.ids[positions]]
     unique, inverse = np.unique(docs, return_inverse=True)
     eras = np.array([era(reader, int(d)) for d in unique])[inverse]
-    return stating[np.lexsort((-scored.final[stating], eras))[:n]]
+    return positions[np.lexsort((-scored.final[positions], eras))]
 
 
-def _stating(scored, positions: np.ndarray) -> np.ndarray:
-    """The positions whose candidates match every term the best of them match and score
-    in the text at least STRONG_SHARE of the best such."""
-    share = scored.shares(scored.bits[positions])
+def _compounds(scored) -> int:
+    """The bits of the query's terms that hold other terms of it (一个国家两种制度 holds 国家)."""
+    terms = scored.distinct
+    return sum(1 << j for j, t in enumerate(terms) if any(o != t and o in t for o in terms))
+
+
+def _stating(scored, positions: np.ndarray, given: int = 0) -> np.ndarray:
+    """The positions whose candidates match every term the best of them match (the terms
+    of `given`, bits, counted as matched) and score in the text at least STRONG_SHARE of
+    the best such."""
+    share = scored.shares(scored.bits[positions] | given)
     full = share >= share.max() - 1e-9
     text = scored.text[positions]
     return positions[full & (text >= STRONG_SHARE * text[full].max())]
 
 
-def oldest_first(reader, scored, pool: np.ndarray) -> np.ndarray:
-    """Among the pool (positions in `scored`, best first), the candidates that state every
-    term of the question, oldest document first; then the rest in score order."""
-    stating = _stating(scored, pool)
-    if len(stating) < 2:
-        return pool
-    docs = reader.passage_doc[scored.ids[stating]]
-    eras = np.array([era(reader, int(d)) for d in docs])
-    stating = stating[np.lexsort((-scored.final[stating], eras))]
-    return np.concatenate([stating, pool[~np.isin(pool, stating)]])
+def _writing(reader, scored, positions: np.ndarray, concept: re.Pattern) -> np.ndarray:
+    """The positions whose passages write the concept."""
+    if not len(positions):
+        return positions
+    ids = scored.ids[positions].tolist()
+    rows = reader.rows(ids)
+    return positions[np.array([bool(concept.search(rows[i][4])) for i in ids])]
 
 
 def era(reader, doc_id: int) -> int:

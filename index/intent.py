@@ -26,7 +26,8 @@ FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况"})
 # "When was X first stated": the oldest document that states X answers it.
 _EARLIEST = re.compile(r"最早|首次|第一次|最先|首提|(?:从|是)?哪.?年开始|开始(?:出现|提出)")
 # Words of stating that only frame a first-mention question.
-_STATING = re.compile(r"(?:这个|这一)?(?:提法|说法|表述)|提出|出现|写入|写进|见于|提到|出自|来自")
+_STATING = re.compile(r"(?:这个|这一)?(?:提法|说法|表述|概念|构想|设想)|提出|出现|写入|写进|见于|提到|出自|来自")
+_TRAILING_FUNCTION = re.compile(r"[是的在了]+$")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?")
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
@@ -58,6 +59,7 @@ class Intent:
     units: tuple[str, ...] = ()  # units of the quantities asked for with their magnitude: 万人次
     asks: str = ""  # the kind of answer: "summary", "time", "number", "year", "what" or "" (anything)
     subject: str = ""  # what a "what" question asks to be stated: 第一个五年计划的基本任务
+    concept: str = ""  # what a first-mention question asks about, as written: 一个国家两种制度
 
     @property
     def date_numbers(self) -> tuple[tuple[int, int], ...]:
@@ -77,7 +79,8 @@ def understand(normalised: str) -> Intent:
     text = _SHORT_YEAR.sub(_full_year, normalised)  # 98年 -> 1998年
     dates = tuple((int(y), int(m), int(d or 0)) for y, m, d in _DATE.findall(text) if 1 <= int(m) <= 12)
     text = _DATE.sub(lambda m: f"{m.group(1)}年 ", text)  # the month and day are constraints, not words
-    earliest = bool(_EARLIEST.search(text))
+    # A question that names a year asks about that year: "2024年粮食产量 首次突破" is a fact.
+    earliest = bool(_EARLIEST.search(text)) and not _YEAR.search(text)
     if earliest:
         text = _STATING.sub(" ", _EARLIEST.sub(" ", text))
     units = tuple(_ASKED_UNIT.findall(text))
@@ -90,8 +93,10 @@ def understand(normalised: str) -> Intent:
         text = _ASKS_SUMMARY.sub(" ", text)
     text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(" ", text))
     years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}))
+    # The concept comes first: "生态文明 这个提法最早出现在哪个报告"
+    concept = _TRAILING_FUNCTION.sub("", text.split()[0]) if earliest and text.split() else ""
     return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest, units=units, asks=asks,
-                  subject=subject if asks == "what" else "")
+                  subject=subject if asks == "what" else "", concept=concept)
 
 
 # "要比2000年增长多少", "到2035年": a year that is a baseline or a horizon names no document.

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import kernel
 from .analysis import QueryTerm
-from .earliest import oldest_first, oldest_stating
+from .earliest import concept_pattern, oldest_first, oldest_stating
 from .errors import QueryError
 from .intent import FRAMING_TERMS, Intent, named_documents, understand
 from .models import Document, Hit, IndexInfo, Passage, SearchResult
@@ -258,13 +258,14 @@ class Searcher:
             if len(best) <= 3 * k or scored.final[best[-1]] < edge:
                 return self._tie_broken(scored, best[scored.final[best] >= edge])[:k]
         pool = kernel.top_k(scored.final, size)
+        concept = concept_pattern(intent.concept) if intent.earliest else None
         if intent.earliest:  # also the passages of the oldest documents that state the words
-            pool = np.union1d(pool, oldest_stating(self.reader, scored, EARLIEST_POOL))
+            pool = np.union1d(pool, oldest_stating(self.reader, scored, EARLIEST_POOL, concept))
         if text_factors:
             scored.final[pool] *= self._text_factors(scored.ids[pool], intent, weights, read)
         pool = self._tie_broken(scored, pool)
         if intent.earliest and weights.earliest:
-            pool = oldest_first(self.reader, scored, pool)
+            pool = oldest_first(self.reader, scored, pool, concept)
         return pool[:k]
 
     def _tie_broken(self, scored: Scored, pool: np.ndarray) -> np.ndarray:

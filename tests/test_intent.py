@@ -140,6 +140,12 @@ def test_asking_what_a_text_is_about_leaves_only_the_text_to_match():
     assert text.startswith("1960年的政府工作报告") and not {"讲", "内容"} & set(text)
 
 
+def test_a_first_mention_question_names_its_concept_first():
+    assert intent_of("一个国家两种制度 构想 最早见于哪年政府工作报告").concept == "一个国家两种制度"
+    assert intent_of("生态文明 这个提法最早出现在哪个报告").concept == "生态文明"
+    assert not intent_of("2024年粮食产量 首次突破1.4万亿斤了吗").earliest  # a fact of a named year
+
+
 def test_a_what_question_names_its_subject():
     assert intent_of("第一个五年计划的基本任务是什么？").subject == "第一个五年计划的基本任务"
     assert intent_of("稳增长的主要措施有哪些").subject == "稳增长的主要措施"

@@ -212,6 +212,22 @@ def test_what_a_report_is_about_is_where_it_opens(tmp_path):
     assert not searcher.search(question, weights=Weights().without("summary")).hits[0].text.startswith("我受")
 
 
+def test_a_first_mention_written_with_a_list_comma_is_still_the_first(tmp_path):
+    # 1984 writes “一个国家、两种制度”; 1986 writes it whole, which the index learns as a word.
+    files = {
+        "gwr_1984.txt": "1984年政府工作报告\n\n从国家和民族的根本利益出发，鉴于历史的经验和台湾的现实，"
+                        "我们提出了祖国统一之后可以实行“一个国家、两种制度”的设想。\n",
+        "gwr_1986.txt": "1986年政府工作报告\n\n我们根据“一个国家两种制度”的设想，同英国通过谈判圆满地解决了历史遗留的香港问题。\n\n"
+                        "“七五”期间，我们一定要继续按照“一个国家两种制度”的设想，积极促进海峡两岸多方面的交往与合作。\n",
+    }
+    folder = write(tmp_path / "reports", files, "file,kind,year,title\n"
+                   "gwr_1984.txt,work_report,1984,1984年政府工作报告\ngwr_1986.txt,work_report,1986,1986年政府工作报告\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    hits = searcher.search("一个国家两种制度 构想 最早见于哪年政府工作报告").hits
+    assert hits[0].document.path == "gwr_1984.txt"
+
+
 def test_every_factor_can_be_switched_off():
     weights = Weights()
     for name in NEUTRAL:
