@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .intent import PART_OF_YEAR
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -56,6 +58,9 @@ class Weights:
     # "What is it about" questions: a document's n-th passage (from 0) is scaled by
     # 1 + summary / (n + 1), so a text's opening, which says what it is about, comes first.
     summary: float = 1.0
+    # A question about a whole year (names a year, no month or part of one): a passage
+    # that reports part of a year (前11个月, 上半年, 一季度) is scaled by this.
+    part_of_year: float = 0.5
     # Passages shorter than this many characters (headings, date lines) are scaled down
     # in proportion: users want a quotable sentence, and BM25 alone favours short lines.
     short_passage: float = 60.0
@@ -72,7 +77,7 @@ class Weights:
 NEUTRAL = {
     "field": 0.0, "inside": 1.0, "coordination": 0.0, "document": 0.0, "news": 1.0, "year_miss": 1.0,
     "year_next": 1.0, "document_miss": 1.0, "date_miss": 1.0, "phrase": 0.0, "year_metadata": 1.0,
-    "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0, "summary": 0.0,
+    "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0, "part_of_year": 1.0, "summary": 0.0,
 }
 DEFAULT = Weights()
 
@@ -186,6 +191,13 @@ def answer_factor(weights: Weights, norms: list[str], pattern: re.Pattern | None
     if pattern is None:
         return np.ones(len(norms))
     return np.array([1.0 if pattern.search(norm) else weights.answer_kind for norm in norms])
+
+
+def part_of_year_factor(weights: Weights, norms: list[str]) -> np.ndarray:
+    """`part_of_year` for the passages that report part of a year and not the whole (全年:
+    an annual release goes on "分季度看，一季度…"), else 1."""
+    return np.array([weights.part_of_year if PART_OF_YEAR.search(norm) and "全年" not in norm else 1.0
+                     for norm in norms])
 
 
 def short_prior(weights: Weights, chars: np.ndarray) -> np.ndarray:

@@ -32,8 +32,8 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
-from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, date_factor, phrase_factor, short_prior,
-                     shares_of, year_factor)
+from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, date_factor,
+                     part_of_year_factor, phrase_factor, short_prior, shares_of, year_factor)
 from .verdict import judge
 
 # The documents whose metadata matches the query best also offer every passage as a
@@ -247,7 +247,7 @@ class Searcher:
         for its document's metadata only, then to the earlier passage (a news item's lead)."""
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
-        text_factors = (weights.phrase and intent.phrases) or intent.asks
+        text_factors = (weights.phrase and intent.phrases) or intent.asks or intent.whole_year
         size = max(k, PHRASE_POOL)
         if 3 * k < size and not text_factors and not intent.earliest:
             # Nothing changes the pool's scores, so its first k are the best of the candidates
@@ -298,6 +298,8 @@ class Searcher:
         if weights.phrase and intent.phrases:
             phrase_weights = np.array([self.reader.idf(p) for p in intent.phrases])
             factor *= phrase_factor(weights, norms, intent.phrases, phrase_weights)
+        if intent.whole_year and weights.part_of_year != 1.0:
+            factor *= part_of_year_factor(weights, norms)
         return factor
 
     def _last_word(self, text: str) -> str:

@@ -228,6 +228,27 @@ def test_a_first_mention_written_with_a_list_comma_is_still_the_first(tmp_path):
     assert hits[0].document.path == "gwr_1984.txt"
 
 
+def test_a_question_about_a_year_prefers_the_whole_year_to_part_of_it(tmp_path):
+    # December 2022 reports eleven months; January 2023 the whole of 2022.
+    items = {
+        "20221207_10.txt": "今年前11个月我国外贸进出口总值同比增长8.6%\n\n央视网消息（新闻联播）：海关总署今天（12月7日）公布，"
+                           "今年前11个月，我国外贸进出口总值38.34万亿元，同比增长8.6%，外贸继续保持平稳运行。\n",
+        "20230113_02.txt": "2022年我国进出口增长7.7% 总值突破40万亿元创新高\n\n央视网消息（新闻联播）：今天（1月13日）上午10时，"
+                           "国务院新闻办召开新闻发布会。\n\n海关统计显示，2022年我国外贸进出口总值42.07万亿元，比2021年增长7.7%。"
+                           "其中，出口23.97万亿元，增长10.5%；进口18.1万亿元，增长4.3%。\n",
+    }
+    folder = write(tmp_path / "news", items, "file,kind,date,title\n"
+                   "20221207_10.txt,news,2022-12-07,今年前11个月我国外贸进出口总值同比增长8.6%\n"
+                   "20230113_02.txt,news,2023-01-13,2022年我国进出口增长7.7% 总值突破40万亿元创新高\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    assert searcher.search("2022年 我国外贸进出口总值").hits[0].document.path == "20230113_02.txt"
+    plain = searcher.search("2022年 我国外贸进出口总值", weights=Weights().without("part_of_year"))
+    assert plain.hits[0].document.path == "20221207_10.txt"
+    # Asked about the months, the months answer.
+    assert searcher.search("2022年前11个月 我国外贸进出口总值").hits[0].document.path == "20221207_10.txt"
+
+
 def test_every_factor_can_be_switched_off():
     weights = Weights()
     for name in NEUTRAL:
