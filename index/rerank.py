@@ -196,8 +196,12 @@ def answer_factor(weights: Weights, norms: list[str], pattern: re.Pattern | None
 def part_of_year_factor(weights: Weights, norms: list[str]) -> np.ndarray:
     """`part_of_year` for the passages that report part of a year and not the whole (全年:
     an annual release goes on "分季度看，一季度…"), else 1."""
-    return np.array([weights.part_of_year if PART_OF_YEAR.search(norm) and "全年" not in norm else 1.0
+    return np.array([weights.part_of_year if PART_OF_YEAR.search(norm) and not _WHOLE_YEAR.search(norm) else 1.0
                      for norm in norms])
+
+
+# The year's whole as a figure's period, not the year before's (比上年全年加快) or a forecast.
+_WHOLE_YEAR = re.compile(r"(?<!上年)(?<!去年)(?<!预计)全年")
 
 
 def short_prior(weights: Weights, chars: np.ndarray) -> np.ndarray:

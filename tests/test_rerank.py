@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from index import Searcher, build_index
-from index.rerank import NEUTRAL, Weights, shares_of
+from index.rerank import NEUTRAL, Weights, part_of_year_factor, shares_of
 
 SPEECH = """在全市经济工作会议上的讲话
 
@@ -247,6 +247,14 @@ def test_a_question_about_a_year_prefers_the_whole_year_to_part_of_it(tmp_path):
     assert plain.hits[0].document.path == "20221207_10.txt"
     # Asked about the months, the months answer.
     assert searcher.search("2022年前11个月 我国外贸进出口总值").hits[0].document.path == "20221207_10.txt"
+
+
+def test_part_of_a_year_is_told_from_the_whole():
+    norms = ["今年前11个月，我国外贸进出口总值38.34万亿元",
+             "初步核算，2024年全年，国内生产总值1349084亿元。分季度看，一季度国内生产总值同比增长5.3%",
+             "初步核算，前三季度国内生产总值1015036亿元，比上年全年和上年同期分别加快0.2和0.4个百分点",
+             "2022年我国外贸进出口总值42.07万亿元"]
+    assert part_of_year_factor(Weights(part_of_year=0.5), norms).tolist() == [0.5, 1.0, 0.5, 1.0]
 
 
 def test_every_factor_can_be_switched_off():
