@@ -34,6 +34,8 @@ _TRAILING_FUNCTION = re.compile(r"[是的在了]+$")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?")
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
+# A span of years: 2018至2022年, 2013-2017年.
+_PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:至|到|-|~|—|－)\s*((?:19|20)\d\d)(?=年)")
 _SHORT_YEAR = re.compile(r"(?<![\d.])(\d\d)年(?!代)")
 # The kind of answer a question asks for: a clock time (几点), a number (多少, 几个, 多大),
 # a year (哪年, 何时), or a statement of what something is ("基本任务是什么": the passage
@@ -63,6 +65,7 @@ class Intent:
     asks: str = ""  # the kind of answer: "summary", "time", "number", "year", "what" or "" (anything)
     subject: str = ""  # what a "what" question asks to be stated: 第一个五年计划的基本任务
     concept: str = ""  # what a first-mention question asks about, as written: 一个国家两种制度
+    period: tuple[int, int] | None = None  # a span of years the question names: 2018至2022年
 
     @property
     def whole_year(self) -> bool:
@@ -100,11 +103,14 @@ def understand(normalised: str) -> Intent:
     if asks == "summary":  # the words of asking what it is about match nothing
         text = _ASKS_SUMMARY.sub(" ", text)
     text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(" ", text))
-    years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}))
+    years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}
+                         | {int(y) for span in _PERIOD.findall(text) for y in span}))
+    period = next(((int(a), int(b)) for a, b in _PERIOD.findall(text) if int(a) < int(b)), None)
+    text = _PERIOD.sub(lambda m: f"{m.group(1)}年 {m.group(2)}", text)  # (至 is no word to match)
     # The concept comes first: "生态文明 这个提法最早出现在哪个报告"
     concept = _TRAILING_FUNCTION.sub("", text.split()[0]) if earliest and text.split() else ""
     return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest, units=units, asks=asks,
-                  subject=subject if asks == "what" else "", concept=concept)
+                  subject=subject if asks == "what" else "", concept=concept, period=period)
 
 
 # "要比2000年增长多少", "到2035年": a year that is a baseline or a horizon names no document.

@@ -225,7 +225,7 @@ class Searcher:
             for term in distinct:
                 if term.isdigit() and int(term) in intent.years:
                     seen |= self._has_term(ids, term)
-            factor *= year_factor(weights, intent.years, reader.doc_subject_year[docs], seen)
+            factor *= year_factor(weights, intent.years, reader.doc_subject_year[docs], seen, intent.period)
         if intent.dates:
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
         if intent.asks == "summary" and weights.summary:  # of a document whose metadata has every term

@@ -117,13 +117,21 @@ def _about_other_years(passage: str, year: int) -> bool:
     return str(year - 1) in written and str(year) not in written and not any(w in passage for w in ("今年", "本年", "当年"))
 
 
+def _reviews_period(intent: Intent, top: _Top) -> bool:
+    """Whether the question names a span of years and the hit's document is of the year after."""
+    return intent.period is not None and top.year == intent.period[1] + 1
+
+
 def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
     """Years and months the question names that the top hit does not cover.  A year is
     covered by the document's year, the next year's document (annual reports and January
-    news state the year before), or the year in the passage (relative years resolved)."""
+    news state the year before), or the year in the passage (relative years resolved); a
+    span of years by the document of the year after it ends, which reviews it."""
     missing = []
     for year in intent.years:
         in_passage = str(year) in distinct and (top.bits >> distinct.index(str(year))) & 1
+        if _reviews_period(intent, top):
+            continue
         if top.year not in (year, year + 1) and not in_passage and not top.has(str(year)):
             missing.append(f"{year}年")
         elif len(intent.years) == 1 and not intent.dates and _about_other_years(top.passage, year):
@@ -183,6 +191,8 @@ def judge(reader, intent: Intent, distinct: list[str], shares: Shares, top_bits:
     if not distinct:  # filters alone: the documents asked for, nothing to judge
         return Verdict("high")
     top = _top_of(hits[0], norms[0], top_bits)
+    if _reviews_period(intent, top):  # the span's years are what the document is about
+        top_bits |= sum(1 << j for j, t in enumerate(distinct) if t.isdigit() and int(t) in intent.years)
     unmatched = _missing_constraints(reader, intent, distinct, top)
     matched = [(top_bits >> j) & 1 == 1 for j in range(len(distinct))]
     general_idf = _general_idf(reader)

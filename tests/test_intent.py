@@ -17,7 +17,7 @@ def intent_of(query: str):
     ("二〇二一年 岳阳 目标", (2021,)),
     ("98年那场大洪水", (1998,)),
     ("中国制造2025 制造强国", ()),  # a name, not a year
-    ("2018至2022年 国内生产总值", (2022,)),
+    ("2018至2022年 国内生产总值", (2018, 2022)),  # a span: both ends
 ])
 def test_years_the_question_names(query, years):
     assert intent_of(query).years == years
@@ -144,6 +144,13 @@ def test_a_first_mention_question_names_its_concept_first():
     assert intent_of("一个国家两种制度 构想 最早见于哪年政府工作报告").concept == "一个国家两种制度"
     assert intent_of("生态文明 这个提法最早出现在哪个报告").concept == "生态文明"
     assert not intent_of("2024年粮食产量 首次突破1.4万亿斤了吗").earliest  # a fact of a named year
+
+
+def test_a_span_of_years_is_a_period():
+    intent = intent_of("2018至2022年 国内生产总值 年均增长")
+    assert intent.period == (2018, 2022) and intent.years == (2018, 2022) and "至" not in intent.text
+    assert intent_of("2013-2017年 GDP").period == (2013, 2017)
+    assert intent_of("2021年 目标").period is None
 
 
 def test_a_what_question_names_its_subject():

@@ -257,6 +257,22 @@ def test_part_of_a_year_is_told_from_the_whole():
     assert part_of_year_factor(Weights(part_of_year=0.5), norms).tolist() == [0.5, 1.0, 0.5, 1.0]
 
 
+def test_a_span_of_years_is_reviewed_the_year_after_it(tmp_path):
+    # The 2018 report reviews 2013-2017; the 2023 report reviews 2018-2022.
+    files = {
+        "gwr_2018.txt": "2018年政府工作报告\n\n五年来，经济实力跃上新台阶。国内生产总值从54万亿元增加到82.7万亿元，年均增长7.1%。\n",
+        "gwr_2023.txt": "2023年政府工作报告\n\n——经济发展再上新台阶。国内生产总值增加到121万亿元，五年年均增长5.2%，"
+                        "十年增加近70万亿元、年均增长6.2%，在高基数基础上实现了中高速增长。\n",
+    }
+    folder = write(tmp_path / "reports", files, "file,kind,year,title\n"
+                   "gwr_2018.txt,work_report,2018,2018年政府工作报告\ngwr_2023.txt,work_report,2023,2023年政府工作报告\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    result = searcher.search("2018至2022年 国内生产总值 年均增长")
+    assert result.hits[0].document.path == "gwr_2023.txt" and result.confidence == "high"
+    assert searcher.search("2013-2017年 国内生产总值 年均增长").hits[0].document.path == "gwr_2018.txt"
+
+
 def test_every_factor_can_be_switched_off():
     weights = Weights()
     for name in NEUTRAL:
