@@ -95,7 +95,7 @@ class IndexReader:
         self.passage_count = int(meta["passages"])  # live passages: BM25's N
         self.average_idf = float(meta["average_idf"])
         self.document_count = int(meta["documents"])
-        rows = db.execute("select id, first_passage, passages, source, date, year, kind, title from documents").fetchall()
+        rows = db.execute("select id, first_passage, passages, source, date, year, kind from documents").fetchall()
         # Document ids may have gaps after incremental builds; the extra last slot stands
         # for "no document" (the ids of dropped passages).
         size = max((row[0] for row in rows), default=-1) + 2
@@ -103,17 +103,13 @@ class IndexReader:
         self.doc_first = np.zeros(size, dtype=np.int64)
         self.doc_count = np.zeros(size, dtype=np.int64)
         self.doc_year = np.zeros(size, dtype=np.int32)
-        # The year a document is about: the one its title names ("2023年全年国内生产总值…",
-        # out in February 2024), else its own.
-        self.doc_subject_year = np.zeros(size, dtype=np.int32)
         self.doc_date = np.zeros(size, dtype=np.int32)
         self.doc_news = np.zeros(size, dtype=bool)
         per_day = Counter((row[3], row[4]) for row in rows if row[4])
-        for doc_id, first, count, source, date, year, kind, title in rows:
+        for doc_id, first, count, source, date, year, kind in rows:
             self.doc_first[doc_id] = first
             self.doc_count[doc_id] = count
             self.doc_year[doc_id] = _year(year or date or "")
-            self.doc_subject_year[doc_id] = _title_year(title or "") or self.doc_year[doc_id]
             self.doc_date[doc_id] = _date_number(date or "")
             kind = (kind or "").lower()
             self.doc_news[doc_id] = (any(w in kind for w in NEWS_WORDS) if kind
@@ -334,6 +330,17 @@ class IndexReader:
         if not 0 <= passage_id < self.slots or self.passage_doc[passage_id] == self.no_document:
             return None
         return passage_id - int(self.doc_first[int(self.passage_doc[passage_id])])
+
+    @functools.cached_property
+    def doc_subject_year(self) -> np.ndarray:
+        """Per document, the year it is about: the one its title names ("2023年全年国内生产
+        总值…", out in February 2024), else its own.  Read when a question first names a year."""
+        subject = self.doc_year.copy()
+        with self._lock:
+            rows = self._db.execute("select id, title from documents").fetchall()
+        for doc_id, title in rows:
+            subject[doc_id] = _title_year(title or "") or subject[doc_id]
+        return subject
 
     @functools.cached_property
     def named_terms(self) -> frozenset[str]:

@@ -204,8 +204,9 @@ def part_of_year_factor(weights: Weights, norms: list[str]) -> np.ndarray:
                      for norm in norms])
 
 
-# The year's whole as a figure's period, not the year before's (比上年全年加快) or a forecast.
-_WHOLE_YEAR = re.compile(r"(?<!上年)(?<!去年)(?<!预计)全年")
+# The year's whole as a figure's period, not the year before's (比上年全年加快), a forecast
+# or a target (符合全年经济增长预期目标).
+_WHOLE_YEAR = re.compile(r"(?<!上年)(?<!去年)(?<!预计)全年(?![^，。,]{0,8}目标)")
 
 
 def short_prior(weights: Weights, chars: np.ndarray) -> np.ndarray:
