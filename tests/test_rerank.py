@@ -254,8 +254,9 @@ def test_part_of_a_year_is_told_from_the_whole():
              "初步核算，2024年全年，国内生产总值1349084亿元。分季度看，一季度国内生产总值同比增长5.3%",
              "初步核算，前三季度国内生产总值1015036亿元，比上年全年和上年同期分别加快0.2和0.4个百分点",
              "2022年我国外贸进出口总值42.07万亿元",
-             "今年上半年，国内生产总值总量达到69.6万亿元，同比增长4.7%，增速符合全年经济增长预期目标"]
-    assert part_of_year_factor(Weights(part_of_year=0.5), norms).tolist() == [0.5, 1.0, 0.5, 1.0, 0.5]
+             "今年上半年，国内生产总值总量达到69.6万亿元，同比增长4.7%，增速符合全年经济增长预期目标",
+             "1—9月全国城镇新增就业1022万人"]
+    assert part_of_year_factor(Weights(part_of_year=0.5), norms).tolist() == [0.5, 1.0, 0.5, 1.0, 0.5, 0.5]
 
 
 def test_a_span_of_years_is_reviewed_the_year_after_it(tmp_path):
