@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import re
 import sqlite3
 import threading
 from collections import Counter, OrderedDict
@@ -35,17 +34,6 @@ NEWS_WORDS = ("news", "新闻", "联播")
 
 def _year(value: str) -> int:
     return int(value[:4]) if value[:4].isdigit() else 0
-
-
-# A year a title is about: 2023年 or 2023年度, not a horizon or a baseline (到2025年底, 比2020年).
-_TITLE_YEAR = re.compile(r"(?<![\d比较到至从与截〇零一二三四五六七八九])((?:19|20)\d\d|[一二][九〇零][〇零一二三四五六七八九]{2})年")
-_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-
-
-def _title_year(title: str) -> int:
-    """The one year a title names (2023年, 二〇二六年), or 0 (none, or several)."""
-    years = {year.translate(_YEAR_DIGITS) for year in _TITLE_YEAR.findall(title)}
-    return int(years.pop()) if len(years) == 1 else 0
 
 
 def _date_number(value: str) -> int:
@@ -95,7 +83,8 @@ class IndexReader:
         self.passage_count = int(meta["passages"])  # live passages: BM25's N
         self.average_idf = float(meta["average_idf"])
         self.document_count = int(meta["documents"])
-        rows = db.execute("select id, first_passage, passages, source, date, year, kind from documents").fetchall()
+        rows = db.execute("select id, first_passage, passages, source, date, year, kind, title_year, title_feature "
+                          "from documents").fetchall()
         # Document ids may have gaps after incremental builds; the extra last slot stands
         # for "no document" (the ids of dropped passages).
         size = max((row[0] for row in rows), default=-1) + 2
@@ -103,17 +92,23 @@ class IndexReader:
         self.doc_first = np.zeros(size, dtype=np.int64)
         self.doc_count = np.zeros(size, dtype=np.int64)
         self.doc_year = np.zeros(size, dtype=np.int32)
+        # The year a document is about: the one its title names ("2023年全年国内生产总值…",
+        # out in February 2024), else its own.
+        self.doc_subject_year = np.zeros(size, dtype=np.int32)
         self.doc_date = np.zeros(size, dtype=np.int32)
         self.doc_news = np.zeros(size, dtype=bool)
+        self.doc_feature = np.zeros(size, dtype=bool)  # a news feature, not the report of an event
         per_day = Counter((row[3], row[4]) for row in rows if row[4])
-        for doc_id, first, count, source, date, year, kind in rows:
+        for doc_id, first, count, source, date, year, kind, title_year, title_feature in rows:
             self.doc_first[doc_id] = first
             self.doc_count[doc_id] = count
             self.doc_year[doc_id] = _year(year or date or "")
+            self.doc_subject_year[doc_id] = title_year or self.doc_year[doc_id]
             self.doc_date[doc_id] = _date_number(date or "")
             kind = (kind or "").lower()
             self.doc_news[doc_id] = (any(w in kind for w in NEWS_WORDS) if kind
                                      else bool(date) and per_day[(source, date)] >= NEWS_ITEMS_PER_DAY)
+            self.doc_feature[doc_id] = self.doc_news[doc_id] and bool(title_feature)
         passage_doc = read_array(db, "passage_doc")
         self.passage_doc = np.where(passage_doc < 0, self.no_document, passage_doc).astype(np.int32)
         self.slots = len(passage_doc)
@@ -330,17 +325,6 @@ class IndexReader:
         if not 0 <= passage_id < self.slots or self.passage_doc[passage_id] == self.no_document:
             return None
         return passage_id - int(self.doc_first[int(self.passage_doc[passage_id])])
-
-    @functools.cached_property
-    def doc_subject_year(self) -> np.ndarray:
-        """Per document, the year it is about: the one its title names ("2023年全年国内生产
-        总值…", out in February 2024), else its own.  Read when a question first names a year."""
-        subject = self.doc_year.copy()
-        with self._lock:
-            rows = self._db.execute("select id, title from documents").fetchall()
-        for doc_id, title in rows:
-            subject[doc_id] = _title_year(title or "") or subject[doc_id]
-        return subject
 
     @functools.cached_property
     def named_terms(self) -> frozenset[str]:

@@ -35,6 +35,9 @@ class Weights:
     document: float = 0.6
     # News items against speeches and reports that answer equally well.
     news: float = 0.5
+    # A news feature (a column's piece, a follow-up on reactions) against the report of the
+    # event it elaborates.
+    feature: float = 0.6
     # A year the question names that is neither the document's year nor in the passage;
     # a document of the next year (which reviews it) gets `year_next` instead.
     year_miss: float = 0.35
@@ -77,7 +80,7 @@ class Weights:
 NEUTRAL = {
     "field": 0.0, "inside": 1.0, "coordination": 0.0, "document": 0.0, "news": 1.0, "year_miss": 1.0,
     "year_next": 1.0, "document_miss": 1.0, "date_miss": 1.0, "phrase": 0.0, "year_metadata": 1.0,
-    "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0, "part_of_year": 1.0, "summary": 0.0,
+    "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0, "feature": 1.0, "part_of_year": 1.0, "summary": 0.0,
 }
 DEFAULT = Weights()
 

@@ -217,7 +217,8 @@ class Searcher:
                                                  lambda: short_prior(weights, reader.passage_chars)), ids)
         if weights.document:
             factor *= 1 - weights.document + weights.document * shares(doc_bits)
-        factor *= reader.per_passage(("news", weights.news), lambda: np.where(reader.doc_news, weights.news, 1.0))[docs]
+        factor *= reader.per_passage(("news", weights.news, weights.feature), lambda: np.where(
+            reader.doc_news, weights.news, 1.0) * np.where(reader.doc_feature, weights.feature, 1.0))[docs]
         doc_years = reader.doc_year[docs] if intent.years or intent.documents else None
         if intent.years:
             # The year in the passage's own text (its metadata's year is the document's, below).

@@ -34,9 +34,10 @@ from .filters import FILTERS
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "8"  # 5: postings carry a checksum; meta counts terms and postings; 6: role;
+SCHEMA_VERSION = "9"  # 5: postings carry a checksum; meta counts terms and postings; 6: role;
 # 7: WAL mode, updated in place; meta has the document-frequency histogram, not every file's hash;
-# 8: file stats packed per folder; metadata.csv rows and stat recorded (`filestats`)
+# 8: file stats packed per folder; metadata.csv rows and stat recorded (`filestats`);
+# 9: documents record what their titles say (title_year, title_feature)
 TOKEN_SEPARATOR = "\t"
 REBUILD_HINT = "rebuild it with: python -m index build"
 
@@ -48,6 +49,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "id": int, "source": str, "path": str, "sha256": str, "title": str, "speaker": str, "role": str,
             "place": str, "date": str, "year": str, "kind": str, "source_url": str,
             "first_passage": int, "passages": int, "dictionary": str,
+            "title_year": int, "title_feature": int,  # `metadata.year_a_title_names`, `looks_like_a_feature`
             "phrases": str, "field_terms": str,  # JSON lists: quoted set phrases, metadata terms
             # normalised copies of the metadata, for filters
             **{f.column: str for f in FILTERS},

@@ -25,6 +25,7 @@ from .analysis import Analyzer
 from .build_types import Progress, SourceDocument
 from .filestats import FileRecord, Recorded
 from .filters import FILTER_FIELDS
+from .metadata import looks_like_a_feature, year_a_title_names
 from .normalize import normalize
 from .ranking import build_postings, raw_idf
 from .store import (
@@ -42,6 +43,7 @@ def document_row(doc: SourceDocument, doc_id: int, first_passage: int, analyzer:
         "id": doc_id, "source": doc.source, "path": doc.path, "sha256": doc.sha256,
         **meta.__dict__, "first_passage": first_passage, "passages": len(doc.texts),
         "dictionary": doc.dictionary,
+        "title_year": year_a_title_names(meta.title), "title_feature": int(looks_like_a_feature(meta.title)),
         "phrases": json.dumps(sorted(doc.phrases), ensure_ascii=False),
         "field_terms": json.dumps(sorted(field_terms), ensure_ascii=False),
         **{f"n_{key}": normalize(getattr(meta, key)) for key in FILTER_FIELDS},

@@ -12,7 +12,7 @@ import pytest
 
 from index import DocumentMeta
 from index.cleaning import normalised_lines
-from index.metadata import extract
+from index.metadata import extract, looks_like_a_feature, year_a_title_names
 
 
 def meta_of(text: str, known: DocumentMeta | None = None) -> tuple[DocumentMeta, list[str]]:
@@ -126,3 +126,21 @@ def test_metadata_csv_wins_field_by_field():
     meta, body = meta_of("政府工作报告\n湖南省副省长 李四\n2024年3月1日\n同志们：", known)
     assert (meta.title, meta.place, meta.speaker, meta.date) == ("政府工作报告", "岳阳", "李四", "2024-03-01")
     assert body == ["同志们："]
+
+
+@pytest.mark.parametrize("title, year", [
+    ("2023年全年国内生产总值超126万亿元", 2023),
+    ("国家主席习近平发表二〇二六年新年贺词", 2026),
+    ("2023年度国家最高科学技术奖获得者薛其坤", 2023),
+    ("到2025年底 住院费用跨省直接结算率提高到70%以上", 0),  # a horizon
+    ("广东省GDP由2012年5.7万亿元增长至2021年12.4万亿元", 0),  # two years
+    ("中共中央政治局召开会议", 0),
+])
+def test_the_year_a_title_is_about(title, year):
+    assert year_a_title_names(title) == year
+
+
+def test_a_feature_is_told_by_its_title():
+    assert looks_like_a_feature("【一线调研】小零件做成大生意")
+    assert looks_like_a_feature("命运与共 携手同行——习近平主席的主旨讲话引发中外与会嘉宾热烈反响")
+    assert not looks_like_a_feature("习近平出席中非合作论坛北京峰会开幕式并发表主旨讲话")

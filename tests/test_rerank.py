@@ -275,6 +275,27 @@ def test_a_span_of_years_is_reviewed_the_year_after_it(tmp_path):
     assert searcher.search("2013-2017年 国内生产总值 年均增长").hits[0].document.path == "gwr_2018.txt"
 
 
+def test_the_report_of_an_event_outranks_the_feature_on_its_reactions(tmp_path):
+    # September 2024: the summit's report, and two days later a piece on the reactions.
+    items = {
+        "20240905_01.txt": "习近平出席中非合作论坛北京峰会开幕式并发表主旨讲话\n\n央视网消息（新闻联播）：9月5日上午，"
+                           "国家主席习近平在北京人民大会堂出席中非合作论坛北京峰会开幕式并发表主旨讲话。"
+                           "习近平宣布，中国同所有非洲建交国的双边关系提升到战略关系层面。\n",
+        "20240907_06.txt": "命运与共 携手同行——习近平主席在中非合作论坛北京峰会开幕式上的主旨讲话引发中外与会嘉宾热烈反响\n\n"
+                           "央视网消息（新闻联播）：9月5日上午，习近平主席在中非合作论坛北京峰会开幕式上发表主旨讲话。"
+                           "与会中外嘉宾表示，习近平主席在讲话中提出中非关系新定位，为中非合作指明了方向。\n",
+    }
+    folder = write(tmp_path / "news", items, "file,kind,date,title\n"
+                   "20240905_01.txt,news,2024-09-05,习近平出席中非合作论坛北京峰会开幕式并发表主旨讲话\n"
+                   "20240907_06.txt,news,2024-09-07,命运与共 携手同行——习近平主席在中非合作论坛北京峰会开幕式上的主旨讲话"
+                   "引发中外与会嘉宾热烈反响\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    question = "2024年9月 中非合作论坛北京峰会 主旨讲话 中非关系"
+    assert searcher.search(question).hits[0].document.path == "20240905_01.txt"
+    assert searcher.search(question, weights=Weights().without("feature")).hits[0].document.path == "20240907_06.txt"
+
+
 def test_every_factor_can_be_switched_off():
     weights = Weights()
     for name in NEUTRAL:
