@@ -243,7 +243,10 @@ def _year(known: DocumentMeta, found: dict[str, str]) -> dict[str, str]:
 
 
 # A year a title is about: 2023年 or 2023年度, not a horizon or a baseline (到2025年底, 比2020年).
-_SUBJECT_YEAR = re.compile(r"(?<![\d比较到至从与截〇零一二三四五六七八九])((?:19|20)\d\d|[一二][九〇零][〇零一二三四五六七八九]{2})年")
+# (What these find is stored per document: a change needs store.SCHEMA_VERSION bumped.)
+_ANY_YEAR = r"((?:19|20)\d\d|[一二][九〇零][〇零一二三四五六七八九]{2})年"
+_SUBJECT_YEAR = re.compile(r"(?<![\d比较到至从与截由〇零一二三四五六七八九])" + _ANY_YEAR)
+_MENTIONED_YEAR = re.compile(r"(?<![\d〇零一二三四五六七八九])" + _ANY_YEAR)
 _YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 # A news feature rather than the report of an event: a column's piece (【一线调研】…) or a
 # follow-up under a subtitle (…——…引发热烈反响).
@@ -251,9 +254,12 @@ _FEATURE_TITLE = re.compile(r"^\s*【|——")
 
 
 def year_a_title_names(title: str) -> int:
-    """The one year a title is about (2023年, 二〇二六年), or 0 (none, or several)."""
-    years = {year.translate(_YEAR_DIGITS) for year in _SUBJECT_YEAR.findall(title)}
-    return int(years.pop()) if len(years) == 1 else 0
+    """The one year a title is about (2023年, 二〇二六年), or 0: none, or one that is a
+    horizon or a baseline only, or several (由2012年…至2021年)."""
+    if len({year.translate(_YEAR_DIGITS) for year in _MENTIONED_YEAR.findall(title)}) != 1:
+        return 0
+    years = _SUBJECT_YEAR.findall(title)
+    return int(years[0].translate(_YEAR_DIGITS)) if years else 0
 
 
 def looks_like_a_feature(title: str) -> bool:
