@@ -210,6 +210,13 @@ class IndexReader:
         first[1:] = ids[1:] != ids[:-1]
         return ids[first], weights[first], max(self.idf(p.term) for p in found)
 
+    def has_term(self, ids: np.ndarray, term: str) -> np.ndarray:
+        """Whether each passage's own text has `term`."""
+        found, _, _ = self.term_postings(term)
+        if not len(found):
+            return np.zeros(len(ids), dtype=bool)
+        return found.take(found.searchsorted(ids), mode="clip") == ids
+
     def inside_positions(self, term: str) -> np.ndarray:
         """Positions in `term_postings(term)` of the passages whose document's metadata has
         the term.  Cached (they are usually few): finding them reads the document of every

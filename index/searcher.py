@@ -221,12 +221,19 @@ class Searcher:
             reader.doc_news, weights.news, 1.0) * np.where(reader.doc_feature, weights.feature, 1.0))[docs]
         doc_years = reader.doc_year[docs] if intent.years or intent.documents else None
         if intent.years:
-            # The year in the passage's own text (its metadata's year is the document's, below).
+            # The year in the passage's own text: its metadata's year is the document's, which
+            # counts below as the year the document is about.  A year bit is the text's, but
+            # where the metadata has the year too; of those, only a document about another year
+            # (its title says so) needs its text looked at.
+            subject = reader.doc_subject_year[docs]
             seen = np.zeros(len(ids), dtype=bool)
-            for term in distinct:
+            for j, term in enumerate(distinct):
                 if term.isdigit() and int(term) in intent.years:
-                    seen |= self._has_term(ids, term)
-            factor *= year_factor(weights, intent.years, reader.doc_subject_year[docs], seen, intent.period)
+                    in_bits, in_meta = (bits >> j) & 1 == 1, (doc_meta_bits[docs] >> j) & 1 == 1
+                    seen |= in_bits & ~in_meta
+                    unsure = np.flatnonzero(in_bits & in_meta & (subject != int(term)))
+                    seen[unsure] |= reader.has_term(ids[unsure], term)
+            factor *= year_factor(weights, intent.years, subject, seen, intent.period)
         if intent.dates:
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
         if intent.asks == "summary" and weights.summary:  # of a document whose metadata has every term
@@ -280,15 +287,8 @@ class Searcher:
         document's metadata has, which the text score leaves out)."""
         found_any = np.zeros(len(ids), dtype=bool)
         for term in terms:
-            found_any |= self._has_term(ids, term)
+            found_any |= self.reader.has_term(ids, term)
         return found_any
-
-    def _has_term(self, ids: np.ndarray, term: str) -> np.ndarray:
-        """Whether each passage's own text has `term`."""
-        found, _, _ = self.reader.term_postings(term)
-        if not len(found):
-            return np.zeros(len(ids), dtype=bool)
-        return found.take(found.searchsorted(ids), mode="clip") == ids
 
     def _text_factors(self, ids: np.ndarray, intent: Intent, weights: Weights, read: dict[int, tuple]) -> np.ndarray:
         """The factors read off the pool's normalised text: adjacent word pairs and the kind
