@@ -64,6 +64,9 @@ class Weights:
     # A question about a whole year (names a year, no month or part of one): a passage
     # that reports part of a year (前11个月, 上半年, 一季度) is scaled by this.
     part_of_year: float = 0.5
+    # A question that looks news up by date: a news item's lead, its dateline paragraph
+    # ("央视网消息（新闻联播）：…", "新华社北京3月5日电"), which says what happened, gains this.
+    lead: float = 2.0
     # Passages shorter than this many characters (headings, date lines) are scaled down
     # in proportion: users want a quotable sentence, and BM25 alone favours short lines.
     short_passage: float = 60.0
@@ -80,7 +83,7 @@ class Weights:
 NEUTRAL = {
     "field": 0.0, "inside": 1.0, "coordination": 0.0, "document": 0.0, "news": 1.0, "year_miss": 1.0,
     "year_next": 1.0, "document_miss": 1.0, "date_miss": 1.0, "phrase": 0.0, "year_metadata": 1.0,
-    "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0, "feature": 1.0, "part_of_year": 1.0, "summary": 0.0,
+    "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0, "lead": 1.0, "feature": 1.0, "part_of_year": 1.0, "summary": 0.0,
 }
 DEFAULT = Weights()
 
@@ -210,6 +213,15 @@ def part_of_year_factor(weights: Weights, norms: list[str]) -> np.ndarray:
 # The year's whole as a figure's period, not the year before's (比上年全年加快), a forecast
 # or a target (符合全年经济增长预期目标).
 _WHOLE_YEAR = re.compile(r"(?<!上年)(?<!去年)(?<!预计)全年(?![^，。,]{0,8}目标)")
+
+
+# A news lead opens with its dateline: 央视网消息（新闻联播）：, 新华社北京3月5日电（记者…）
+_DATELINE = re.compile(r"^\S{0,12}?(?:消息|电)\s*[(（:：]")
+
+
+def lead_factor(weights: Weights, norms: list[str]) -> np.ndarray:
+    """`lead` for the passages that open with a news dateline, else 1."""
+    return np.array([weights.lead if _DATELINE.match(norm) else 1.0 for norm in norms])
 
 
 def short_prior(weights: Weights, chars: np.ndarray) -> np.ndarray:

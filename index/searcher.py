@@ -32,7 +32,7 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
-from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, date_factor,
+from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, date_factor, lead_factor,
                      part_of_year_factor, phrase_factor, short_prior, shares_of, year_factor)
 from .verdict import judge
 
@@ -255,7 +255,7 @@ class Searcher:
         for its document's metadata only, then to the earlier passage (a news item's lead)."""
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
-        text_factors = (weights.phrase and intent.phrases) or intent.asks or intent.whole_year
+        text_factors = (weights.phrase and intent.phrases) or intent.asks or intent.whole_year or intent.dates
         size = max(k, PHRASE_POOL)
         if 3 * k < size and not text_factors and not intent.earliest:
             # Nothing changes the pool's scores, so its first k are the best of the candidates
@@ -291,14 +291,16 @@ class Searcher:
         return found_any
 
     def _text_factors(self, ids: np.ndarray, intent: Intent, weights: Weights, read: dict[int, tuple]) -> np.ndarray:
-        """The factors read off the pool's normalised text: adjacent word pairs and the kind
-        of answer asked for."""
+        """The factors read off the pool's normalised text: adjacent word pairs, the kind of
+        answer asked for, a news lead (questions by date), part of a year (by whole year)."""
         rows = self._rows(ids, read)
         norms = [rows[i][4] for i in ids.tolist()]
         factor = answer_factor(weights, norms, answer_pattern(intent.asks, self._last_word(intent.subject)))
         if weights.phrase and intent.phrases:
             phrase_weights = np.array([self.reader.idf(p) for p in intent.phrases])
             factor *= phrase_factor(weights, norms, intent.phrases, phrase_weights)
+        if intent.dates and weights.lead != 1.0:
+            factor *= lead_factor(weights, norms)
         if intent.whole_year and weights.part_of_year != 1.0:
             factor *= part_of_year_factor(weights, norms)
         return factor

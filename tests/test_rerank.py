@@ -296,6 +296,23 @@ def test_the_report_of_an_event_outranks_the_feature_on_its_reactions(tmp_path):
     assert searcher.search(question, weights=Weights().without("feature")).hits[0].document.path == "20240907_06.txt"
 
 
+def test_news_looked_up_by_date_answers_with_the_lead(tmp_path):
+    # 2026-05-05: the lead says what happened; later passages repeat the accident's words.
+    title = "习近平对湖南长沙浏阳市一烟花厂爆炸事故作出重要指示强调 抓好重点行业领域风险隐患排查整治"
+    item = (f"{title}\n\n央视网消息（新闻联播）：5月4日16时40分许，湖南长沙浏阳市华盛烟花制造燃放有限公司车间发生爆炸，"
+            "造成重大人员伤亡。\n\n事故发生后，中共中央总书记、国家主席、中央军委主席习近平高度重视并作出重要指示指出，"
+            "湖南长沙浏阳市一烟花厂发生爆炸，造成重大人员伤亡。要尽快查明事故原因，严肃追责。\n\n"
+            "张国清抵达后立即赶往爆炸事故现场、浏阳市医院，向受伤群众、基层干部、救援人员传达习近平总书记重要指示批示精神，"
+            "随后在现场指挥部召开会议，研究部署进一步做好救援救治、安抚善后、事故调查等工作。\n")
+    folder = write(tmp_path / "news", {"20260505_01.txt": item},
+                   f"file,kind,date,title\n20260505_01.txt,news,2026-05-05,{title}\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    question = "2026年5月 浏阳烟花厂爆炸事故"
+    assert searcher.search(question).hits[0].text.startswith("央视网消息")
+    assert not searcher.search(question, weights=Weights().without("lead")).hits[0].text.startswith("央视网消息")
+
+
 def test_every_factor_can_be_switched_off():
     weights = Weights()
     for name in NEUTRAL:
