@@ -95,6 +95,9 @@ class IndexReader:
         # The year a document is about: the one its title names ("2023年全年国内生产总值…",
         # out in February 2024), else its own.
         self.doc_subject_year = np.zeros(size, dtype=np.int32)
+        # Whether the title names a year other than the document's own: "2023年全年…" out in
+        # 2024 is about 2023 (a work report titled with its own year reviews the one before).
+        self.doc_retitled = np.zeros(size, dtype=bool)
         self.doc_date = np.zeros(size, dtype=np.int32)
         self.doc_news = np.zeros(size, dtype=bool)
         self.doc_feature = np.zeros(size, dtype=bool)  # a news feature, not the report of an event
@@ -104,6 +107,7 @@ class IndexReader:
             self.doc_count[doc_id] = count
             self.doc_year[doc_id] = _year(year or date or "")
             self.doc_subject_year[doc_id] = title_year or self.doc_year[doc_id]
+            self.doc_retitled[doc_id] = bool(title_year) and title_year != self.doc_year[doc_id]
             self.doc_date[doc_id] = _date_number(date or "")
             kind = (kind or "").lower()
             self.doc_news[doc_id] = (any(w in kind for w in NEWS_WORDS) if kind

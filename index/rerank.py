@@ -138,12 +138,14 @@ def shares_of(term_weights: np.ndarray) -> Shares:
 
 
 def year_factor(weights: Weights, years: tuple[int, ...], doc_years: np.ndarray, year_seen: np.ndarray,
-                period: tuple[int, int] | None = None) -> np.ndarray:
+                period: tuple[int, int] | None = None, titled: np.ndarray | None = None) -> np.ndarray:
     """1 where the candidate satisfies a year of the question (its document is of that year,
-    or the year is in its passage or metadata), `year_next` for the next year's document,
+    or the year is in its passage), `year_next` for the next year's document (unless its title
+    names another year than its own, `titled`: then it is about that year),
     `year_miss` otherwise.  A span of years is reviewed whole the year after it ends."""
     factor = np.full(len(doc_years), weights.year_miss)
-    factor[_any_of(doc_years, [year + 1 for year in years])] = weights.year_next
+    reviews = _any_of(doc_years, [year + 1 for year in years])
+    factor[reviews if titled is None else reviews & ~titled] = weights.year_next
     factor[_any_of(doc_years, years) | year_seen] = 1.0
     if period is not None:  # within it, a document tells of part of it
         factor[factor == 1.0] = weights.year_next

@@ -233,7 +233,7 @@ class Searcher:
                     seen |= in_bits & ~in_meta
                     unsure = np.flatnonzero(in_bits & in_meta & (subject != int(term)))
                     seen[unsure] |= reader.has_term(ids[unsure], term)
-            factor *= year_factor(weights, intent.years, subject, seen, intent.period)
+            factor *= year_factor(weights, intent.years, subject, seen, intent.period, reader.doc_retitled[docs])
         if intent.dates:
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
         if intent.asks == "summary" and weights.summary:  # of a document whose metadata has every term

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from index import Searcher, build_index
-from index.rerank import NEUTRAL, Weights, part_of_year_factor, shares_of
+from index.rerank import NEUTRAL, Weights, part_of_year_factor, shares_of, year_factor
 
 SPEECH = """在全市经济工作会议上的讲话
 
@@ -186,14 +186,28 @@ def test_a_news_item_is_of_the_year_its_title_names(tmp_path):
                            "经初步核算，全年国内生产总值1260582亿元，比上年增长5.2%。\n",
         "20250117_02.txt": "2024年我国经济运行稳中有进\n\n初步核算，2024年全年，国内生产总值1349084亿元，按不变价格计算，"
                            "比上年增长5.0%。分季度看，一季度国内生产总值同比增长5.3%，二季度增长4.7%。\n",
+        # out in 2026 about 2025: no review of 2024, though it is of the year after
+        "20260119_04.txt": "2025年中国国内生产总值突破140万亿元\n\n初步核算，全年国内生产总值1401879亿元，同比增长5.0%。"
+                           "人均国内生产总值达到13.9万元。\n",
     }
     folder = write(tmp_path / "news", items, "file,kind,date,title\n"
                    "20240229_07.txt,news,2024-02-29,2023年全年国内生产总值超126万亿元\n"
-                   "20250117_02.txt,news,2025-01-17,2024年我国经济运行稳中有进\n")
+                   "20250117_02.txt,news,2025-01-17,2024年我国经济运行稳中有进\n"
+                   "20260119_04.txt,news,2026-01-19,2025年中国国内生产总值突破140万亿元\n")
     build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
     searcher = Searcher.open(tmp_path / "index.sqlite")
     assert searcher.search("2024年 国内生产总值 多少亿元").hits[0].document.path == "20250117_02.txt"
     assert searcher.search("2023年 国内生产总值 多少亿元").hits[0].document.path == "20240229_07.txt"
+    assert searcher.search("2024年 国内生产总值 多少亿元").hits[0].document.path == "20250117_02.txt"
+
+
+def test_the_next_years_document_reviews_the_year_unless_its_title_names_another():
+    # A question about 2024: a 2025 work report reviews it; an item of 2026 titled 2025年… (its
+    # subject year 2025, the year after) does not; a 2024 document answers it.
+    weights = Weights()
+    subject = np.array([2025, 2025, 2024])
+    factor = year_factor(weights, (2024,), subject, np.zeros(3, dtype=bool), None, np.array([False, True, False]))
+    assert factor.tolist() == [weights.year_next, weights.year_miss, 1.0]
 
 
 def test_what_a_report_is_about_is_where_it_opens(tmp_path):
