@@ -208,8 +208,12 @@ def answer_factor(weights: Weights, norms: list[str], pattern: re.Pattern | None
 def part_of_year_factor(weights: Weights, norms: list[str]) -> np.ndarray:
     """`part_of_year` for the passages that report part of a year and not the whole (全年:
     an annual release goes on "分季度看，一季度…"), else 1."""
-    return np.array([weights.part_of_year if PART_OF_YEAR.search(norm) and not _WHOLE_YEAR.search(norm) else 1.0
-                     for norm in norms])
+    return np.array([weights.part_of_year if reports_part_of_year(norm) else 1.0 for norm in norms])
+
+
+def reports_part_of_year(norm: str) -> bool:
+    """Whether a passage reports part of a year (前11个月, 上半年) and not the whole of it."""
+    return bool(PART_OF_YEAR.search(norm)) and not _WHOLE_YEAR.search(norm)
 
 
 # The year's whole as a figure's period, not the year before's (比上年全年加快), a forecast

@@ -5,6 +5,7 @@ confidence, are the worst answer.  So every search gets a verdict: "high" when t
 hit satisfies what the question names, "low" (with what it lacks) when it does not:
 
 - years and year-months the question names, against the document's date and the passage;
+  a figure asked of a whole year is not one of some months (前11个月, 上半年);
 - a named document ("2030年政府工作报告"): a year followed by words of the collection's
   titles must be that document's own year;
 - places, people and organisations (words of the collection's metadata, and jieba's
@@ -28,7 +29,7 @@ from functools import lru_cache
 from .intent import Intent
 from .models import DocumentMeta, Hit
 from .normalize import normalize
-from .rerank import Shares
+from .rerank import Shares, reports_part_of_year
 
 # Below this IDF-weighted share of the question matched, the top hit is not an answer.
 MIN_COVERAGE = 0.6
@@ -136,6 +137,8 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
             missing.append(f"{year}年")
         elif len(intent.years) == 1 and not intent.dates and _about_other_years(top.passage, year):
             missing.append(f"{year}年")
+    if intent.whole_year and intent.asks == "number" and reports_part_of_year(top.passage):
+        missing.append(f"{intent.years[0]}年全年")  # the figure of some months is not the year's
     for year, month, _day in intent.dates:
         on_date = top.date.startswith(f"{year}-{month:02d}")
         undated_mention = year == top.year and not top.date[5:7] and f"{month}月" in top.passage
