@@ -247,6 +247,10 @@ class Analyzer:
                 self._term_surfaces[term] = surfaces
         return surfaces
 
+    def last_word(self, text: str) -> str:
+        """The last content word of a text (基本任务 of 第一个五年计划的基本任务)."""
+        return next((w for w in reversed(self.cut(text)) if self._terms_of_word(w)), "")
+
     def phrases(self, words: list[str]) -> list[str]:
         """Pairs of adjacent content words of a query's `cut`, joined ("构建社会主义",
         "社会主义和谐社会"): where a passage has one verbatim, it states the query's words as

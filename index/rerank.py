@@ -153,6 +153,21 @@ def year_factor(weights: Weights, years: tuple[int, ...], doc_years: np.ndarray,
     return factor
 
 
+def named_document_factor(weights: Weights, documents, doc_years: np.ndarray, meta_bits: np.ndarray,
+                          distinct: list[str]) -> np.ndarray:
+    """`document_miss` for candidates whose document is not one the question names by year
+    and title (`Intent.documents`): of that year, with every title word in its metadata."""
+    factor = np.ones(len(doc_years))
+    for year, words, _ in documents:
+        named = doc_years == year
+        if str(year) in distinct:
+            named |= (meta_bits >> distinct.index(str(year))) & 1 == 1
+        for word in words:
+            named &= (meta_bits >> distinct.index(word)) & 1 == 1
+        factor *= np.where(named, 1.0, weights.document_miss)
+    return factor
+
+
 def _any_of(values: np.ndarray, wanted) -> np.ndarray:
     """`np.isin(values, wanted)` for a few wanted values: a comparison each costs far less
     than the sort isin does."""
@@ -225,9 +240,14 @@ _WHOLE_YEAR = re.compile(r"(?<!上年)(?<!去年)(?<!预计)全年(?![^，。,]{
 _DATELINE = re.compile(r"^\S{0,12}?(?:消息|电)\s*[(（:：]")
 
 
+def is_lead(norm: str) -> bool:
+    """Whether a passage (normalised) opens with a news dateline."""
+    return bool(_DATELINE.match(norm))
+
+
 def lead_factor(weights: Weights, norms: list[str]) -> np.ndarray:
     """`lead` for the passages that open with a news dateline, else 1."""
-    return np.array([weights.lead if _DATELINE.match(norm) else 1.0 for norm in norms])
+    return np.array([weights.lead if is_lead(norm) else 1.0 for norm in norms])
 
 
 def short_prior(weights: Weights, chars: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ A search runs in stages, each a method below:
                of the documents whose metadata the query names best
     re-rank    the factors of `rerank.Weights` over all candidates: metadata evidence,
                coordination, document coverage, kind, year and date, short passages
-    order      top-k, ties broken by text evidence; first-mention questions oldest first
+    order      top-k, ties broken by text evidence, then a news lead; first mentions oldest first
     hits       quotes and spans; the verdict (`verdict.py`) says whether they answer
 """
 
@@ -32,8 +32,8 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
-from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, date_factor, lead_factor,
-                     part_of_year_factor, phrase_factor, short_prior, shares_of, year_factor)
+from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, date_factor, is_lead, lead_factor,
+                     named_document_factor, part_of_year_factor, phrase_factor, short_prior, shares_of, year_factor)
 from .verdict import judge
 
 # The documents whose metadata matches the query best also offer every passage as a
@@ -239,14 +239,8 @@ class Searcher:
         if intent.asks == "summary" and weights.summary:  # of a document whose metadata has every term
             about = doc_meta_bits[docs] == (1 << len(distinct)) - 1
             factor *= np.where(about, 1 + weights.summary / (1 + ids - reader.doc_first[docs]), 1.0)
-        meta_bits = doc_meta_bits[docs] if intent.documents else None
-        for year, words, _ in intent.documents:  # all in the document's metadata (title, year)
-            named = doc_years == year
-            if str(year) in distinct:
-                named |= (meta_bits >> distinct.index(str(year))) & 1 == 1
-            for word in words:
-                named &= (meta_bits >> distinct.index(word)) & 1 == 1
-            factor *= np.where(named, 1.0, weights.document_miss)
+        if intent.documents:
+            factor *= named_document_factor(weights, intent.documents, doc_years, doc_meta_bits[docs], distinct)
         return factor
 
     def _order(self, scored: Scored, intent: Intent, weights: Weights, k: int, read: dict[int, tuple]) -> np.ndarray:
@@ -264,23 +258,33 @@ class Searcher:
             best = kernel.top_k(scored.final, 3 * k + 1)
             edge = scored.final[best[min(k, len(best)) - 1]]
             if len(best) <= 3 * k or scored.final[best[-1]] < edge:
-                return self._tie_broken(scored, best[scored.final[best] >= edge])[:k]
+                return self._tie_broken(scored, best[scored.final[best] >= edge], read, k)[:k]
         pool = kernel.top_k(scored.final, size)
         concept = concept_pattern(intent.concept) if intent.earliest else None
         if intent.earliest:  # also the passages of the oldest documents that state the words
             pool = np.union1d(pool, oldest_stating(self.reader, scored, EARLIEST_POOL, concept))
         if text_factors:
             scored.final[pool] *= self._text_factors(scored.ids[pool], intent, weights, read)
-        pool = self._tie_broken(scored, pool)
+        pool = self._tie_broken(scored, pool, read, k)
         if intent.earliest and weights.earliest:
             pool = oldest_first(self.reader, scored, pool, concept)
         return pool[:k]
 
-    def _tie_broken(self, scored: Scored, pool: np.ndarray) -> np.ndarray:
-        """The pool best first: by final score, then text score, then whether the passage
-        states a term itself, then id."""
-        states = self._states_a_term(scored.ids[pool], scored.distinct)
-        return pool[np.lexsort((scored.ids[pool], ~states, -scored.text[pool], -scored.final[pool]))]
+    def _tie_broken(self, scored: Scored, pool: np.ndarray, read: dict[int, tuple], k: int) -> np.ndarray:
+        """The pool best first: by final score, then text score, then a news lead (what
+        happened; read for the ties among the first k only), then whether the passage states
+        a term itself, then id."""
+        ids, final, text = scored.ids[pool], scored.final[pool], scored.text[pool]
+        states = self._states_a_term(ids, scored.distinct)
+        order = np.lexsort((ids, ~states, -text, -final))
+        same = (final[order][1:] == final[order][:-1]) & (text[order][1:] == text[order][:-1])
+        group = np.cumsum(np.append(True, ~same))  # positions of one tie share a number
+        tied = order[(np.bincount(group)[group] > 1) & (group <= group[min(k, len(group)) - 1])]
+        if not len(tied):
+            return pool[order]
+        lead = np.zeros(len(pool), dtype=bool)
+        lead[tied] = [is_lead(self._rows(ids[tied], read)[i][4]) for i in ids[tied].tolist()]
+        return pool[np.lexsort((ids, ~states, ~lead, -text, -final))]
 
     def _states_a_term(self, ids: np.ndarray, terms: list[str]) -> np.ndarray:
         """Whether each passage's own text has a term of the question (also one its
@@ -295,7 +299,7 @@ class Searcher:
         answer asked for, a news lead (questions by date), part of a year (by whole year)."""
         rows = self._rows(ids, read)
         norms = [rows[i][4] for i in ids.tolist()]
-        factor = answer_factor(weights, norms, answer_pattern(intent.asks, self._last_word(intent.subject)))
+        factor = answer_factor(weights, norms, answer_pattern(intent.asks, self.analyzer.last_word(intent.subject)))
         if weights.phrase and intent.phrases:
             phrase_weights = np.array([self.reader.idf(p) for p in intent.phrases])
             factor *= phrase_factor(weights, norms, intent.phrases, phrase_weights)
@@ -304,10 +308,6 @@ class Searcher:
         if intent.whole_year and weights.part_of_year != 1.0:
             factor *= part_of_year_factor(weights, norms)
         return factor
-
-    def _last_word(self, text: str) -> str:
-        """The last content word of a text (基本任务 of 第一个五年计划的基本任务), normalised."""
-        return next((w for w in reversed(self.analyzer.cut(text)) if self.analyzer.query_terms(w)), "")
 
     def bm25_top(self, terms: list[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Plain BM25 (as `rank_bm25.BM25Okapi.get_scores`) of index terms: the k best ids

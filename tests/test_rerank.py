@@ -327,6 +327,21 @@ def test_news_looked_up_by_date_answers_with_the_lead(tmp_path):
     assert not searcher.search(question, weights=Weights().without("lead")).hits[0].text.startswith("央视网消息")
 
 
+def test_among_tied_passages_a_news_lead_comes_first(tmp_path):
+    # Every word of the question is in the item's title: its passages tie, and the lead,
+    # though not the item's first passage, says what happened.
+    title = "宋平同志遗体在京火化"
+    item = (f"{title}\n\n宋平同志病重期间和逝世后，党和国家有关领导同志前往医院看望或通过各种方式表示慰问和哀悼，"
+            "中央和国家机关有关部门负责同志也前往送别。\n\n"
+            "央视网消息（新闻联播）：中国共产党的优秀党员，久经考验的忠诚的共产主义战士，杰出的无产阶级革命家、政治家，"
+            "党和国家的卓越领导人宋平同志于2026年3月在北京逝世。\n")
+    folder = write(tmp_path / "news", {"20260310_01.txt": item},
+                   f"file,kind,date,title\n20260310_01.txt,news,2026-03-10,{title}\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    hits = Searcher.open(tmp_path / "index.sqlite").search("宋平 遗体 火化").hits
+    assert hits[0].score == hits[1].score and hits[0].text.startswith("央视网消息")
+
+
 def test_every_factor_can_be_switched_off():
     weights = Weights()
     for name in NEUTRAL:
