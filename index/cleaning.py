@@ -238,3 +238,13 @@ def carry_headers(norms: list[str], tokens: list[list[str]]) -> list[list[str]]:
         if header.endswith(("：", ":")) and len(header) <= HEADER_MAX:
             carried[i].extend(tokens[i - 1])
     return carried
+
+
+# A news lead opens with its dateline: 央视网消息（新闻联播）：, 新华社北京3月5日电（记者…）.
+# (Stored per passage at build time: a change needs store.SCHEMA_VERSION bumped.)
+_DATELINE = re.compile(r"^\S{0,12}?(?:消息|电)\s*[(（:：]")
+
+
+def is_lead(norm: str) -> bool:
+    """Whether a passage (normalised) is a news item's lead: it opens with a dateline."""
+    return bool(_DATELINE.match(norm))

@@ -236,20 +236,6 @@ def reports_part_of_year(norm: str) -> bool:
 _WHOLE_YEAR = re.compile(r"(?<!上年)(?<!去年)(?<!预计)全年(?![^，。,]{0,8}目标)")
 
 
-# A news lead opens with its dateline: 央视网消息（新闻联播）：, 新华社北京3月5日电（记者…）
-_DATELINE = re.compile(r"^\S{0,12}?(?:消息|电)\s*[(（:：]")
-
-
-def is_lead(norm: str) -> bool:
-    """Whether a passage (normalised) opens with a news dateline."""
-    return bool(_DATELINE.match(norm))
-
-
-def lead_factor(weights: Weights, norms: list[str]) -> np.ndarray:
-    """`lead` for the passages that open with a news dateline, else 1."""
-    return np.array([weights.lead if is_lead(norm) else 1.0 for norm in norms])
-
-
 def short_prior(weights: Weights, chars: np.ndarray) -> np.ndarray:
     if not weights.short_passage:
         return np.ones(len(chars))

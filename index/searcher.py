@@ -32,7 +32,7 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
-from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, date_factor, is_lead, lead_factor,
+from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, date_factor,
                      named_document_factor, part_of_year_factor, phrase_factor, short_prior, shares_of, year_factor)
 from .verdict import judge
 
@@ -234,8 +234,9 @@ class Searcher:
                     unsure = np.flatnonzero(in_bits & in_meta & (subject != int(term)))
                     seen[unsure] |= reader.has_term(ids[unsure], term)
             factor *= year_factor(weights, intent.years, subject, seen, intent.period, reader.doc_retitled[docs])
-        if intent.dates:
+        if intent.dates:  # news looked up by date: a lead says what happened
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
+            factor *= np.where(reader.passage_lead[ids], weights.lead, 1.0)
         if intent.asks == "summary" and weights.summary:  # of a document whose metadata has every term
             about = doc_meta_bits[docs] == (1 << len(distinct)) - 1
             factor *= np.where(about, 1 + weights.summary / (1 + ids - reader.doc_first[docs]), 1.0)
@@ -249,7 +250,7 @@ class Searcher:
         for its document's metadata only, then to the earlier passage (a news item's lead)."""
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
-        text_factors = (weights.phrase and intent.phrases) or intent.asks or intent.whole_year or intent.dates
+        text_factors = (weights.phrase and intent.phrases) or intent.asks or intent.whole_year
         size = max(k, PHRASE_POOL)
         if 3 * k < size and not text_factors and not intent.earliest:
             # Nothing changes the pool's scores, so its first k are the best of the candidates
@@ -258,33 +259,25 @@ class Searcher:
             best = kernel.top_k(scored.final, 3 * k + 1)
             edge = scored.final[best[min(k, len(best)) - 1]]
             if len(best) <= 3 * k or scored.final[best[-1]] < edge:
-                return self._tie_broken(scored, best[scored.final[best] >= edge], read, k)[:k]
+                return self._tie_broken(scored, best[scored.final[best] >= edge])[:k]
         pool = kernel.top_k(scored.final, size)
         concept = concept_pattern(intent.concept) if intent.earliest else None
         if intent.earliest:  # also the passages of the oldest documents that state the words
             pool = np.union1d(pool, oldest_stating(self.reader, scored, EARLIEST_POOL, concept))
         if text_factors:
             scored.final[pool] *= self._text_factors(scored.ids[pool], intent, weights, read)
-        pool = self._tie_broken(scored, pool, read, k)
+        pool = self._tie_broken(scored, pool)
         if intent.earliest and weights.earliest:
             pool = oldest_first(self.reader, scored, pool, concept)
         return pool[:k]
 
-    def _tie_broken(self, scored: Scored, pool: np.ndarray, read: dict[int, tuple], k: int) -> np.ndarray:
+    def _tie_broken(self, scored: Scored, pool: np.ndarray) -> np.ndarray:
         """The pool best first: by final score, then text score, then a news lead (what
-        happened; read for the ties among the first k only), then whether the passage states
-        a term itself, then id."""
-        ids, final, text = scored.ids[pool], scored.final[pool], scored.text[pool]
+        happened), then whether the passage states a term itself, then id."""
+        ids = scored.ids[pool]
         states = self._states_a_term(ids, scored.distinct)
-        order = np.lexsort((ids, ~states, -text, -final))
-        same = (final[order][1:] == final[order][:-1]) & (text[order][1:] == text[order][:-1])
-        group = np.cumsum(np.append(True, ~same))  # positions of one tie share a number
-        tied = order[(np.bincount(group)[group] > 1) & (group <= group[min(k, len(group)) - 1])]
-        if not len(tied):
-            return pool[order]
-        lead = np.zeros(len(pool), dtype=bool)
-        lead[tied] = [is_lead(self._rows(ids[tied], read)[i][4]) for i in ids[tied].tolist()]
-        return pool[np.lexsort((ids, ~states, ~lead, -text, -final))]
+        lead = self.reader.passage_lead[ids]
+        return pool[np.lexsort((ids, ~states, ~lead, -scored.text[pool], -scored.final[pool]))]
 
     def _states_a_term(self, ids: np.ndarray, terms: list[str]) -> np.ndarray:
         """Whether each passage's own text has a term of the question (also one its
@@ -296,15 +289,13 @@ class Searcher:
 
     def _text_factors(self, ids: np.ndarray, intent: Intent, weights: Weights, read: dict[int, tuple]) -> np.ndarray:
         """The factors read off the pool's normalised text: adjacent word pairs, the kind of
-        answer asked for, a news lead (questions by date), part of a year (by whole year)."""
+        answer asked for, part of a year (questions about a whole year)."""
         rows = self._rows(ids, read)
         norms = [rows[i][4] for i in ids.tolist()]
         factor = answer_factor(weights, norms, answer_pattern(intent.asks, self.analyzer.last_word(intent.subject)))
         if weights.phrase and intent.phrases:
             phrase_weights = np.array([self.reader.idf(p) for p in intent.phrases])
             factor *= phrase_factor(weights, norms, intent.phrases, phrase_weights)
-        if intent.dates and weights.lead != 1.0:
-            factor *= lead_factor(weights, norms)
         if intent.whole_year and weights.part_of_year != 1.0:
             factor *= part_of_year_factor(weights, norms)
         return factor

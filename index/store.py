@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = "9"  # 5: postings carry a checksum; meta counts terms and postings; 6: role;
 # 7: WAL mode, updated in place; meta has the document-frequency histogram, not every file's hash;
 # 8: file stats packed per folder; metadata.csv rows and stat recorded (`filestats`);
-# 9: documents record what their titles say (title_year, title_feature)
+# 9: documents record what their titles say (title_year, title_feature), passages whether
+# they are a news lead (array passage_lead)
 TOKEN_SEPARATOR = "\t"
 REBUILD_HINT = "rebuild it with: python -m index build"
 
@@ -273,7 +274,8 @@ def publish(temporary: Path, final: Path) -> None:
         os.close(directory)
 
 
-ARRAY_TYPES = {"passage_doc": np.int32, "passage_chars": np.int32, "passage_tokens": np.int32}
+# passage_lead: 1 where the passage is a news item's lead (`cleaning.is_lead`)
+ARRAY_TYPES = {"passage_doc": np.int32, "passage_chars": np.int32, "passage_tokens": np.int32, "passage_lead": np.int8}
 
 
 def read_array(db: sqlite_utils.Database, name: str) -> np.ndarray:
@@ -361,7 +363,7 @@ def _inconsistencies(db: sqlite_utils.Database, meta: dict[str, str], thorough: 
         "documents": (documents, int(meta["documents"])),
         "passages": (passages, int(meta["passages"])),
         "passages of documents": (listed, int(meta["passages"])),
-        **{f"array {name}": (arrays.get(name), 4 * slots) for name in ARRAY_TYPES},
+        **{f"array {name}": (arrays.get(name), np.dtype(kind).itemsize * slots) for name, kind in ARRAY_TYPES.items()},
         **{key: (value, int(meta[key])) for key, value in postings_totals(db).items()},
     }
     wrong = [f"{what}: {found}, expected {wanted}" for what, (found, wanted) in expected.items() if found != wanted]

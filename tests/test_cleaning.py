@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from index import cleaning
-from index.cleaning import Paragraph, paragraphs, raw_lines, split_passages, strip_pinyin
+from index.cleaning import Paragraph, is_lead, paragraphs, raw_lines, split_passages, strip_pinyin
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -136,3 +136,10 @@ def test_a_text_of_breadcrumb_like_lines_is_kept_not_dropped():
     assert [line for line in raw_lines(text) if line] == ["新时代>>新征程>>新伟业", "奋进>>拼搏>>实干"]
     page = "首页 > 新闻 > 正文\n市委书记在全市经济工作会议上强调，要推动高质量发展。"
     assert [line for line in raw_lines(page) if line] == ["市委书记在全市经济工作会议上强调，要推动高质量发展。"]
+
+
+def test_a_news_lead_is_told_by_its_dateline():
+    assert is_lead("央视网消息(新闻联播):今天(12月7日),海关总署公布")
+    assert is_lead("新华社北京3月5日电(记者 张三)十四届全国人大三次会议")
+    assert not is_lead("《意见》要求,要以习近平新时代中国特色社会主义思想为指导")
+    assert not is_lead("据海关统计,今年前4个月,我国外贸进出口总值12.58万亿元")
