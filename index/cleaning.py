@@ -248,3 +248,19 @@ _DATELINE = re.compile(r"^\S{0,12}?(?:消息|电)\s*[(（:：]")
 def is_lead(norm: str) -> bool:
     """Whether a passage (normalised) is a news item's lead: it opens with a dateline."""
     return bool(_DATELINE.match(norm))
+
+
+# Part of a year as a figure's period: 前11个月, 1至9月, 上半年, 一季度, 前三季度 (not a
+# month named alone: "9月份" is as often a date).
+PART_OF_YEAR = re.compile(r"前\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*个月|\d{1,2}\s*[至到\-—–~－]\s*\d{1,2}\s*月|[上下]半年|"
+                          r"前?[一二三四1-4]\s*季度")
+# The year's whole as a figure's period, not the year before's (比上年全年加快), a forecast
+# or a target (符合全年经济增长预期目标).
+_WHOLE_YEAR = re.compile(r"(?<!上年)(?<!去年)(?<!预计)全年(?![^，。,]{0,8}目标)")
+
+
+def reports_part_of_year(norm: str) -> bool:
+    """Whether a passage (normalised) reports part of a year (前11个月, 上半年) and not the
+    whole of it (an annual release goes on "分季度看，一季度…").  Stored per passage at build
+    time: a change needs store.SCHEMA_VERSION bumped."""
+    return bool(PART_OF_YEAR.search(norm)) and not _WHOLE_YEAR.search(norm)

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .cleaning import PART_OF_YEAR
+
 # Interrogatives and fillers of a question: they say how to ask, not what about.
 _QUESTION = re.compile(
     r"哪一?[年份个次届些里儿天位家项种条类]|几[点个年月天次项条名位岁人]|多少|多大|多久|多长|多高|"
@@ -27,10 +29,6 @@ FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况"})
 _EARLIEST = re.compile(r"最早|首次|第一次|最先|首提|(?:从|是)?哪.?年开始|开始(?:出现|提出)")
 # Words of stating that only frame a first-mention question.
 _STATING = re.compile(r"(?:这个|这一)?(?:提法|说法|表述|概念|构想|设想)|提出|出现|写入|写进|见于|提到|出自|来自")
-# Part of a year as a figure's period: 前11个月, 1至9月, 上半年, 一季度, 前三季度 (not a
-# month named alone: "9月份" is as often a date).
-PART_OF_YEAR = re.compile(r"前\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*个月|\d{1,2}\s*[至到\-—–~－]\s*\d{1,2}\s*月|[上下]半年|"
-                          r"前?[一二三四1-4]\s*季度")
 _TRAILING_FUNCTION = re.compile(r"[是的在了]+$")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?")
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").

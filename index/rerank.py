@@ -16,7 +16,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from .intent import PART_OF_YEAR
 
 
 @dataclass(frozen=True)
@@ -219,21 +218,6 @@ def answer_factor(weights: Weights, norms: list[str], pattern: re.Pattern | None
         return np.ones(len(norms))
     return np.array([1.0 if pattern.search(norm) else weights.answer_kind for norm in norms])
 
-
-def part_of_year_factor(weights: Weights, norms: list[str]) -> np.ndarray:
-    """`part_of_year` for the passages that report part of a year and not the whole (全年:
-    an annual release goes on "分季度看，一季度…"), else 1."""
-    return np.array([weights.part_of_year if reports_part_of_year(norm) else 1.0 for norm in norms])
-
-
-def reports_part_of_year(norm: str) -> bool:
-    """Whether a passage reports part of a year (前11个月, 上半年) and not the whole of it."""
-    return bool(PART_OF_YEAR.search(norm)) and not _WHOLE_YEAR.search(norm)
-
-
-# The year's whole as a figure's period, not the year before's (比上年全年加快), a forecast
-# or a target (符合全年经济增长预期目标).
-_WHOLE_YEAR = re.compile(r"(?<!上年)(?<!去年)(?<!预计)全年(?![^，。,]{0,8}目标)")
 
 
 def short_prior(weights: Weights, chars: np.ndarray) -> np.ndarray:

@@ -33,7 +33,7 @@ from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
 from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, date_factor,
-                     named_document_factor, part_of_year_factor, phrase_factor, short_prior, shares_of, year_factor)
+                     named_document_factor, phrase_factor, short_prior, shares_of, year_factor)
 from .verdict import judge
 
 # The documents whose metadata matches the query best also offer every passage as a
@@ -237,6 +237,8 @@ class Searcher:
         if intent.dates:  # news looked up by date: a lead says what happened
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
             factor *= np.where(reader.passage_lead[ids], weights.lead, 1.0)
+        if intent.whole_year:  # a figure of some months does not answer for the year
+            factor *= np.where(reader.passage_part[ids], weights.part_of_year, 1.0)
         if intent.asks == "summary" and weights.summary:  # of a document whose metadata has every term
             about = doc_meta_bits[docs] == (1 << len(distinct)) - 1
             factor *= np.where(about, 1 + weights.summary / (1 + ids - reader.doc_first[docs]), 1.0)
@@ -250,7 +252,7 @@ class Searcher:
         for its document's metadata only, then to the earlier passage (a news item's lead)."""
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
-        text_factors = (weights.phrase and intent.phrases) or intent.asks or intent.whole_year
+        text_factors = (weights.phrase and intent.phrases) or intent.asks
         size = max(k, PHRASE_POOL)
         if 3 * k < size and not text_factors and not intent.earliest:
             # Nothing changes the pool's scores, so its first k are the best of the candidates
@@ -289,15 +291,13 @@ class Searcher:
 
     def _text_factors(self, ids: np.ndarray, intent: Intent, weights: Weights, read: dict[int, tuple]) -> np.ndarray:
         """The factors read off the pool's normalised text: adjacent word pairs, the kind of
-        answer asked for, part of a year (questions about a whole year)."""
+        answer asked for."""
         rows = self._rows(ids, read)
         norms = [rows[i][4] for i in ids.tolist()]
         factor = answer_factor(weights, norms, answer_pattern(intent.asks, self.analyzer.last_word(intent.subject)))
         if weights.phrase and intent.phrases:
             phrase_weights = np.array([self.reader.idf(p) for p in intent.phrases])
             factor *= phrase_factor(weights, norms, intent.phrases, phrase_weights)
-        if intent.whole_year and weights.part_of_year != 1.0:
-            factor *= part_of_year_factor(weights, norms)
         return factor
 
     def bm25_top(self, terms: list[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:

@@ -38,7 +38,7 @@ SCHEMA_VERSION = "9"  # 5: postings carry a checksum; meta counts terms and post
 # 7: WAL mode, updated in place; meta has the document-frequency histogram, not every file's hash;
 # 8: file stats packed per folder; metadata.csv rows and stat recorded (`filestats`);
 # 9: documents record what their titles say (title_year, title_feature), passages whether
-# they are a news lead (array passage_lead)
+# they are a news lead or report part of a year (arrays passage_lead, passage_part)
 TOKEN_SEPARATOR = "\t"
 REBUILD_HINT = "rebuild it with: python -m index build"
 
@@ -274,8 +274,10 @@ def publish(temporary: Path, final: Path) -> None:
         os.close(directory)
 
 
-# passage_lead: 1 where the passage is a news item's lead (`cleaning.is_lead`)
-ARRAY_TYPES = {"passage_doc": np.int32, "passage_chars": np.int32, "passage_tokens": np.int32, "passage_lead": np.int8}
+# passage_lead: 1 where the passage is a news item's lead (`cleaning.is_lead`); passage_part:
+# 1 where it reports part of a year (`cleaning.reports_part_of_year`)
+ARRAY_TYPES = {"passage_doc": np.int32, "passage_chars": np.int32, "passage_tokens": np.int32, "passage_lead": np.int8,
+               "passage_part": np.int8}
 
 
 def read_array(db: sqlite_utils.Database, name: str) -> np.ndarray:

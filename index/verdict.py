@@ -29,7 +29,8 @@ from functools import lru_cache
 from .intent import Intent
 from .models import DocumentMeta, Hit
 from .normalize import normalize
-from .rerank import Shares, reports_part_of_year
+from .cleaning import reports_part_of_year
+from .rerank import Shares
 
 # Below this IDF-weighted share of the question matched, the top hit is not an answer.
 MIN_COVERAGE = 0.6
