@@ -37,8 +37,9 @@ class Weights:
     # A news feature (a column's piece, a follow-up on reactions) against the report of the
     # event it elaborates.
     feature: float = 0.6
-    # A year the question names that is neither the document's year nor in the passage;
-    # a document of the next year (which reviews it) gets `year_next` instead.
+    # A year the question names that is neither the year the document is about (its own, or
+    # the one its title names) nor in the passage; a document of the next year (which
+    # reviews it) gets `year_next` instead, and so do those within a span of years asked.
     year_miss: float = 0.35
     year_next: float = 0.7
     # A document the question names by year and title ("1979年政府工作报告") that the
@@ -55,7 +56,8 @@ class Weights:
     # "First mention" questions list the documents that state the concept oldest first.
     earliest: float = 1.0
     # A candidate among the best `PHRASE_POOL` without the kind of answer the question
-    # asks for (a number for 多少, a year for 哪年) is scaled by this.
+    # asks for (a number for 多少, a year for 哪年, a clock time for 几点, for "X是什么" X
+    # followed by 是/为/包括/a colon) is scaled by this.
     answer_kind: float = 0.7
     # "What is it about" questions: a document's n-th passage (from 0) is scaled by
     # 1 + summary / (n + 1), so a text's opening, which says what it is about, comes first.
