@@ -36,10 +36,9 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)"
 # A span of years: 2018至2022年, 2013-2017年.
 _PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:至|到|-|~|—|－)\s*((?:19|20)\d\d)(?=年)")
 _SHORT_YEAR = re.compile(r"(?<![\d.])(\d\d)年(?!代)")
-# The kind of answer a question asks for: a clock time (几点), a number (多少, 几个, 多大),
-# a year (哪年, 何时), or a statement of what something is ("基本任务是什么": the passage
-# that says "基本任务……是：").
-# "What is it about" asks for a summary, which a text gives where it opens.
+# The kind of answer a question asks for: a summary ("主要讲了什么": where the text opens),
+# a clock time (几点), a number (多少, 几个, 多大), a year (哪年, 何时), or a statement of
+# what something is ("基本任务是什么": the passage that says "基本任务……是：").
 _ASKS_SUMMARY = re.compile(r"(?:主要)?(?:讲|说|谈)(?:了|的是|的)?(?:什么|啥|哪些)(?:内容)?|主要内容(?:是什么)?|内容是什么")
 # (几点 is also "how many points": 提出了几点意见)
 _ASKS_TIME = re.compile(r"几点(?:钟|(?=[发开举召起到出结闭]|$|[\s,，。?？!！]))|几时|什么时间")

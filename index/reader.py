@@ -95,9 +95,6 @@ class IndexReader:
         # The year a document is about: the one its title names ("2023年全年国内生产总值…",
         # out in February 2024), else its own.
         self.doc_subject_year = np.zeros(size, dtype=np.int32)
-        # Whether the title names a year other than the document's own: "2023年全年…" out in
-        # 2024 is about 2023 (a work report titled with its own year reviews the one before).
-        self.doc_retitled = np.zeros(size, dtype=bool)
         self.doc_date = np.zeros(size, dtype=np.int32)
         self.doc_news = np.zeros(size, dtype=bool)
         self.doc_feature = np.zeros(size, dtype=bool)  # a news feature, not the report of an event
@@ -107,7 +104,6 @@ class IndexReader:
             self.doc_count[doc_id] = count
             self.doc_year[doc_id] = _year(year or date or "")
             self.doc_subject_year[doc_id] = title_year or self.doc_year[doc_id]
-            self.doc_retitled[doc_id] = bool(title_year) and title_year != self.doc_year[doc_id]
             self.doc_date[doc_id] = _date_number(date or "")
             kind = (kind or "").lower()
             self.doc_news[doc_id] = (any(w in kind for w in NEWS_WORDS) if kind
@@ -345,16 +341,6 @@ class IndexReader:
         with self._lock:
             rows = self._db.execute("select distinct n_speaker, n_place from documents").fetchall()
         return frozenset(t for row in rows for t in self.analyzer.field_tokens(*row) if not t.isdigit())
-
-    @functools.cached_property
-    def series_terms(self) -> frozenset[str]:
-        """Title terms of the speeches and reports (not news items): the names of document
-        series a question can pin to a year ("2021年政府工作报告")."""
-        ids = np.flatnonzero(~self.doc_news[: self.no_document]).tolist()
-        with self._lock:
-            rows = self._db.execute(
-                f"select n_title from documents where id in ({','.join('?' * len(ids))})", ids).fetchall() if ids else []
-        return frozenset(t for row in rows for t in self.analyzer.field_tokens(row[0]) if not t.isdigit())
 
     # -- passages -----------------------------------------------------------------
     def rows(self, ids) -> dict[int, tuple]:

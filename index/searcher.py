@@ -233,7 +233,7 @@ class Searcher:
                     seen |= in_bits & ~in_meta
                     unsure = np.flatnonzero(in_bits & in_meta & (subject != int(term)))
                     seen[unsure] |= reader.has_term(ids[unsure], term)
-            factor *= year_factor(weights, intent.years, subject, seen, intent.period, reader.doc_retitled[docs])
+            factor *= year_factor(weights, intent.years, subject, seen, intent.period, subject != doc_years)
         if intent.dates:  # news looked up by date: a lead says what happened
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
             factor *= np.where(reader.passage_lead[ids], weights.lead, 1.0)
