@@ -154,15 +154,16 @@ def year_factor(weights: Weights, years: tuple[int, ...], doc_years: np.ndarray,
     return factor
 
 
-def named_document_factor(weights: Weights, documents, doc_years: np.ndarray, meta_bits: np.ndarray,
-                          distinct: list[str]) -> np.ndarray:
+def named_document_factor(weights: Weights, documents, subject_years: np.ndarray, doc_years: np.ndarray,
+                          meta_bits: np.ndarray, distinct: list[str]) -> np.ndarray:
     """`document_miss` for candidates whose document is not one the question names by year
-    and title (`Intent.documents`): of that year, with every title word in its metadata."""
+    and title (`Intent.documents`): about that year, with every title word in its metadata.
+    A document whose title names another year (2023年全年…, out in 2024) is not 2024's."""
     factor = np.ones(len(doc_years))
     for year, words, _ in documents:
-        named = doc_years == year
-        if str(year) in distinct:
-            named |= (meta_bits >> distinct.index(str(year))) & 1 == 1
+        named = subject_years == year
+        if str(year) in distinct:  # a title naming several years, one of them this
+            named |= ((meta_bits >> distinct.index(str(year))) & 1 == 1) & (subject_years == doc_years)
         for word in words:
             named &= (meta_bits >> distinct.index(word)) & 1 == 1
         factor *= np.where(named, 1.0, weights.document_miss)

@@ -219,13 +219,13 @@ class Searcher:
             factor *= 1 - weights.document + weights.document * shares(doc_bits)
         factor *= reader.per_passage(("news", weights.news, weights.feature), lambda: np.where(
             reader.doc_news, weights.news, 1.0) * np.where(reader.doc_feature, weights.feature, 1.0))[docs]
-        doc_years = reader.doc_year[docs] if intent.years or intent.documents else None
+        if intent.years or intent.documents:
+            doc_years, subject = reader.doc_year[docs], reader.doc_subject_year[docs]
         if intent.years:
             # The year in the passage's own text: its metadata's year is the document's, which
             # counts below as the year the document is about.  A year bit is the text's, but
             # where the metadata has the year too; of those, only a document about another year
             # (its title says so) needs its text looked at.
-            subject = reader.doc_subject_year[docs]
             seen = np.zeros(len(ids), dtype=bool)
             for j, term in enumerate(distinct):
                 if term.isdigit() and int(term) in intent.years:
@@ -243,7 +243,7 @@ class Searcher:
             about = doc_meta_bits[docs] == (1 << len(distinct)) - 1
             factor *= np.where(about, 1 + weights.summary / (1 + ids - reader.doc_first[docs]), 1.0)
         if intent.documents:
-            factor *= named_document_factor(weights, intent.documents, doc_years, doc_meta_bits[docs], distinct)
+            factor *= named_document_factor(weights, intent.documents, subject, doc_years, doc_meta_bits[docs], distinct)
         return factor
 
     def _order(self, scored: Scored, intent: Intent, weights: Weights, k: int, read: dict[int, tuple]) -> np.ndarray:

@@ -10,7 +10,7 @@ import pytest
 
 from index import Searcher, build_index
 from index.cleaning import reports_part_of_year
-from index.rerank import NEUTRAL, Weights, shares_of, year_factor
+from index.rerank import NEUTRAL, Weights, named_document_factor, shares_of, year_factor
 
 SPEECH = """在全市经济工作会议上的讲话
 
@@ -197,6 +197,23 @@ def test_a_news_item_is_of_the_year_its_title_names(tmp_path):
     searcher = news_searcher(tmp_path, items)
     assert searcher.search("2024年 国内生产总值 多少亿元").hits[0].document.path == "20250117_02.txt"
     assert searcher.search("2023年 国内生产总值 多少亿元").hits[0].document.path == "20240229_07.txt"
+    # Written like the communique's title, the question still does not name it: its title's year is 2023.
+    assert searcher.search("2024年全年 国内生产总值 多少亿元").hits[0].document.path == "20250117_02.txt"
+
+
+def test_a_document_named_by_year_is_the_one_about_that_year():
+    # "2024年全年国内生产总值…" names a document about 2024 whose metadata has 全年 and 国内生产总值:
+    # not the communique out in 2024 titled 2023年…, but one out in 2025 titled 2024年… or one
+    # whose title names several years, 2024 among them.
+    weights = Weights()
+    distinct = ["2024", "全年", "gdp"]
+    meta_bits = np.array([0b111, 0b111, 0b001, 0b110])
+    subject, doc_years = np.array([2023, 2024, 2024, 2025]), np.array([2024, 2025, 2024, 2025])
+    named = ((2024, ("全年", "gdp"), "2024年全年国内生产总值"),)
+    factor = named_document_factor(weights, named, subject, doc_years, meta_bits, distinct)
+    assert factor.tolist() == [weights.document_miss, 1.0, weights.document_miss, weights.document_miss]
+    several = named_document_factor(weights, named, np.array([2025]), np.array([2025]), np.array([0b111]), distinct)
+    assert several.tolist() == [1.0]
 
 
 def test_the_next_years_document_reviews_the_year_unless_its_title_names_another():
