@@ -68,6 +68,9 @@ class Weights:
     # A question that looks news up by date: a news item's lead, its dateline paragraph
     # ("央视网消息（新闻联播）：…", "新华社北京3月5日电"), which says what happened, gains this.
     lead: float = 2.0
+    # ... but not where another passage of the item matches a share of the question's terms
+    # larger by more than this: the question asks a detail that passage states.
+    lead_margin: float = 0.15
     # Passages shorter than this many characters (headings, date lines) are scaled down
     # in proportion: users want a quotable sentence, and BM25 alone favours short lines.
     short_passage: float = 60.0
@@ -84,7 +87,8 @@ class Weights:
 NEUTRAL = {
     "field": 0.0, "inside": 1.0, "coordination": 0.0, "document": 0.0, "news": 1.0, "year_miss": 1.0,
     "year_next": 1.0, "document_miss": 1.0, "date_miss": 1.0, "phrase": 0.0, "year_metadata": 1.0,
-    "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0, "lead": 1.0, "feature": 1.0, "part_of_year": 1.0, "summary": 0.0,
+    "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0, "lead": 1.0, "lead_margin": 1.0, "feature": 1.0,
+    "part_of_year": 1.0, "summary": 0.0,
 }
 DEFAULT = Weights()
 
@@ -168,6 +172,15 @@ def named_document_factor(weights: Weights, documents, subject_years: np.ndarray
             named &= (meta_bits >> distinct.index(word)) & 1 == 1
         factor *= np.where(named, 1.0, weights.document_miss)
     return factor
+
+
+def best_of_document(values: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Per candidate, the largest of `values` among the candidates of its document
+    (`docs`: each candidate's document; a document's candidates are adjacent)."""
+    if not len(docs):
+        return values.copy()
+    starts = np.flatnonzero(np.append(True, docs[1:] != docs[:-1]))
+    return np.repeat(np.maximum.reduceat(values, starts), np.diff(np.append(starts, len(docs))))
 
 
 def _any_of(values: np.ndarray, wanted) -> np.ndarray:

@@ -330,6 +330,19 @@ def test_news_looked_up_by_date_answers_with_the_lead(tmp_path):
     assert not searcher.search(question, weights=Weights().without("lead")).hits[0].text.startswith("央视网消息")
 
 
+def test_a_question_asking_a_detail_answers_with_the_passage_that_states_it(tmp_path):
+    # The lead says what happened; the question asks what was signed, which the second
+    # passage states: its words outweigh the lead's gain.
+    item = ("第135届广交会今天闭幕\n\n央视网消息（新闻联播）：第135届广交会今天（5月5日）闭幕，本届广交会线下参展企业超2.9万家，"
+            "有来自215个国家和地区超24.6万名境外采购商线下参会，比上届增长24.5%。\n\n"
+            "截至5月4日，本届广交会现场成交出口金额247亿美元，比上届增长10.7%。\n")
+    searcher = news_searcher(tmp_path, {"20240505_09.txt": item})
+    detail = "2024年5月 第135届广交会闭幕 成交出口金额"
+    assert "247亿美元" in searcher.search(detail).hits[0].text
+    assert searcher.search(detail, weights=Weights().without("lead_margin")).hits[0].text.startswith("央视网消息")
+    assert searcher.search("2024年5月 第135届广交会闭幕").hits[0].text.startswith("央视网消息")
+
+
 def test_among_tied_passages_a_news_lead_comes_first(tmp_path):
     # Every word of the question is in the item's title: its passages tie, and the lead,
     # though not the item's first passage, says what happened.
