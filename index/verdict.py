@@ -30,7 +30,7 @@ from .intent import Intent
 from .models import DocumentMeta, Hit
 from .normalize import normalize
 from .cleaning import reports_part_of_year
-from .rerank import Shares
+from .rerank import Shares, answer_pattern
 
 # Below this IDF-weighted share of the question matched, the top hit is not an answer.
 MIN_COVERAGE = 0.6
@@ -178,6 +178,10 @@ def _missing_numbers(intent: Intent, top: _Top) -> list[str]:
     return missing
 
 
+# What a "how many" question misses when the best passage states no quantity.
+NO_FIGURE = "具体数字"
+
+
 def _missing_quantities(intent: Intent, top: _Top) -> list[str]:
     """Units of a quantity asked with its magnitude (多少万吨) that the top passage does not
     state a number in.  Any magnitude will do (多少亿元 is answered in 万亿元), and the
@@ -220,6 +224,8 @@ def _missing_constraints(reader, intent: Intent, distinct: list[str], top: _Top)
                 if str(year) not in top.metadata or not all(top.has(w) for w in words)]
     missing += _missing_numbers(intent, top)
     missing += _missing_quantities(intent, top)
+    if intent.asks == "number" and not intent.units and not answer_pattern("number").search(top.passage):
+        missing.append(NO_FIGURE)  # 多少 asked, and the quote states no quantity (a year is none)
     missing += [t for t in distinct if is_name(t, reader.named_terms) and not top.names(t)]
     return missing
 

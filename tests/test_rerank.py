@@ -10,7 +10,7 @@ import pytest
 
 from index import Searcher, build_index
 from index.cleaning import reports_part_of_year
-from index.rerank import NEUTRAL, Weights, named_document_factor, shares_of, year_factor
+from index.rerank import NEUTRAL, Weights, answer_pattern, named_document_factor, shares_of, year_factor
 
 SPEECH = """在全市经济工作会议上的讲话
 
@@ -131,6 +131,12 @@ def test_a_how_many_question_prefers_a_passage_with_a_number(tmp_path):
     assert searcher.search("粮食生产 多少").hits[0].text.startswith("粮食生产再获丰收")
     plain = searcher.search("粮食生产 多少", weights=Weights().without("answer_kind"))
     assert plain.hits[0].text.startswith("粮食生产要稳字当头")
+
+
+def test_a_year_or_a_date_is_no_figure():
+    number = answer_pattern("number")
+    assert not number.search("同意报告提出的2020年经济社会发展的主要目标") and not number.search("5月4日闭幕")
+    assert all(number.search(text) for text in ("成交出口金额247亿美元", "增长6.5%", "用3年时间", "百分之五十五点八"))
 
 
 def test_a_what_question_prefers_the_passage_that_states_its_subject(tmp_path):

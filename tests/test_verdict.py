@@ -107,6 +107,15 @@ def test_a_quantity_asked_in_a_unit_must_be_stated_in_it(seeds):
     assert result.confidence == "high"
 
 
+def test_how_many_is_not_answered_by_a_passage_without_a_figure(national):
+    # The collection has no 2020 report, only the resolution approving it: it names the
+    # year and the targets, and states no figure.
+    result = national.search("2020年政府工作报告 GDP增长目标是多少")
+    assert result.hits[0].document.path.endswith("npc_resolution_2020.txt")
+    assert result.confidence == "low" and result.unmatched == ("具体数字",)
+    assert national.search("2021年政府工作报告 GDP增长目标是多少").confidence == "high"
+
+
 def test_an_anniversary_must_be_that_anniversary(national):
     result = national.search("新中国成立85周年 招待会")
     assert result.confidence == "low" and "85周年" in result.unmatched
