@@ -37,12 +37,13 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)"
 _PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:至|到|-|~|—|－)\s*((?:19|20)\d\d)(?=年)")
 _SHORT_YEAR = re.compile(r"(?<![\d.])(\d\d)年(?!代)")
 # The kind of answer a question asks for: a summary ("主要讲了什么": where the text opens),
-# a clock time (几点), a number (多少, 几个, 多大), a year (哪年, 何时), or a statement of
+# a clock time (几点), a duration (几年, 多久), a number (多少, 几个, 多大), a year (哪年, 何时), or a statement of
 # what something is ("基本任务是什么": the passage that says "基本任务……是：").
 _ASKS_SUMMARY = re.compile(r"(?:主要)?(?:讲|说|谈)(?:了|的是|的)?(?:什么|啥|哪些)(?:内容)?|主要内容(?:是什么)?|内容是什么")
 # (几点 is also "how many points": 提出了几点意见)
 _ASKS_TIME = re.compile(r"几点(?:钟|(?=[发开举召起到出结闭]|$|[\s,，。?？!！]))|几时|什么时间")
 _ASKS_WHAT = re.compile(r"([\u4e00-\u9fff]{2,})(?:是(?:什么|怎样的|怎么样的|啥)|(?:有|包括)哪些)")
+_ASKS_DURATION = re.compile(r"几年|多少年|几个月|多少个?月|几天|多少天|多久|多长时间")
 _ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿倍成点年]|多[大高长久远快重]")
 _ASKS_YEAR = re.compile(r"哪一?年|何年|何时|什么时候")
 # "How many 万 tonnes": a quantity asked in a unit with its magnitude (多少万人次, 几亿元).
@@ -60,7 +61,7 @@ class Intent:
     # (year, title terms, as written); filled in by the searcher, which knows the titles.
     documents: tuple[tuple[int, tuple[str, ...], str], ...] = ()
     units: tuple[str, ...] = ()  # units of the quantities asked for with their magnitude: 万人次
-    asks: str = ""  # the kind of answer: "summary", "time", "number", "year", "what" or "" (anything)
+    asks: str = ""  # the kind of answer: "summary", "time", "duration", "number", "year", "what" or "" (anything)
     subject: str = ""  # what a "what" question asks to be stated: 第一个五年计划的基本任务
     concept: str = ""  # what a first-mention question asks about, as written: 一个国家两种制度
     period: tuple[int, int] | None = None  # a span of years the question names: 2018至2022年
@@ -97,7 +98,8 @@ def understand(normalised: str) -> Intent:
     what = _ASKS_WHAT.search(text)
     subject = what.group(1) if what and not what.group(1).endswith("的") else ""
     asks = ("" if earliest else "summary" if _ASKS_SUMMARY.search(text) else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
-            else "number" if _ASKS_NUMBER.search(text) else "what" if subject else "")
+            else "duration" if _ASKS_DURATION.search(text) else "number" if _ASKS_NUMBER.search(text)
+            else "what" if subject else "")
     if asks == "summary":  # the words of asking what it is about match nothing
         text = _ASKS_SUMMARY.sub(" ", text)
     text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(" ", text))

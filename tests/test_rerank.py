@@ -139,6 +139,15 @@ def test_a_year_or_a_date_is_no_figure():
     assert all(number.search(text) for text in ("成交出口金额247亿美元", "增长6.5%", "用3年时间", "百分之五十五点八"))
 
 
+def test_how_long_is_answered_by_a_duration():
+    from index.intent import understand
+    assert understand("1979年国务院决定用几年时间对国民经济进行调整").asks == "duration"
+    assert understand("这个组织成立多久了").asks == "duration"
+    duration = answer_pattern("duration")
+    assert all(duration.search(text) for text in ("从今年起集中三年的时间", "仅仅是在十个月以前", "用3年时间"))
+    assert not any(duration.search(text) for text in ("一九七九年提出的", "去年十月这个组织成立时", "90年代", "5月4日"))
+
+
 def test_a_what_question_prefers_the_passage_that_states_its_subject(tmp_path):
     # A news item of 2023-07-12: its lead names the plan, its second passage says what it is.
     item = ("我国载人登月初步方案公布\n\n央视网消息（新闻联播）：在今天（7月12日）召开的第九届中国国际商业航天高峰论坛上，"
