@@ -125,7 +125,7 @@ def test_names_after_an_office_are_learned_as_words():
     ("1960年的政府工作报告主要讲的是什么内容？", "summary"),
     ("1963年政府工作报告 讲了什么", "summary"),
     ("1958年 钢产量 是多少", "number"),
-    ("这个组织成立多久了", "number"),
+    ("这个组织成立多久了", "duration"),
     ("农业税是哪年取消的", "year"),
     ("构建社会主义和谐社会 哪一年的政府工作报告最早提出", ""),  # the document's year
     ("十九大报告提出的新时代社会主要矛盾是什么", "what"),
