@@ -43,6 +43,9 @@ _ASKS_SUMMARY = re.compile(r"(?:主要)?(?:讲|说|谈)(?:了|的是|的)?(?:什
 # (几点 is also "how many points": 提出了几点意见)
 _ASKS_TIME = re.compile(r"几点(?:钟|(?=[发开举召起到出结闭]|$|[\s,，。?？!！]))|几时|什么时间")
 _ASKS_WHAT = re.compile(r"([\u4e00-\u9fff]{2,})(?:是(?:什么|怎样的|怎么样的|啥)|(?:有|包括)哪些)")
+# A target set for a year, and words of how it turned out (1998年经济实际增长了多少 完成8%的目标没有).
+_TARGET = re.compile(r"目标|预期|拟")
+_OUTCOME = re.compile(r"实际|完成|实现|达到了|增长了|结果")
 _ASKS_DURATION = re.compile(r"几年|多少年|几个月|多少个?月|几天|多少天|多久|多长时间")
 _ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿倍成点年]|多[大高长久远快重]")
 _ASKS_YEAR = re.compile(r"哪一?年|何年|何时|什么时候")
@@ -65,6 +68,11 @@ class Intent:
     subject: str = ""  # what a "what" question asks to be stated: 第一个五年计划的基本任务
     concept: str = ""  # what a first-mention question asks about, as written: 一个国家两种制度
     period: tuple[int, int] | None = None  # a span of years the question names: 2018至2022年
+
+    @property
+    def target(self) -> bool:
+        """Whether the question asks a year's target (目标, 预期, 拟安排), not how it turned out."""
+        return bool(self.years) and bool(_TARGET.search(self.text)) and not _OUTCOME.search(self.text)
 
     @property
     def whole_year(self) -> bool:

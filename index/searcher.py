@@ -233,7 +233,8 @@ class Searcher:
                     seen |= in_bits & ~in_meta
                     unsure = np.flatnonzero(in_bits & in_meta & (subject != int(term)))
                     seen[unsure] |= reader.has_term(ids[unsure], term)
-            factor *= year_factor(weights, intent.years, subject, seen, intent.period, subject != doc_years)
+            factor *= year_factor(weights, intent.years, subject, seen, intent.period, subject != doc_years,
+                                  intent.target)
         if intent.dates:  # news looked up by date: a lead says what happened
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
             # (unless another passage of the item matches clearly more of the question: the

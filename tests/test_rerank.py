@@ -216,6 +216,20 @@ def test_a_news_item_is_of_the_year_its_title_names(tmp_path):
     assert searcher.search("2024年全年 国内生产总值 多少亿元").hits[0].document.path == "20250117_02.txt"
 
 
+def test_a_years_target_is_set_by_that_years_report():
+    # A 2015 target: the 2015 report sets it; the 2016 report, reviewing 2015 ("去年…预期增长
+    # 目标"), names the year in its passage but stays the year after.  How it turned out
+    # (实际, 完成) is the 2016 report's to say.
+    from index.intent import understand
+    assert understand("2015年 进出口 增长目标").target
+    assert not understand("1998年经济实际增长了多少 完成8%的目标没有").target
+    assert not understand("2015年 进出口 增长").target
+    weights = Weights()
+    subject, seen = np.array([2015, 2016, 2013]), np.array([False, True, True])
+    assert year_factor(weights, (2015,), subject, seen, target=True).tolist() == [1.0, weights.year_next, 1.0]
+    assert year_factor(weights, (2015,), subject, seen).tolist() == [1.0, 1.0, 1.0]
+
+
 def test_a_document_named_by_year_is_the_one_about_that_year():
     # "2024年全年国内生产总值…" names a document about 2024 whose metadata has 全年 and 国内生产总值:
     # not the communique out in 2024 titled 2023年…, but one out in 2025 titled 2024年… or one
