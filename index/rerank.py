@@ -142,6 +142,10 @@ def shares_of(term_weights: np.ndarray) -> Shares:
     return Shares(tables, float(term_weights.sum()) or 1.0)
 
 
+# Reviews of a year (work reports, annual statistics) come out by March of the next.
+REVIEW_MONTHS = 3
+
+
 def year_factor(weights: Weights, years: tuple[int, ...], doc_years: np.ndarray, year_seen: np.ndarray,
                 period: tuple[int, int] | None = None, titled: np.ndarray | None = None,
                 target: bool = False) -> np.ndarray:

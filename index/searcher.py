@@ -32,7 +32,7 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
-from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, date_factor,
+from .rerank import (DEFAULT, REVIEW_MONTHS, Shares, Weights, answer_factor, answer_pattern, date_factor,
                      best_of_document, named_document_factor, phrase_factor, short_prior, shares_of, year_factor)
 from .verdict import judge
 
@@ -233,7 +233,10 @@ class Searcher:
                     seen |= in_bits & ~in_meta
                     unsure = np.flatnonzero(in_bits & in_meta & (subject != int(term)))
                     seen[unsure] |= reader.has_term(ids[unsure], term)
-            factor *= year_factor(weights, intent.years, subject, seen, intent.period, subject != doc_years,
+            # The next year's document reviews the year, unless its title names another year or,
+            # dated, it is of later in that year than reviews come out (a December item is its own year's).
+            late = reader.doc_date[docs] // 100 % 100 > REVIEW_MONTHS
+            factor *= year_factor(weights, intent.years, subject, seen, intent.period, (subject != doc_years) | late,
                                   intent.target)
         if intent.dates:  # news looked up by date: a lead says what happened
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])

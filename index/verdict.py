@@ -30,7 +30,7 @@ from .intent import Intent
 from .models import DocumentMeta, Hit
 from .normalize import normalize
 from .cleaning import reports_part_of_year
-from .rerank import Shares, answer_pattern
+from .rerank import REVIEW_MONTHS, Shares, answer_pattern
 
 # Below this IDF-weighted share of the question matched, the top hit is not an answer.
 MIN_COVERAGE = 0.6
@@ -126,15 +126,17 @@ def _reviews_period(intent: Intent, top: _Top) -> bool:
 
 def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
     """Years and months the question names that the top hit does not cover.  A year is
-    covered by the document's year, the next year's document (annual reports and January
-    news state the year before), or the year in the passage (relative years resolved); a
+    covered by the document's year, the next year's document up to March (annual reports and
+    January news state the year before), or the year in the passage (relative years resolved); a
     span of years by the document of the year after it ends, which reviews it."""
     missing = []
     for year in intent.years:
         in_passage = str(year) in distinct and (top.bits >> distinct.index(str(year))) & 1
         if _reviews_period(intent, top):
             continue
-        if top.year not in (year, year + 1) and not in_passage and not top.has(str(year)):
+        month = re.match(r"\d{4}-(\d{1,2})", top.date)
+        reviews = top.year == year + 1 and (not month or int(month.group(1)) <= REVIEW_MONTHS)
+        if top.year != year and not reviews and not in_passage and not top.has(str(year)):
             missing.append(f"{year}年")
         elif len(intent.years) == 1 and not intent.dates and _about_other_years(top.passage, year):
             missing.append(f"{year}年")

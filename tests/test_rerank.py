@@ -216,6 +216,21 @@ def test_a_news_item_is_of_the_year_its_title_names(tmp_path):
     assert searcher.search("2024年全年 国内生产总值 多少亿元").hits[0].document.path == "20250117_02.txt"
 
 
+def test_a_december_item_does_not_review_the_year_before(tmp_path):
+    # Out in December 2025, "今年…突破1800亿件" is 2025's; the January item reviews 2024.
+    items = {
+        "20251201_09.txt": "我国年快递业务量突破1800亿件\n\n央视网消息（新闻联播）：国家邮政局最新数据显示，截至11月30日，"
+                           "今年我国快递业务量已突破1800亿件。\n",
+        "20250108_07.txt": "我国快递业务量再创新高\n\n国家邮政局最新数据显示，全国快递业务量完成1745亿件，"
+                           "同比增长21%。\n",
+    }
+    searcher = news_searcher(tmp_path, items)
+    result = searcher.search("2024年 全国快递业务量 多少亿件")
+    assert result.hits[0].document.path == "20250108_07.txt" and result.confidence == "high"
+    result = searcher.search("2024年 快递业务量 突破1800亿件")
+    assert result.hits[0].document.path == "20251201_09.txt" and result.unmatched == ("2024年",)
+
+
 def test_a_years_target_is_set_by_that_years_report():
     # A 2015 target: the 2015 report sets it; the 2016 report, reviewing 2015 ("去年…预期增长
     # 目标"), names the year in its passage but stays the year after.  How it turned out
