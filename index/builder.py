@@ -29,8 +29,7 @@ from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, learned_ph
 from .build_types import Progress, SourceDocument
 from .errors import BuildError, UnreadableSource
 from .filestats import FileRecord
-from .filters import FILTER_FIELDS
-from .metadata import extract
+from .metadata import extract, searchable_fields
 from .models import BuildReport, DocumentMeta, SkippedFile
 from .normalize import normalize
 from .previous import Previous, Stored
@@ -132,7 +131,7 @@ def _tokenize(docs: list[SourceDocument], analyzer: Analyzer, progress: Progress
     """Tokenize the passages of `docs` and the metadata of `fields_of`, on both cores."""
     global _worker_analyzer, _worker_jobs
     jobs: list[tuple] = [(norm, doc.meta.year) for doc in docs for norm in doc.norms]
-    jobs += [tuple(getattr(doc.meta, key) for key in FILTER_FIELDS) for doc in fields_of]
+    jobs += [searchable_fields(doc.meta) for doc in fields_of]
     if len(jobs) >= PARALLEL_THRESHOLD:
         analyzer.use_segmenter()  # before the workers fork, so that they share it
     _worker_analyzer, _worker_jobs = analyzer, jobs

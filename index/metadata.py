@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .filters import FILTER_FIELDS
 from .models import DocumentMeta
 from .normalize import normalize
 
@@ -264,3 +265,18 @@ def year_a_title_names(title: str) -> int:
 
 def looks_like_a_feature(title: str) -> bool:
     return bool(_FEATURE_TITLE.search(title))
+
+
+# Kinds written as English slugs (cpc_national_congress_report) also answer to the Chinese
+# word a question uses for the kind: "二十大报告" names the congress report.
+_KIND_WORDS = {"report": "报告", "resolution": "决议", "speech": "讲话", "news": "新闻"}
+
+
+def searchable_fields(meta: DocumentMeta) -> tuple[str, ...]:
+    """The metadata values whose terms a document is found by (`filters.FILTER_FIELDS`),
+    a kind slug's Chinese words added.  (Stored per document: a change needs
+    store.SCHEMA_VERSION bumped.)"""
+    values = [getattr(meta, key) for key in FILTER_FIELDS]
+    words = [_KIND_WORDS[w] for w in re.split(r"[_\W]+", (meta.kind or "").lower()) if w in _KIND_WORDS]
+    return (*values, " ".join(words)) if words else tuple(values)
+

@@ -26,7 +26,7 @@ from .build_types import Progress, SourceDocument
 from .cleaning import is_lead, reports_part_of_year
 from .filestats import FileRecord, Recorded
 from .filters import FILTER_FIELDS
-from .metadata import looks_like_a_feature, year_a_title_names
+from .metadata import looks_like_a_feature, searchable_fields, year_a_title_names
 from .normalize import normalize
 from .ranking import build_postings, raw_idf
 from .store import (
@@ -39,7 +39,7 @@ def document_row(doc: SourceDocument, doc_id: int, first_passage: int, analyzer:
     meta = doc.meta
     field_terms = doc.field_terms
     if field_terms is None:
-        field_terms = analyzer.field_tokens(*(getattr(meta, key) for key in FILTER_FIELDS))
+        field_terms = analyzer.field_tokens(*searchable_fields(meta))
     return {
         "id": doc_id, "source": doc.source, "path": doc.path, "sha256": doc.sha256,
         **meta.__dict__, "first_passage": first_passage, "passages": len(doc.texts),
