@@ -181,6 +181,15 @@ def named_document_factor(weights: Weights, documents, subject_years: np.ndarray
     return factor
 
 
+def lead_factor(weights: Weights, lead: np.ndarray, docs: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """`lead` for a news item's lead (`lead`: per candidate), unless another passage of the
+    item matches a share of the question larger by `lead_margin`: the question then asks a
+    detail that passage states (航班号 of a first flight).  `share`: each candidate's."""
+    if lead.any() and weights.lead_margin < 1.0:
+        lead = lead & (share >= best_of_document(share, docs) - weights.lead_margin)
+    return np.where(lead, weights.lead, 1.0)
+
+
 def best_of_document(values: np.ndarray, docs: np.ndarray) -> np.ndarray:
     """Per candidate, the largest of `values` among the candidates of its document
     (`docs`: each candidate's document; a document's candidates are adjacent)."""

@@ -33,7 +33,7 @@ from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
 from .rerank import (DEFAULT, REVIEW_MONTHS, Shares, Weights, answer_factor, answer_pattern, date_factor,
-                     best_of_document, named_document_factor, phrase_factor, short_prior, shares_of, year_factor)
+                     lead_factor, named_document_factor, phrase_factor, short_prior, shares_of, year_factor)
 from .verdict import judge
 
 # The documents whose metadata matches the query best also offer every passage as a
@@ -240,13 +240,7 @@ class Searcher:
                                   intent.target)
         if intent.dates:  # news looked up by date: a lead says what happened
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
-            # (unless another passage of the item matches clearly more of the question: the
-            # question then asks a detail, 航班号 of the first flight, that passage states)
-            lead = reader.passage_lead[ids]
-            if lead.any() and weights.lead_margin < 1.0:
-                share = shares(bits)
-                lead &= share >= best_of_document(share, docs) - weights.lead_margin
-            factor *= np.where(lead, weights.lead, 1.0)
+            factor *= lead_factor(weights, reader.passage_lead[ids], docs, shares(bits))
         if intent.whole_year:  # a figure of some months does not answer for the year
             factor *= np.where(reader.passage_part[ids], weights.part_of_year, 1.0)
         if intent.asks == "summary" and weights.summary:  # of a document whose metadata has every term
