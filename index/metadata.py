@@ -279,4 +279,3 @@ def searchable_fields(meta: DocumentMeta) -> tuple[str, ...]:
     values = [getattr(meta, key) for key in FILTER_FIELDS]
     words = [_KIND_WORDS[w] for w in re.split(r"[_\W]+", (meta.kind or "").lower()) if w in _KIND_WORDS]
     return (*values, " ".join(words)) if words else tuple(values)
-

@@ -147,17 +147,17 @@ REVIEW_MONTHS = 3
 
 
 def year_factor(weights: Weights, years: tuple[int, ...], doc_years: np.ndarray, year_seen: np.ndarray,
-                period: tuple[int, int] | None = None, titled: np.ndarray | None = None,
+                period: tuple[int, int] | None = None, no_review: np.ndarray | None = None,
                 target: bool = False) -> np.ndarray:
     """1 where the candidate satisfies a year of the question (its document is of that year,
-    or the year is in its passage), `year_next` for the next year's document (unless its title
-    names another year than its own, `titled`: then it is about that year),
-    `year_miss` otherwise.  A span of years is reviewed whole the year after it ends.  A
-    year's `target` is set by its own document: the next year's, which reviews the year
-    ("去年…预期增长目标"), stays at `year_next` though its passage names the year."""
+    or the year is in its passage), `year_next` for the next year's document (unless it is
+    no review of the year, `no_review`: its title names another year, or it came out later
+    than REVIEW_MONTHS), `year_miss` otherwise.  A span of years is reviewed whole the year
+    after it ends.  A year's `target` is set by its own document: the next year's, which
+    reviews the year ("去年…预期增长目标"), stays at `year_next` though its passage names the year."""
     factor = np.full(len(doc_years), weights.year_miss)
     reviews = _any_of(doc_years, [year + 1 for year in years])
-    factor[reviews if titled is None else reviews & ~titled] = weights.year_next
+    factor[reviews if no_review is None else reviews & ~no_review] = weights.year_next
     factor[_any_of(doc_years, years) | (year_seen & ~reviews if target else year_seen)] = 1.0
     if period is not None:  # within it, a document tells of part of it
         factor[factor == 1.0] = weights.year_next

@@ -233,11 +233,9 @@ class Searcher:
                     seen |= in_bits & ~in_meta
                     unsure = np.flatnonzero(in_bits & in_meta & (subject != int(term)))
                     seen[unsure] |= reader.has_term(ids[unsure], term)
-            # The next year's document reviews the year, unless its title names another year or,
-            # dated, it is of later in that year than reviews come out (a December item is its own year's).
-            late = reader.doc_date[docs] // 100 % 100 > REVIEW_MONTHS
-            factor *= year_factor(weights, intent.years, subject, seen, intent.period, (subject != doc_years) | late,
-                                  intent.target)
+            # No review of the year before: a title naming another year, a date after March.
+            no_review = (subject != doc_years) | (reader.doc_date[docs] // 100 % 100 > REVIEW_MONTHS)
+            factor *= year_factor(weights, intent.years, subject, seen, intent.period, no_review, intent.target)
         if intent.dates:  # news looked up by date: a lead says what happened
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
             factor *= lead_factor(weights, reader.passage_lead[ids], docs, shares(bits))
