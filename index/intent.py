@@ -47,7 +47,9 @@ _ASKS_WHAT = re.compile(r"([\u4e00-\u9fff]{2,})(?:是(?:什么|怎样的|怎么�
 _TARGET = re.compile(r"目标|预期|拟")
 _OUTCOME = re.compile(r"实际|完成|实现|达到了|增长了|结果")
 _ASKS_DURATION = re.compile(r"几年|多少年|几个月|多少个?月|几天|多少天|多久|多长时间")
-_ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿倍成点年]|多[大高长久远快重]")
+_ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿倍成点年]|多[大高长久远快重]"
+                          # a keyword query ending on a quantity: 转移安置人数, 金牌数, 全国粮食总产量, 城镇化率
+                          r"|(?:人数|金牌数|次数|数量|金额|总额|总量|规模|产量|增速|增幅|比重|占比|率)[？?]?$")
 _ASKS_YEAR = re.compile(r"哪一?年|何年|何时|什么时候")
 # "How many 万 tonnes": a quantity asked in a unit with its magnitude (多少万人次, 几亿元).
 _ASKED_UNIT = re.compile(r"(?:多少|几)([万亿千百][\u4e00-\u9fff]{1,2})")

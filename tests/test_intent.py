@@ -126,6 +126,9 @@ def test_names_after_an_office_are_learned_as_words():
     ("1963年政府工作报告 讲了什么", "summary"),
     ("1958年 钢产量 是多少", "number"),
     ("这个组织成立多久了", "duration"),
+    ("2024年1月 乌什县7.1级地震 转移安置人数", "number"),  # a keyword query ending on a quantity
+    ("2022年 全国粮食总产量", "number"),
+    ("区 上半年 主要经济指标 增速 全市第一", ""),  # (only its last word says what is asked)
     ("农业税是哪年取消的", "year"),
     ("构建社会主义和谐社会 哪一年的政府工作报告最早提出", ""),  # the document's year
     ("十九大报告提出的新时代社会主要矛盾是什么", "what"),
