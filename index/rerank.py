@@ -69,7 +69,8 @@ class Weights:
     # ("央视网消息（新闻联播）：…", "新华社北京3月5日电"), which says what happened, gains this.
     lead: float = 2.0
     # ... but not where another passage of the item matches a share of the question's terms
-    # larger by more than this: the question asks a detail that passage states.
+    # larger by more than this: the question asks a detail, and that passage (if it matches
+    # more than any lead) gains `lead` instead (`lead_factor`).
     lead_margin: float = 0.15
     # Passages shorter than this many characters (headings, date lines) are scaled down
     # in proportion: users want a quotable sentence, and BM25 alone favours short lines.
@@ -182,12 +183,19 @@ def named_document_factor(weights: Weights, documents, subject_years: np.ndarray
 
 
 def lead_factor(weights: Weights, lead: np.ndarray, docs: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """`lead` for a news item's lead (`lead`: per candidate), unless another passage of the
-    item matches a share of the question larger by `lead_margin`: the question then asks a
-    detail that passage states (航班号 of a first flight).  `share`: each candidate's."""
-    if lead.any() and weights.lead_margin < 1.0:
-        lead = lead & (share >= best_of_document(share, docs) - weights.lead_margin)
-    return np.where(lead, weights.lead, 1.0)
+    """`lead` for what says what the question asks of a news item: the item's lead
+    (`lead`: per candidate), unless another passage of the item matches a share of the
+    question larger by `lead_margin`.  The question then asks a detail (航班号 of a first
+    flight): the item's best passage gains `lead` instead, if it matches more of the question
+    than every lead does.  `share`: each candidate's share of the question."""
+    if not lead.any() or weights.lead_margin >= 1.0:
+        return np.where(lead, weights.lead, 1.0)
+    best = best_of_document(share, docs)
+    item = best_of_document(lead.astype(float), docs) > 0  # candidates of items whose lead is one
+    says = lead & (share >= best - weights.lead_margin)
+    told = best_of_document(says.astype(float), docs) > 0
+    detail = item & ~told & (share >= best) & (share > share[lead].max())
+    return np.where(says | detail, weights.lead, 1.0)
 
 
 def best_of_document(values: np.ndarray, docs: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ import pytest
 
 from index import Searcher, build_index
 from index.cleaning import reports_part_of_year
-from index.rerank import NEUTRAL, Weights, answer_pattern, named_document_factor, shares_of, year_factor
+from index.rerank import NEUTRAL, Weights, answer_pattern, lead_factor, named_document_factor, shares_of, year_factor
 
 SPEECH = """在全市经济工作会议上的讲话
 
@@ -385,6 +385,33 @@ def test_a_question_asking_a_detail_answers_with_the_passage_that_states_it(tmp_
     assert "247亿美元" in searcher.search(detail).hits[0].text
     assert searcher.search(detail, weights=Weights().without("lead_margin")).hits[0].text.startswith("央视网消息")
     assert searcher.search("2024年5月 第135届广交会闭幕").hits[0].text.startswith("央视网消息")
+
+
+def test_a_detail_no_lead_states_is_answered_by_the_passage_that_states_it(tmp_path):
+    # The lead restates the title's words (商业载客); the flight number is in the next
+    # passage, and no lead of any item has it: that passage takes the lead's place.
+    item = ("C919大型客机圆满完成首次商业飞行\n\n央视网消息（新闻联播）：今天（5月28日），国产大飞机C919大型客机成功完成"
+            "商业载客首飞，这标志着C919的“研发、制造、取证、投运”全面贯通。\n\n"
+            "上午10时32分，航班号MU9191的首航飞机起飞。作为我国首次按照国际通行适航标准自行研制、具有自主知识产权的"
+            "喷气式干线客机，C919大型客机选用完全自主研发的新一代国产客舱座椅。\n\n"
+            "中午12时31分，飞机顺利抵达北京首都机场，并穿过象征民航最高礼仪的“水门”。\n")
+    searcher = news_searcher(tmp_path, {"20230528_03.txt": item})
+    assert "航班号MU9191" in searcher.search("2023年5月28日 C919 首次商业飞行 航班号").hits[0].text
+    assert searcher.search("2023年5月28日 C919 首次商业飞行").hits[0].text.startswith("央视网消息")
+
+
+def test_the_lead_gain_goes_to_what_says_what_the_question_asks():
+    weights = Weights()
+    gain = weights.lead
+    # Item 0: its lead matches clearly less of the question than its second passage, which
+    # matches more than any lead: that passage gains.  Item 1: its lead says it.
+    docs, lead = np.array([0, 0, 0, 1, 1]), np.array([True, False, False, True, False])
+    share = np.array([0.5, 0.8, 0.4, 0.6, 0.6])
+    assert lead_factor(weights, lead, docs, share).tolist() == [1.0, gain, 1.0, gain, 1.0]
+    # Another item's lead matches as much as the detail: the question is about that event.
+    docs, lead, share = np.array([0, 0, 1]), np.array([True, False, True]), np.array([0.3, 0.6, 0.7])
+    assert lead_factor(weights, lead, docs, share).tolist() == [1.0, 1.0, gain]
+    assert lead_factor(weights.without("lead_margin"), lead, docs, share).tolist() == [gain, 1.0, gain]
 
 
 def test_among_tied_passages_a_news_lead_comes_first(tmp_path):
