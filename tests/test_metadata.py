@@ -12,7 +12,7 @@ import pytest
 
 from index import DocumentMeta
 from index.cleaning import normalised_lines
-from index.metadata import extract, looks_like_a_feature, searchable_fields, year_a_title_names
+from index.metadata import extract, looks_like_a_feature, year_a_title_names
 
 
 def meta_of(text: str, known: DocumentMeta | None = None) -> tuple[DocumentMeta, list[str]]:
@@ -145,24 +145,3 @@ def test_a_feature_is_told_by_its_title():
     assert looks_like_a_feature("命运与共 携手同行——习近平主席的主旨讲话引发中外与会嘉宾热烈反响")
     assert not looks_like_a_feature("习近平出席中非合作论坛北京峰会开幕式并发表主旨讲话")
 
-
-def test_a_kind_slug_is_found_by_its_chinese_word(tmp_path):
-    # The 20th congress report's title does not say 报告; its kind does, in English.
-    from index import Searcher, build_index
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    (folder / "cpc_congress_20_1.txt").write_text(
-        "高举中国特色社会主义伟大旗帜\n\n我们坚持精准扶贫、尽锐出战，打赢了人类历史上规模最大的脱贫攻坚战，"
-        "全国八百三十二个贫困县全部摘帽。\n", encoding="utf-8")
-    (folder / "gwr_2023.txt").write_text(
-        "2023年政府工作报告\n\n经过八年持续努力，近1亿农村贫困人口实现脱贫，全国832个贫困县全部摘帽。\n", encoding="utf-8")
-    (folder / "metadata.csv").write_text(
-        "file,kind,title\n"
-        "cpc_congress_20_1.txt,cpc_national_congress_report,高举中国特色社会主义伟大旗帜 (二十大)\n"
-        "gwr_2023.txt,government_work_report,2023年政府工作报告\n", encoding="utf-8")
-    assert searchable_fields(DocumentMeta(title="x", kind="cpc_national_congress_report"))[-1] == "报告"
-    build_index([folder], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
-    reports = {searcher.document(int(d)).path for d in searcher.reader.field_docs("报告")}
-    assert reports == {"cpc_congress_20_1.txt", "gwr_2023.txt"}
-    assert searcher.search("二十大报告 贫困县 全部摘帽 多少个").hits[0].document.path == "cpc_congress_20_1.txt"

@@ -10,6 +10,8 @@ import pytest
 
 from index import Searcher, build_index
 from index.cleaning import reports_part_of_year
+from index.metadata import searchable_fields
+from index.models import DocumentMeta
 from index.rerank import NEUTRAL, Weights, answer_pattern, lead_factor, named_document_factor, shares_of, year_factor
 
 SPEECH = """在全市经济工作会议上的讲话
@@ -467,3 +469,20 @@ def test_among_equal_scores_a_passage_stating_the_words_comes_first(tmp_path):
             if h.document.path == "20240101_01.txt"]
     assert [h.text for h in hits] == [point, opening]
     assert hits[0].score == hits[1].score  # tied: the title carries every word
+
+
+def test_a_kind_slug_is_found_by_its_chinese_word(tmp_path):
+    # The 20th congress report's title does not say 报告; its kind does, in English.
+    folder = write(tmp_path / "reports", {
+        "cpc_congress_20_1.txt": "高举中国特色社会主义伟大旗帜\n\n我们坚持精准扶贫、尽锐出战，打赢了人类历史上规模最大的脱贫攻坚战，"
+                                 "全国八百三十二个贫困县全部摘帽。\n",
+        "gwr_2023.txt": "2023年政府工作报告\n\n经过八年持续努力，近1亿农村贫困人口实现脱贫，全国832个贫困县全部摘帽。\n",
+    }, "file,kind,title\n"
+       "cpc_congress_20_1.txt,cpc_national_congress_report,高举中国特色社会主义伟大旗帜 (二十大)\n"
+       "gwr_2023.txt,government_work_report,2023年政府工作报告\n")
+    assert searchable_fields(DocumentMeta(title="x", kind="cpc_national_congress_report"))[-1] == "报告"
+    build_index([folder], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    reports = {searcher.document(int(d)).path for d in searcher.reader.field_docs("报告")}
+    assert reports == {"cpc_congress_20_1.txt", "gwr_2023.txt"}
+    assert searcher.search("二十大报告 贫困县 全部摘帽 多少个").hits[0].document.path == "cpc_congress_20_1.txt"
