@@ -52,6 +52,11 @@ _ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿�
                           r"|(?:人数|金牌数|次数|数量|金额|总额|总量|规模|产量|增速|增幅|比重|占比|率)[？?]?$")
 _ASKS_YEAR = re.compile(r"哪一?年|何年|何时|什么时候")
 # "How many 万 tonnes": a quantity asked in a unit with its magnitude (多少万人次, 几亿元).
+# A level of government said colloquially: "区里", "市里", "那个区" mean the district's
+# or city's own bodies and the whole of it (区委, 全区), which is how its documents say it.
+_LOCAL_LEVEL = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=那个|这个|咱们|我们))([省市县区镇乡])里"
+                          # (not 这个市场, 那个区域: the level's own compounds)
+                          r"|(?<=那个|这个)([省市县区])(?![场域民长别间份城级委政府属直辖])")
 _ASKED_UNIT = re.compile(r"(?:多少|几)([万亿千百][\u4e00-\u9fff]{1,2})")
 
 
@@ -112,6 +117,7 @@ def understand(normalised: str) -> Intent:
             else "what" if subject else "")
     if asks == "summary":  # the words of asking what it is about match nothing
         text = _ASKS_SUMMARY.sub(" ", text)
+    text = _LOCAL_LEVEL.sub(lambda m: f" {m.group(1) or m.group(2)}委 全{m.group(1) or m.group(2)} ", text)
     text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(" ", text))
     years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}
                          | {int(y) for span in _PERIOD.findall(text) for y in span}))

@@ -160,3 +160,18 @@ def test_a_what_question_names_its_subject():
     assert intent_of("第一个五年计划的基本任务是什么？").subject == "第一个五年计划的基本任务"
     assert intent_of("稳增长的主要措施有哪些").subject == "稳增长的主要措施"
     assert intent_of("2023年 粮食产量 多少").subject == ""
+
+
+@pytest.mark.parametrize("query, meant", [
+    ("区里定点医院收治的病人", "区委 全区"),
+    ("湘潭买了房拿不到房子，市里打算怎么办", "市委 全市"),
+    ("那个市说干部有像羊一样软的", "市委 全市"),
+    ("省里今年的目标", "省委 全省"),
+])
+def test_a_level_of_government_said_colloquially_means_its_own_bodies(query, meant):
+    assert meant in intent_of(query).text
+
+
+@pytest.mark.parametrize("query", ["城市里的超市里", "景区里人多不多", "这个市场怎么样", "那个区域的面积", "县(市、区)委书记"])
+def test_a_level_inside_another_word_is_left_alone(query):
+    assert "委" not in intent_of(query).text.replace("委书记", "")

@@ -486,3 +486,16 @@ def test_a_kind_slug_is_found_by_its_chinese_word(tmp_path):
     reports = {searcher.document(int(d)).path for d in searcher.reader.field_docs("报告")}
     assert reports == {"cpc_congress_20_1.txt", "gwr_2023.txt"}
     assert searcher.search("二十大报告 贫困县 全部摘帽 多少个").hits[0].document.path == "cpc_congress_20_1.txt"
+
+
+def test_a_question_about_the_district_finds_the_districts_speech(tmp_path):
+    # "区里" is how a resident names the district: its party committee's speech, not the
+    # city's news that happens to share the question's words.
+    folder = write(tmp_path / "local", {
+        "district.txt": "区委全会上的讲话\n\n全区上下众志成城抗击疫情，定点医院收治的患者全部治愈出院。\n",
+        "city.txt": "市里召开会议\n\n定点医院收治的病人有所增加，医护人员坚守岗位。\n",
+    }, "file,kind,title\ndistrict.txt,讲话,区委全会上的讲话\ncity.txt,讲话,市里召开会议\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    paths = [h.document.path for h in searcher.search("区里定点医院收治的病人 有没有死人").hits]
+    assert paths.index("district.txt") < paths.index("city.txt")
