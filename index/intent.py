@@ -28,6 +28,8 @@ FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况"})
 # "When was X first stated": the oldest document that states X answers it.
 _EARLIEST = re.compile(r"最早|首次|第一次|最先|首提|(?:从|是)?哪.?年开始|开始(?:出现|提出)")
 # Words of stating that only frame a first-mention question.
+# A word that names a kind of document: where to look, not what to look for.
+_DOCUMENT_KIND = re.compile(r"(?:报告|讲话|决议|公报|文件)(?:中|里|上)?$")
 _STATING = re.compile(r"(?:这个|这一)?(?:提法|说法|表述|概念|构想|设想)|提出|出现|写入|写进|见于|提到|出自|来自")
 _TRAILING_FUNCTION = re.compile(r"[是的在了]+$")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?")
@@ -123,8 +125,10 @@ def understand(normalised: str) -> Intent:
                          | {int(y) for span in _PERIOD.findall(text) for y in span}))
     period = next(((int(a), int(b)) for a, b in _PERIOD.findall(text) if int(a) < int(b)), None)
     text = _PERIOD.sub(lambda m: f"{m.group(1)}年 {m.group(2)}", text)  # (至 is no word to match)
-    # The concept comes first: "生态文明 这个提法最早出现在哪个报告"
-    concept = _TRAILING_FUNCTION.sub("", text.split()[0]) if earliest and text.split() else ""
+    # The concept comes first ("生态文明 这个提法最早出现在哪个报告"), after the kind of
+    # document to look in, if the question names that first ("政府工作报告第一次提到人工智能").
+    words = [w for w in text.split() if not _DOCUMENT_KIND.search(w)] or text.split()
+    concept = _TRAILING_FUNCTION.sub("", words[0]) if earliest and words else ""
     return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest, units=units, asks=asks,
                   subject=subject if asks == "what" else "", concept=concept, period=period)
 

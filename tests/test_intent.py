@@ -146,6 +146,9 @@ def test_asking_what_a_text_is_about_leaves_only_the_text_to_match():
 def test_a_first_mention_question_names_its_concept_first():
     assert intent_of("一个国家两种制度 构想 最早见于哪年政府工作报告").concept == "一个国家两种制度"
     assert intent_of("生态文明 这个提法最早出现在哪个报告").concept == "生态文明"
+    # (the kind of document to look in, named first, is not the concept)
+    assert intent_of("政府工作报告第一次提到人工智能是哪一年").concept == "人工智能"
+    assert intent_of("在党代会报告里最早提出科学发展观的是哪一次").concept == "科学发展观"
     assert not intent_of("2024年粮食产量 首次突破1.4万亿斤了吗").earliest  # a fact of a named year
 
 
