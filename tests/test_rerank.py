@@ -194,6 +194,20 @@ def test_the_first_mention_is_found_below_many_later_ones(tmp_path):
     assert hits[0].document.path == "gwr_2005.txt"
 
 
+def test_a_first_mention_in_a_kind_of_document_named_first(tmp_path):
+    # "政府工作报告第一次提到人工智能": the reports' texts never write 政府工作报告 (their titles
+    # do), while a later news item's text does; the oldest report answers.
+    reports = {f"gwr_{year}.txt": f"{year}年政府工作报告\n\n加快培育壮大新兴产业，推动人工智能等技术研发和转化，第{year}项工作。\n"
+               for year in (2017, 2019)}
+    news = {"20220306_01.txt": "代表委员热议\n\n代表们说，政府工作报告提出推动人工智能发展，令人振奋。\n"}
+    folder = write(tmp_path / "all", {**reports, **news},
+                   "file,year,date,title\ngwr_2017.txt,2017,,2017年政府工作报告\ngwr_2019.txt,2019,,2019年政府工作报告\n"
+                   "20220306_01.txt,2022,2022-03-06,代表委员热议\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    hits = Searcher.open(tmp_path / "index.sqlite").search("政府工作报告第一次提到人工智能是哪一年").hits
+    assert [h.document.path for h in hits[:2]] == ["gwr_2017.txt", "gwr_2019.txt"]
+
+
 def test_a_named_year_picks_that_years_document(yearly):
     assert yearly.search("2010年 经济增长预期目标").hits[0].document.meta.year == "2010"
     assert yearly.search("2015年政府工作报告 预期目标").hits[0].document.meta.year == "2015"
