@@ -269,7 +269,7 @@ def looks_like_a_feature(title: str) -> bool:
 
 # Kinds written as English slugs (cpc_national_congress_report) also answer to the Chinese
 # word a question uses for the kind: "二十大报告" names the congress report.
-_KIND_WORDS = {"report": "报告", "resolution": "决议", "speech": "讲话", "news": "新闻"}
+_KIND_WORDS = {"report": "报告", "resolution": "决议", "speech": "讲话", "news": "新闻", "congress": "党代会", "npc": "人大"}
 
 
 def searchable_fields(meta: DocumentMeta) -> tuple[str, ...]:

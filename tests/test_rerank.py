@@ -494,12 +494,14 @@ def test_a_kind_slug_is_found_by_its_chinese_word(tmp_path):
     }, "file,kind,title\n"
        "cpc_congress_20_1.txt,cpc_national_congress_report,高举中国特色社会主义伟大旗帜 (二十大)\n"
        "gwr_2023.txt,government_work_report,2023年政府工作报告\n")
-    assert searchable_fields(DocumentMeta(title="x", kind="cpc_national_congress_report"))[-1] == "报告"
+    assert searchable_fields(DocumentMeta(title="x", kind="cpc_national_congress_report"))[-1] == "党代会 报告"
+    assert searchable_fields(DocumentMeta(title="x", kind="npc_resolution_on_gwr"))[-1] == "人大 决议"
     build_index([folder], tmp_path / "index.sqlite")
     searcher = Searcher.open(tmp_path / "index.sqlite")
     reports = {searcher.document(int(d)).path for d in searcher.reader.field_docs("报告")}
     assert reports == {"cpc_congress_20_1.txt", "gwr_2023.txt"}
     assert searcher.search("二十大报告 贫困县 全部摘帽 多少个").hits[0].document.path == "cpc_congress_20_1.txt"
+    assert searcher.search("党代会报告 贫困县 全部摘帽").hits[0].document.path == "cpc_congress_20_1.txt"
 
 
 def test_a_question_about_the_district_finds_the_districts_speech(tmp_path):
