@@ -496,6 +496,9 @@ def test_a_kind_slug_is_found_by_its_chinese_word(tmp_path):
        "gwr_2023.txt,government_work_report,2023年政府工作报告\n")
     assert searchable_fields(DocumentMeta(title="x", kind="cpc_national_congress_report"))[-1] == "党代会 报告"
     assert searchable_fields(DocumentMeta(title="x", kind="npc_resolution_on_gwr"))[-1] == "人大 决议"
+    # a congress a title names in full is also asked for by its short name
+    assert searchable_fields(DocumentMeta(title="在中国共产党第十次全国代表大会上的报告"))[-1] == "十大"
+    assert "十二大" not in " ".join(searchable_fields(DocumentMeta(title="第十二届全国人民代表大会第三次会议决议")))
     build_index([folder], tmp_path / "index.sqlite")
     searcher = Searcher.open(tmp_path / "index.sqlite")
     reports = {searcher.document(int(d)).path for d in searcher.reader.field_docs("报告")}
@@ -515,3 +518,17 @@ def test_a_question_about_the_district_finds_the_districts_speech(tmp_path):
     searcher = Searcher.open(tmp_path / "index.sqlite")
     paths = [h.document.path for h in searcher.search("区里定点医院收治的病人 有没有死人").hits]
     assert paths.index("district.txt") < paths.index("city.txt")
+
+
+def test_a_congress_report_is_found_by_the_congress_short_name(tmp_path):
+    # The 10th congress report's title names the congress in full; the 11th report's text
+    # speaks of 十大 and of 林彪 too.  "十大报告" asks for the 10th.
+    folder = write(tmp_path / "reports", {
+        "cpc_congress_10_1.txt": "在中国共产党第十次全国代表大会上的报告\n\n林彪反党集团的罪行，全党都已经知道。林彪叛党叛国，自取灭亡。\n",
+        "cpc_congress_11_1.txt": "在中国共产党第十一次全国代表大会上的政治报告\n\n十大的政治路线是正确的，批判林彪的斗争取得了胜利。\n",
+    }, "file,kind,title\n"
+       "cpc_congress_10_1.txt,cpc_national_congress_report,在中国共产党第十次全国代表大会上的报告\n"
+       "cpc_congress_11_1.txt,cpc_national_congress_report,在中国共产党第十一次全国代表大会上的政治报告\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    hits = Searcher.open(tmp_path / "index.sqlite").search("十大报告里是怎么讲林彪的").hits
+    assert hits[0].document.path == "cpc_congress_10_1.txt"
