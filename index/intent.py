@@ -35,8 +35,8 @@ _TRAILING_FUNCTION = re.compile(r"[是的在了]+$")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?")
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
-# A span of years: 2018至2022年, 2013-2017年.
-_PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:至|到|-|~|—|－)\s*((?:19|20)\d\d)(?=年)")
+# A span of years: 2018至2022年, 2013-2017年, 2008年到2012年.
+_PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)年?\s*(?:至|到|-|~|—|－)\s*((?:19|20)\d\d)(?=年)")
 _SHORT_YEAR = re.compile(r"(?<![\d.])(\d\d)年(?!代)")
 # The kind of answer a question asks for: a summary ("主要讲了什么": where the text opens),
 # a clock time (几点), a duration (几年, 多久), a number (多少, 几个, 多大), a year (哪年, 何时), or a statement of

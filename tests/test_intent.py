@@ -156,6 +156,7 @@ def test_a_span_of_years_is_a_period():
     intent = intent_of("2018至2022年 国内生产总值 年均增长")
     assert intent.period == (2018, 2022) and intent.years == (2018, 2022) and "至" not in intent.text
     assert intent_of("2013-2017年 GDP").period == (2013, 2017)
+    assert intent_of("2008年到2012年五年间 新增铁路里程").period == (2008, 2012)  # (a 年 after each year)
     assert intent_of("2021年 目标").period is None
 
 
