@@ -48,6 +48,9 @@ _ASKS_WHAT = re.compile(r"([\u4e00-\u9fff]{2,})(?:是(?:什么|怎样的|怎么�
 # A target set for a year, and words of how it turned out (1998年经济实际增长了多少 完成8%的目标没有).
 _TARGET = re.compile(r"目标|预期|拟")
 _OUTCOME = re.compile(r"实际|完成|实现|达到了|增长了|结果")
+# A five-year plan by its short name: “十五”计划, 十一五期间, 十四五规划, 六五时期 (not 十五大, 十五年).
+_PLAN = re.compile(r"(?<![一二三四五六七八九十])(十[一二三四五]?|[一二三四五六七八九])五[”\"]?"
+                   r"(?=规划|计划|时期|期间|末|以来|[\s，,。？?的]|$)")
 _ASKS_DURATION = re.compile(r"几年|多少年|几个月|多少个?月|几天|多少天|多久|多长时间")
 _ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿倍成点年]|多[大高长久远快重]"
                           # a keyword query ending on a quantity: 转移安置人数, 金牌数, 全国粮食总产量, 城镇化率
@@ -77,6 +80,17 @@ class Intent:
     subject: str = ""  # what a "what" question asks to be stated: 第一个五年计划的基本任务
     concept: str = ""  # what a first-mention question asks about, as written: 一个国家两种制度
     period: tuple[int, int] | None = None  # a span of years the question names: 2018至2022年
+    plan: tuple[int, int] | None = None  # the years of a five-year plan it names: 十四五 (2021, 2025)
+
+    @property
+    def plan_target(self) -> bool:
+        """Whether a question about a plan asks what it set (目标), not how it turned out."""
+        return bool(_TARGET.search(self.text)) and not _OUTCOME.search(self.text)
+
+    @property
+    def plan_outcome(self) -> bool:
+        """Whether a question about a plan asks how it turned out (完成情况)."""
+        return bool(_OUTCOME.search(self.text))
 
     @property
     def target(self) -> bool:
@@ -130,7 +144,20 @@ def understand(normalised: str) -> Intent:
     words = [w for w in text.split() if not _DOCUMENT_KIND.search(w)] or text.split()
     concept = _TRAILING_FUNCTION.sub("", words[0]) if earliest and words else ""
     return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest, units=units, asks=asks,
-                  subject=subject if asks == "what" else "", concept=concept, period=period)
+                  subject=subject if asks == "what" else "", concept=concept, period=period, plan=plan_years(text))
+
+
+def plan_years(text: str) -> tuple[int, int] | None:
+    """The first and last year of the five-year plan the text names by number: 六五 is
+    1981-1985, 十四五 2021-2025 (the third plan began in 1966, after three years of adjustment)."""
+    match = _PLAN.search(text)
+    if not match:
+        return None
+    digits = "一二三四五六七八九"
+    name = match.group(1)
+    number = 10 + (digits.index(name[1]) + 1 if len(name) == 2 else 0) if name[0] == "十" else digits.index(name) + 1
+    start = 1953 + 5 * (number - 1) if number <= 2 else 1966 + 5 * (number - 3)
+    return start, start + 4
 
 
 # "要比2000年增长多少", "到2035年": a year that is a baseline or a horizon names no document.

@@ -166,6 +166,21 @@ def year_factor(weights: Weights, years: tuple[int, ...], doc_years: np.ndarray,
     return factor
 
 
+def plan_factor(weights: Weights, plan: tuple[int, int], doc_years: np.ndarray, target: bool, outcome: bool) -> np.ndarray:
+    """A five-year plan is set out the year it begins (and in the proposals of the autumn
+    before) and reviewed the year after it ends: 1 for those documents (its `target`s only
+    the first, how it turned out, `outcome`, only the review), `year_next` for the years in
+    between, `year_miss` for the rest; 1 for undated documents, which may be of any year."""
+    start, end = plan
+    factor = np.where((doc_years >= start) & (doc_years <= end), weights.year_next, weights.year_miss)
+    factor[doc_years == 0] = 1.0
+    if not outcome:
+        factor[(doc_years == start) | (doc_years == start - 1)] = 1.0
+    if not target:
+        factor[doc_years == end + 1] = 1.0
+    return factor
+
+
 def named_document_factor(weights: Weights, documents, subject_years: np.ndarray, doc_years: np.ndarray,
                           meta_bits: np.ndarray, distinct: list[str]) -> np.ndarray:
     """`document_miss` for candidates whose document is not one the question names by year

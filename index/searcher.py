@@ -33,7 +33,7 @@ from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
 from .rerank import (DEFAULT, REVIEW_MONTHS, Shares, Weights, answer_factor, answer_pattern, date_factor,
-                     lead_factor, named_document_factor, phrase_factor, short_prior, shares_of, year_factor)
+                     lead_factor, named_document_factor, phrase_factor, plan_factor, short_prior, shares_of, year_factor)
 from .verdict import judge
 
 # The documents whose metadata matches the query best also offer every passage as a
@@ -236,6 +236,8 @@ class Searcher:
             # No review of the year before: a title naming another year, a date after March.
             no_review = (subject != doc_years) | (reader.doc_date[docs] // 100 % 100 > REVIEW_MONTHS)
             factor *= year_factor(weights, intent.years, subject, seen, intent.period, no_review, intent.target)
+        elif intent.plan:
+            factor *= plan_factor(weights, intent.plan, reader.doc_subject_year[docs], intent.plan_target, intent.plan_outcome)
         if intent.dates:  # news looked up by date: a lead says what happened
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
             factor *= lead_factor(weights, reader.passage_lead[ids], docs, shares(bits))

@@ -179,3 +179,24 @@ def test_a_level_of_government_said_colloquially_means_its_own_bodies(query, mea
 @pytest.mark.parametrize("query", ["城市里的超市里", "景区里人多不多", "这个市场怎么样", "那个区域的面积", "县(市、区)委书记"])
 def test_a_level_inside_another_word_is_left_alone(query):
     assert "委" not in intent_of(query).text.replace("委书记", "")
+
+
+@pytest.mark.parametrize("query, years", [
+    ("“十五”计划期间的主要奋斗目标是什么？", (2001, 2005)),
+    ("六五时期 工农业总产值 平均每年增长", (1981, 1985)),
+    ("十一五期间 保障性住房", (2006, 2010)),
+    ("十四五 常住人口城镇化率 目标", (2021, 2025)),
+    ("四中全会公报 十五五 主要目标", (2026, 2030)),
+    ("二五计划 钢产量", (1958, 1962)),
+    ("十五大报告 初级阶段", None),  # a congress, not a plan
+    ("神舟十五号 发射时间", None),
+    ("十五届全国人大一次会议", None),
+])
+def test_a_five_year_plan_by_its_short_name_spans_its_years(query, years):
+    assert intent_of(query).plan == years
+
+
+def test_a_plan_question_asks_its_target_or_its_outcome():
+    assert intent_of("十四五规划 常住人口城镇化率 目标").plan_target
+    assert intent_of("十四五规划 102项重大工程 完成情况").plan_outcome
+    assert not intent_of("十四五规划 102项重大工程 完成情况").plan_target

@@ -532,3 +532,18 @@ def test_a_congress_report_is_found_by_the_congress_short_name(tmp_path):
     build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
     hits = Searcher.open(tmp_path / "index.sqlite").search("十大报告里是怎么讲林彪的").hits
     assert hits[0].document.path == "cpc_congress_10_1.txt"
+
+
+def test_a_plan_is_set_out_the_year_it_begins_and_reviewed_the_year_after_it_ends(tmp_path):
+    # Every year's report speaks of 十四五 and of 城镇化率; the plan's target is in 2021's, how it
+    # turned out in 2026's.
+    texts = {2021: "“十四五”时期主要目标任务：常住人口城镇化率提高到65%，加快农业转移人口市民化。",
+             2023: "“十四五”规划实施以来，常住人口城镇化率稳步提高，农业转移人口市民化持续推进，城镇化率继续提高。",
+             2026: "“十四五”规划目标任务胜利完成，常住人口城镇化率提高到67.5%。"}
+    files = {f"gwr_{year}.txt": f"{year}年政府工作报告\n\n{text}\n" for year, text in texts.items()}
+    folder = write(tmp_path / "reports", files, "file,kind,year,title\n" + "".join(
+        f"gwr_{year}.txt,report,{year},{year}年政府工作报告\n" for year in texts))
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    assert searcher.search("十四五 常住人口城镇化率 目标").hits[0].document.meta.year == "2021"
+    assert searcher.search("十四五 常住人口城镇化率 完成情况").hits[0].document.meta.year == "2026"
