@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .cleaning import PART_OF_YEAR
+from .normalize import number
 
 # Interrogatives and fillers of a question: they say how to ask, not what about.
 _QUESTION = re.compile(
@@ -153,10 +154,8 @@ def plan_years(text: str) -> tuple[int, int] | None:
     match = _PLAN.search(text)
     if not match:
         return None
-    digits = "一二三四五六七八九"
-    name = match.group(1)
-    number = 10 + (digits.index(name[1]) + 1 if len(name) == 2 else 0) if name[0] == "十" else digits.index(name) + 1
-    start = 1953 + 5 * (number - 1) if number <= 2 else 1966 + 5 * (number - 3)
+    plan = number(match.group(1))
+    start = 1953 + 5 * (plan - 1) if plan <= 2 else 1966 + 5 * (plan - 3)
     return start, start + 4
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .filters import FILTER_FIELDS
 from .models import DocumentMeta
-from .normalize import normalize
+from .normalize import normalize, number
 
 METADATA_FILE = "metadata.csv"
 META_FIELDS = tuple(f.name for f in fields(DocumentMeta))
@@ -37,7 +37,6 @@ _AUTHOR_LINE = re.compile(rf"^[(（]作者(?:系|为|是)(?:中共)?([\u4e00-\u9
 _ROLE_ONLY = re.compile(r"^(?:国务院总理|国务院副总理|国家主席|总书记|中共中央总书记|[\u4e00-\u9fff]{0,8}(?:书记|省长|市长|主席|总理))$")
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _TITLE_HINT = re.compile(r"讲话|报告|发言|致辞|公报|决议|讲稿|在.{2,40}上的")
-_CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
 
 
 @dataclass(frozen=True)
@@ -109,22 +108,12 @@ def read_metadata(folder: Path) -> tuple[dict[str, DocumentMeta], list[tuple[int
     return rows, problems
 
 
-def _number(text: str) -> int:
-    """12, 十二, 二十一 or 二〇二四 as an int."""
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-    return int("".join(str(_CN_DIGITS[ch]) for ch in text))
-
-
 def _iso(year: str, month: str, day: str) -> str:
-    return f"{_number(year):04d}-{_number(month):02d}-{_number(day):02d}"
+    return f"{number(year):04d}-{number(month):02d}-{number(day):02d}"
 
 
 def _valid(year: str, month: str, day: str) -> bool:
-    return 1 <= _number(month) <= 12 and 1 <= _number(day) <= 31
+    return 1 <= number(month) <= 12 and 1 <= number(day) <= 31
 
 
 class _Header:

@@ -115,3 +115,15 @@ def warm_up() -> None:
     _opencc()
     _fold_tables()
 
+
+_DIGIT_VALUES = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "两": 2}
+
+
+def number(text: str) -> int:
+    """12, 十二, 二十一 or 二〇二四 as an int."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_DIGIT_VALUES[tens] if tens else 1) * 10 + (_DIGIT_VALUES[ones] if ones else 0)
+    return int("".join(str(_DIGIT_VALUES[ch]) for ch in text))

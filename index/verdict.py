@@ -86,6 +86,9 @@ class _Top:
     def has(self, text: str) -> bool:
         return text in self.passage or text in self.metadata
 
+    def has_meta(self, text: str) -> bool:
+        return text in self.metadata
+
     def names(self, name: str) -> bool:
         """Whether the hit names `name`, written out, abbreviated or as the texts' own way of
         naming their country (我国): an abbreviation keeps characters of the full name in
@@ -131,12 +134,15 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
     span of years by the document of the year after it ends, which reviews it."""
     missing = []
     for year in intent.years:
-        in_passage = str(year) in distinct and (top.bits >> distinct.index(str(year))) & 1
+        # (the year as a year, not a quantity: 2028万; or a relative year its text resolves to)
+        written = bool(re.search(rf"(?<![\d.]){year}(?![\d.%]|\s*[万亿千百多余])", top.passage)) or top.has_meta(str(year))
+        matched = str(year) in distinct and (top.bits >> distinct.index(str(year))) & 1
+        in_passage = written or (matched and str(year) not in top.passage)
         if _reviews_period(intent, top):
             continue
         month = re.match(r"\d{4}-(\d{1,2})", top.date)
         reviews = top.year == year + 1 and (not month or int(month.group(1)) <= REVIEW_MONTHS)
-        if top.year != year and not reviews and not in_passage and not top.has(str(year)):
+        if top.year != year and not reviews and not in_passage:
             missing.append(f"{year}年")
         elif len(intent.years) == 1 and not intent.dates and _about_other_years(top.passage, year):
             missing.append(f"{year}年")

@@ -208,6 +208,22 @@ def test_a_review_of_the_year_before_does_not_answer_for_the_year(tmp_path):
     assert searcher.search("岳阳 2020年 地区生产总值 增长").confidence == "high"
 
 
+def test_a_number_that_looks_like_a_year_is_no_year(tmp_path):
+    # "增加2028万" in a 2009 report says nothing of the year 2028.
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    figure = "城镇职工基本养老保险、基本医疗保险参保人数分别增加1753万和2028万，社会保险覆盖面继续扩大。"
+    (folder / "gwr_2009.txt").write_text(f"2009年政府工作报告\n\n{figure}\n", encoding="utf-8")
+    (folder / "metadata.csv").write_text("file,title,year\ngwr_2009.txt,2009年政府工作报告,2009\n", encoding="utf-8")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    build_index([folder, tmp_path / "seeds"], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    result = searcher.search("2028年 城镇职工基本养老保险 参保人数 增加")
+    assert result.hits[0].text == figure
+    assert result.confidence == "low" and "2028年" in result.unmatched
+    assert searcher.search("2009年 城镇职工基本养老保险 参保人数 增加").confidence == "high"
+
+
 def test_a_quantity_may_be_stated_in_any_magnitude():
     from index.intent import understand
     from index.verdict import _missing_quantities, _Top
