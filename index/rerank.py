@@ -197,17 +197,22 @@ def named_document_factor(weights: Weights, documents, subject_years: np.ndarray
     return factor
 
 
-def lead_factor(weights: Weights, lead: np.ndarray, docs: np.ndarray, share: np.ndarray) -> np.ndarray:
+def lead_factor(weights: Weights, lead: np.ndarray, docs: np.ndarray, share: np.ndarray,
+                last: np.ndarray | None = None) -> np.ndarray:
     """`lead` for what says what the question asks of a news item: the item's lead
     (`lead`: per candidate), unless another passage of the item matches a share of the
-    question larger by `lead_margin`.  The question then asks a detail (航班号 of a first
-    flight): the item's best passage gains `lead` instead, if it matches more of the question
-    than every lead does.  `share`: each candidate's share of the question."""
+    question larger by `lead_margin`, or has the question's last word (`last`: per candidate,
+    whether it has it; 总投资 of "…开工 总投资", 发言 of "…座谈会 哪些企业家发言") where the
+    lead has not.  The question then asks a detail (航班号 of a first flight): the item's best
+    passage gains `lead` instead, if it matches more of the question than every lead does.
+    `share`: each candidate's share of the question."""
     if not lead.any() or weights.lead_margin >= 1.0:
         return np.where(lead, weights.lead, 1.0)
     best = best_of_document(share, docs)
     item = best_of_document(lead.astype(float), docs) > 0  # candidates of items whose lead is one
     says = lead & (share >= best - weights.lead_margin)
+    if last is not None:
+        says &= last | (best_of_document(last.astype(float), docs) == 0)
     told = best_of_document(says.astype(float), docs) > 0
     detail = item & ~told & (share >= best) & (share > share[lead].max())
     return np.where(says | detail, weights.lead, 1.0)

@@ -240,7 +240,8 @@ class Searcher:
             factor *= plan_factor(weights, intent.plan, reader.doc_subject_year[docs], intent.plan_target, intent.plan_outcome)
         if intent.dates:  # news looked up by date: a lead says what happened
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
-            factor *= lead_factor(weights, reader.passage_lead[ids], docs, shares(bits))
+            last = (bits >> (len(distinct) - 1)) & 1 == 1  # (the question's last word, what it asks)
+            factor *= lead_factor(weights, reader.passage_lead[ids], docs, shares(bits), last)
         if intent.whole_year:  # a figure of some months does not answer for the year
             factor *= np.where(reader.passage_part[ids], weights.part_of_year, 1.0)
         if intent.asks == "summary" and weights.summary:  # of a document whose metadata has every term

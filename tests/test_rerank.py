@@ -403,6 +403,18 @@ def test_a_question_asking_a_detail_answers_with_the_passage_that_states_it(tmp_
     assert searcher.search("2024年5月 第135届广交会闭幕").hits[0].text.startswith("央视网消息")
 
 
+def test_a_detail_asked_by_the_last_word_is_answered_by_the_passage_that_states_it(tmp_path):
+    # The lead repeats the title; the total investment, the question's last word, is stated
+    # further down only.
+    item = ("雅鲁藏布江下游水电工程开工\n\n央视网消息（新闻联播）：雅鲁藏布江下游水电工程开工仪式7月19日上午在西藏自治区林芝市举行，"
+            "宣布雅鲁藏布江下游水电工程开工，工程建设正式拉开帷幕，各方代表参加开工仪式。\n\n"
+            "当日9时许，开工仪式在林芝市米林水电站坝址举行，建设者代表发言。\n\n"
+            "雅鲁藏布江下游水电工程位于西藏自治区林芝市，建设5座梯级电站，总投资约1.2万亿元。\n")
+    searcher = news_searcher(tmp_path, {"20250719_03.txt": item})
+    assert "总投资约1.2万亿元" in searcher.search("2025年7月19日 雅鲁藏布江下游水电工程开工 总投资").hits[0].text
+    assert searcher.search("2025年7月19日 雅鲁藏布江下游水电工程开工").hits[0].text.startswith("央视网消息")
+
+
 def test_a_detail_no_lead_states_is_answered_by_the_passage_that_states_it(tmp_path):
     # The lead restates the title's words (商业载客); the flight number is in the next
     # passage, and no lead of any item has it: that passage takes the lead's place.
@@ -428,6 +440,12 @@ def test_the_lead_gain_goes_to_what_says_what_the_question_asks():
     docs, lead, share = np.array([0, 0, 1]), np.array([True, False, True]), np.array([0.3, 0.6, 0.7])
     assert lead_factor(weights, lead, docs, share).tolist() == [1.0, 1.0, gain]
     assert lead_factor(weights.without("lead_margin"), lead, docs, share).tolist() == [gain, 1.0, gain]
+    # The question's last word (总投资) is in the item's third passage, not in its lead: the
+    # lead does not say what is asked.  An item none of whose passages has it keeps its lead.
+    docs, lead = np.array([0, 0, 0, 1, 1]), np.array([True, False, False, True, False])
+    share, last = np.array([0.7, 0.5, 0.6, 0.7, 0.5]), np.array([False, False, True, False, False])
+    assert lead_factor(weights, lead, docs, share).tolist() == [gain, 1.0, 1.0, gain, 1.0]
+    assert lead_factor(weights, lead, docs, share, last).tolist() == [1.0, 1.0, 1.0, gain, 1.0]
 
 
 def test_among_tied_passages_a_news_lead_comes_first(tmp_path):
