@@ -104,6 +104,11 @@ class Intent:
         return len(self.years) == 1 and not self.dates and not self.earliest and not PART_OF_YEAR.search(self.text)
 
     @property
+    def full_year(self) -> bool:
+        """Whether the question asks, in so many words (全年), how a whole year turned out."""
+        return self.whole_year and "全年" in self.text and not _TARGET.search(self.text)
+
+    @property
     def date_numbers(self) -> tuple[tuple[int, int], ...]:
         """Each date as an inclusive range of YYYYMMDD numbers."""
         return tuple(

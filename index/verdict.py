@@ -5,7 +5,8 @@ confidence, are the worst answer.  So every search gets a verdict: "high" when t
 hit satisfies what the question names, "low" (with what it lacks) when it does not:
 
 - years and year-months the question names, against the document's date and the passage;
-  a figure asked of a whole year is not one of some months (前11个月, 上半年);
+  a figure asked of a whole year is not one of some months (前11个月, 上半年), nor, asked
+  in so many words (2026年全年), stated before that year's December;
 - a named document ("2030年政府工作报告"): a year followed by words of the collection's
   titles must be that document's own year;
 - places, people and organisations (words of the collection's metadata, and jieba's
@@ -148,6 +149,8 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
             missing.append(f"{year}年")
     if intent.whole_year and intent.asks == "number" and reports_part_of_year(top.passage):
         missing.append(f"{intent.years[0]}年全年")  # the figure of some months is not the year's
+    elif intent.full_year and top.date[:4] == str(intent.years[0]) and int(top.date[5:7] or 12) < 12:
+        missing.append(f"{intent.years[0]}年全年")  # the whole year's figure comes out as it ends
     for year, month, _day in intent.dates:
         on_date = top.date.startswith(f"{year}-{month:02d}")
         undated_mention = year == top.year and not top.date[5:7] and f"{month}月" in top.passage

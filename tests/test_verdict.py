@@ -224,6 +224,24 @@ def test_a_number_that_looks_like_a_year_is_no_year(tmp_path):
     assert searcher.search("2009年 城镇职工基本养老保险 参保人数 增加").confidence == "high"
 
 
+def test_a_whole_years_figure_is_not_out_before_the_year_ends(tmp_path):
+    # An August item on the first half; "2026年全年" asks a figure no item of 2026 can state
+    # before December.  A target for the whole year is another matter.
+    folder = tmp_path / "news"
+    folder.mkdir()
+    text = "国家统计局数据显示，2026年国内生产总值同比增长4.8%，全年经济增长预期目标为4.5%至5%，经济运行总体平稳。"
+    (folder / "20260803_05.txt").write_text(f"经济运行总体平稳\n\n{text}\n", encoding="utf-8")
+    (folder / "metadata.csv").write_text("file,kind,date,title\n20260803_05.txt,news,2026-08-03,经济运行总体平稳\n",
+                                         encoding="utf-8")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    build_index([folder, tmp_path / "seeds"], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    result = searcher.search("2026年全年 国内生产总值 增长多少")
+    assert result.hits[0].text == text
+    assert result.confidence == "low" and "2026年全年" in result.unmatched
+    assert searcher.search("2026年全年 国内生产总值 增长 预期目标").confidence == "high"
+
+
 def test_a_quantity_may_be_stated_in_any_magnitude():
     from index.intent import understand
     from index.verdict import _missing_quantities, _Top
