@@ -28,9 +28,9 @@ _WHICH_DOCUMENT = re.compile(r"哪[个份篇次]?[^\s，。？?]{0,3}?(?:报告|
 FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况"})
 # "When was X first stated": the oldest document that states X answers it.
 _EARLIEST = re.compile(r"最早|首次|第一次|最先|首提|(?:从|是)?哪.?年开始|开始(?:出现|提出)")
-# Words of stating that only frame a first-mention question.
 # A word that names a kind of document: where to look, not what to look for.
 _DOCUMENT_KIND = re.compile(r"(?:报告|讲话|决议|公报|文件)(?:中|里|上)?$")
+# Words of stating that only frame a first-mention question.
 _STATING = re.compile(r"(?:这个|这一)?(?:提法|说法|表述|概念|构想|设想)|提出|出现|写入|写进|见于|提到|出自|来自")
 _TRAILING_FUNCTION = re.compile(r"[是的在了]+$")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?")
@@ -58,12 +58,12 @@ _ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿�
                           r"|(?:人数|金牌数|次数|数量|金额|总额|总量|规模|产量|增速|增幅|比重|占比|率)[？?]?$")
 _ASKS_YEAR = re.compile(r"哪一?年|何年|何时|什么时候")
 # "How many 万 tonnes": a quantity asked in a unit with its magnitude (多少万人次, 几亿元).
+_ASKED_UNIT = re.compile(r"(?:多少|几)([万亿千百][\u4e00-\u9fff]{1,2})")
 # A level of government said colloquially: "区里", "市里", "那个区" mean the district's
 # or city's own bodies and the whole of it (区委, 全区), which is how its documents say it.
 _LOCAL_LEVEL = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=那个|这个|咱们|我们))([省市县区镇乡])里"
                           # (not 这个市场, 那个区域: the level's own compounds)
                           r"|(?<=那个|这个)([省市县区])(?![场域民长别间份城级委政府属直辖])")
-_ASKED_UNIT = re.compile(r"(?:多少|几)([万亿千百][\u4e00-\u9fff]{1,2})")
 
 
 @dataclass(frozen=True)
@@ -84,19 +84,19 @@ class Intent:
     plan: tuple[int, int] | None = None  # the years of a five-year plan it names: 十四五 (2021, 2025)
 
     @property
-    def plan_target(self) -> bool:
-        """Whether a question about a plan asks what it set (目标), not how it turned out."""
-        return bool(_TARGET.search(self.text)) and not _OUTCOME.search(self.text)
+    def about_target(self) -> bool:
+        """Whether the question asks what was set (目标, 预期, 拟安排), not how it turned out."""
+        return bool(_TARGET.search(self.text)) and not self.about_outcome
 
     @property
-    def plan_outcome(self) -> bool:
-        """Whether a question about a plan asks how it turned out (完成情况)."""
+    def about_outcome(self) -> bool:
+        """Whether the question asks how something turned out (实际, 完成情况)."""
         return bool(_OUTCOME.search(self.text))
 
     @property
     def target(self) -> bool:
-        """Whether the question asks a year's target (目标, 预期, 拟安排), not how it turned out."""
-        return bool(self.years) and bool(_TARGET.search(self.text)) and not _OUTCOME.search(self.text)
+        """Whether the question asks a year's target."""
+        return bool(self.years) and self.about_target
 
     @property
     def whole_year(self) -> bool:
@@ -106,7 +106,7 @@ class Intent:
     @property
     def full_year(self) -> bool:
         """Whether the question asks, in so many words (全年), how a whole year turned out."""
-        return self.whole_year and "全年" in self.text and not _TARGET.search(self.text)
+        return self.whole_year and "全年" in self.text and not self.about_target
 
     @property
     def date_numbers(self) -> tuple[tuple[int, int], ...]:

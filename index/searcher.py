@@ -237,7 +237,7 @@ class Searcher:
             no_review = (subject != doc_years) | (reader.doc_date[docs] // 100 % 100 > REVIEW_MONTHS)
             factor *= year_factor(weights, intent.years, subject, seen, intent.period, no_review, intent.target)
         elif intent.plan:
-            factor *= plan_factor(weights, intent.plan, reader.doc_subject_year[docs], intent.plan_target, intent.plan_outcome)
+            factor *= plan_factor(weights, intent.plan, reader.doc_subject_year[docs], intent.about_target, intent.about_outcome)
         if intent.dates:  # news looked up by date: a lead says what happened
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
             last = (bits >> (len(distinct) - 1)) & 1 == 1  # (the question's last word, what it asks)

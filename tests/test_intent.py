@@ -197,6 +197,6 @@ def test_a_five_year_plan_by_its_short_name_spans_its_years(query, years):
 
 
 def test_a_plan_question_asks_its_target_or_its_outcome():
-    assert intent_of("十四五规划 常住人口城镇化率 目标").plan_target
-    assert intent_of("十四五规划 102项重大工程 完成情况").plan_outcome
-    assert not intent_of("十四五规划 102项重大工程 完成情况").plan_target
+    assert intent_of("十四五规划 常住人口城镇化率 目标").about_target
+    assert intent_of("十四五规划 102项重大工程 完成情况").about_outcome
+    assert not intent_of("十四五规划 102项重大工程 完成情况").about_target
