@@ -154,6 +154,24 @@ class QueryTerm:
     surfaces: tuple[str, ...]  # normalised strings to highlight in text
 
 
+@lru_cache(maxsize=1)
+def _plain_jieba():
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    with contextlib.suppress(OSError):
+        cache_folder().mkdir(mode=0o700, parents=True, exist_ok=True)
+        tokenizer.tmp_dir = str(cache_folder())
+    tokenizer.initialize()
+    return tokenizer
+
+
+def plain_words(normalised: str) -> list[str]:
+    """jieba's words of a text by its own dictionary alone: the collection's words (新发展理念)
+    would glue 创新发展理念 into 创 + 新发展理念, where jieba's own see 创新 + 发展 + 理念."""
+    return list(_plain_jieba().cut(normalised, HMM=False))
+
+
 class Analyzer:
     """A jieba tokenizer with this collection's dictionary; build once per process."""
 

@@ -12,6 +12,8 @@ them (到2020年), and a name like 七大 also matches inside 十七大.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,9 +27,10 @@ _NUMBERED_TITLE = re.compile(r"([一二三四五六七八九十]+)大|第([一�
 
 
 READ_BATCH = 256  # passages read at a time to look for the concept as written
+WORD_CONTEXT = 6  # characters cut on either side of where a concept is written, to see a word start there
 
 
-def oldest_stating(reader, scored, n: int, concept: re.Pattern | None = None) -> np.ndarray:
+def oldest_stating(reader, scored, n: int, concept: Concept | None = None) -> np.ndarray:
     """Positions of the `n` candidates of the oldest documents among those that state every
     term of the question (of all candidates: the first mention may score far below the
     passages of later documents that repeat the words).  With a concept, those that write
@@ -45,7 +48,7 @@ def oldest_stating(reader, scored, n: int, concept: re.Pattern | None = None) ->
     return _by_era(reader, scored, _stating(scored, np.arange(len(scored.ids))))[:n]
 
 
-def oldest_first(reader, scored, pool: np.ndarray, concept: re.Pattern | None = None) -> np.ndarray:
+def oldest_first(reader, scored, pool: np.ndarray, concept: Concept | None = None) -> np.ndarray:
     """Among the pool (positions in `scored`, best first), the candidates that state every
     term of the question (write the concept, as above, when any does), oldest document
     first; then the rest in score order."""
@@ -60,11 +63,34 @@ def oldest_first(reader, scored, pool: np.ndarray, concept: re.Pattern | None = 
     return np.concatenate([stating, pool[~np.isin(pool, stating)]])
 
 
-def concept_pattern(concept: str) -> re.Pattern | None:
+@dataclass(frozen=True)
+class Concept:
     """The concept as a passage writes it: its characters in order, a list's comma allowed
-    between two (一个国家、两种制度)."""
+    between two (一个国家、两种制度), starting a word (创新发展理念 does not write 新发展理念:
+    its 新 ends 创新), by `cut`, the words of a text."""
+
+    pattern: re.Pattern
+    cut: Callable[[str], list[str]]
+
+    def search(self, text: str) -> bool:
+        return any(self._starts_a_word(text, m.start(), m.end()) for m in self.pattern.finditer(text))
+
+    def _starts_a_word(self, text: str, start: int, end: int) -> bool:
+        if start == 0:
+            return True
+        left = max(0, start - WORD_CONTEXT)
+        offset = left
+        for word in self.cut(text[left : end + WORD_CONTEXT]):
+            if offset >= start:
+                return offset == start
+            offset += len(word)
+        return False
+
+
+def concept_pattern(concept: str, cut: Callable[[str], list[str]]) -> Concept | None:
+    """The `Concept` of a first-mention question, or None for a single character."""
     chars = [c for c in concept if not c.isspace()]
-    return re.compile(_BETWEEN_CHARS.join(map(re.escape, chars))) if len(chars) > 1 else None
+    return Concept(re.compile(_BETWEEN_CHARS.join(map(re.escape, chars))), cut) if len(chars) > 1 else None
 
 
 def _by_era(reader, scored, positions: np.ndarray) -> np.ndarray:
@@ -93,7 +119,7 @@ def _stating(scored, positions: np.ndarray, given: int = 0) -> np.ndarray:
     return positions[full & (text >= STRONG_SHARE * text[full].max())]
 
 
-def _writing(reader, scored, positions: np.ndarray, concept: re.Pattern) -> np.ndarray:
+def _writing(reader, scored, positions: np.ndarray, concept: Concept) -> np.ndarray:
     """The positions whose passages write the concept."""
     if not len(positions):
         return positions

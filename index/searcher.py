@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from . import kernel
-from .analysis import QueryTerm
+from .analysis import QueryTerm, plain_words
 from .earliest import concept_pattern, oldest_first, oldest_stating
 from .errors import QueryError
 from .intent import FRAMING_TERMS, Intent, named_documents, understand
@@ -268,7 +268,7 @@ class Searcher:
             if len(best) <= 3 * k or scored.final[best[-1]] < edge:
                 return self._tie_broken(scored, best[scored.final[best] >= edge])[:k]
         pool = kernel.top_k(scored.final, size)
-        concept = concept_pattern(intent.concept) if intent.earliest else None
+        concept = concept_pattern(intent.concept, plain_words) if intent.earliest else None
         if intent.earliest:  # also the passages of the oldest documents that state the words
             pool = np.union1d(pool, oldest_stating(self.reader, scored, EARLIEST_POOL, concept))
         if text_factors:

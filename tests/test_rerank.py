@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from index import Searcher, build_index
+from index.analysis import plain_words
+from index.earliest import concept_pattern
 from index.cleaning import reports_part_of_year
 from index.metadata import searchable_fields
 from index.models import DocumentMeta
@@ -315,6 +317,28 @@ def test_a_first_mention_written_with_a_list_comma_is_still_the_first(tmp_path):
     searcher = Searcher.open(tmp_path / "index.sqlite")
     hits = searcher.search("一个国家两种制度 构想 最早见于哪年政府工作报告").hits
     assert hits[0].document.path == "gwr_1984.txt"
+
+
+def test_a_first_mention_is_of_the_concept_as_a_word_not_inside_another(tmp_path):
+    # 2007's "创新发展理念" (to innovate the idea of development) holds the characters of
+    # 新发展理念, which 2016 is the first to state; the collection learns it as a word.
+    files = {
+        "gwr_2007.txt": "2007年政府工作报告\n\n着力把握发展规律、创新发展理念、转变发展方式、破解发展难题。\n",
+        "gwr_2016.txt": "2016年政府工作报告\n\n牢固树立“新发展理念”，坚持以新发展理念引领发展。\n",
+        "gwr_2017.txt": "2017年政府工作报告\n\n坚持以“新发展理念”引领经济发展新常态，贯彻新发展理念。\n",
+    }
+    folder = write(tmp_path / "reports", files, "file,kind,year,title\n" + "".join(
+        f"{name},work_report,{name[4:8]},{name[4:8]}年政府工作报告\n" for name in files))
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    hits = Searcher.open(tmp_path / "index.sqlite").search("新发展理念 最早是哪年提出的").hits
+    assert hits[0].document.path == "gwr_2016.txt"
+
+
+def test_a_concept_is_written_where_a_word_starts():
+    concept = concept_pattern("新发展理念", plain_words)
+    assert concept.search("牢固树立新发展理念") and concept.search("新发展理念引领发展")
+    assert not concept.search("着力把握发展规律、创新发展理念、转变发展方式")
+    assert concept_pattern("一个国家两种制度", plain_words).search("实行“一个国家、两种制度”的设想")
 
 
 def test_a_question_about_a_year_prefers_the_whole_year_to_part_of_it(tmp_path):
