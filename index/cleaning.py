@@ -230,14 +230,32 @@ HEADER_MAX = 200  # characters; a longer passage ending in a colon is not a mere
 
 def carry_headers(norms: list[str], tokens: list[list[str]]) -> list[list[str]]:
     """Each passage's tokens plus those of the passage before it when that one is a header
-    that introduces it ("今年发展主要预期目标是：", "他说："): the items of a list then match
-    the words of their heading.  The passage text itself is unchanged."""
+    that introduces it ("今年发展主要预期目标是：", "他说："), and those of the heading of the
+    section it is in ("二、“十五”期间的奋斗目标和指导方针", up to the next heading): the items
+    of a list and the paragraphs of a section then match the words of their heading.  The
+    passage text itself is unchanged."""
     carried = [list(t) for t in tokens]
+    heading: list[str] = []
     for i in range(1, len(norms)):
-        header = norms[i - 1].rstrip()
-        if header.endswith(("：", ":")) and len(header) <= HEADER_MAX:
+        before = norms[i - 1].rstrip()
+        if before.endswith(("：", ":")) and len(before) <= HEADER_MAX:
             carried[i].extend(tokens[i - 1])
+        if is_heading(before):
+            heading = tokens[i - 1]
+        if not is_heading(norms[i]):
+            carried[i].extend(heading)
     return carried
+
+
+HEADING_MAX = 40  # characters
+# A numbered heading: 一、 (一) 第一章 — short, and no sentence in it.
+_HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}[部章节])")
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+
+
+def is_heading(norm: str) -> bool:
+    """Whether a passage (normalised) is a section's numbered heading."""
+    return len(norm) <= HEADING_MAX and bool(_HEADING.match(norm)) and not _SENTENCE_END.search(norm)
 
 
 # A news lead opens with its dateline: 央视网消息（新闻联播）：, 新华社北京3月5日电（记者…）.

@@ -129,6 +129,21 @@ def test_a_list_header_lends_its_words_to_the_passage_it_introduces():
     assert carry_headers(long_header, [["甲"], ["乙"]])[1] == ["乙"]  # a long passage is no header
 
 
+def test_a_sections_paragraphs_carry_the_words_of_its_numbered_heading():
+    from index.cleaning import carry_headers, is_heading
+
+    norms = ["二、“十五”期间的奋斗目标和指导方针", "为到2010年国内生产总值比2000年翻一番奠定坚实基础。",
+             "坚持把发展作为主题。", "三、推进经济结构战略性调整", "加快农业结构调整。"]
+    tokens = [["十五", "奋斗目标"], ["国内生产总值", "翻一番"], ["发展", "主题"], ["经济结构", "调整"], ["农业", "调整"]]
+    carried = carry_headers(norms, tokens)
+    assert carried[1] == ["国内生产总值", "翻一番", "十五", "奋斗目标"]
+    assert carried[2] == ["发展", "主题", "十五", "奋斗目标"]  # up to the next heading
+    assert carried[3] == tokens[3] and carried[4] == ["农业", "调整", "经济结构", "调整"]
+    assert is_heading("（一）着力扩大国内需求") and is_heading("第三章 发展目标")
+    assert not is_heading("一、坚持稳中求进。要加强宏观调控。")  # sentences: a paragraph, not a heading
+    assert not is_heading("一是坚持稳中求进")
+
+
 def test_a_text_of_breadcrumb_like_lines_is_kept_not_dropped():
     from index.cleaning import raw_lines
 
