@@ -14,6 +14,7 @@ hit satisfies what the question names, "low" (with what it lacks) when it does n
   document's metadata;
 - numbered names (十九大, 五中全会), which must carry the same number in the hit;
 - a quantity asked in a unit with its magnitude (多少万人次), which the passage must state;
+- a figure the question states (提高到每月8000元), which the hit must state too;
 - a passage too short to hold a sentence (a heading, a stub page) answers nothing;
 - how much of the question the hit covers at all (IDF-weighted), so that a question whose
   specific words appear nowhere is not answered by its general ones.
@@ -235,10 +236,19 @@ def _missing_constraints(reader, intent: Intent, distinct: list[str], top: _Top)
                 if str(year) not in top.metadata or not all(top.has(w) for w in words)]
     missing += _missing_numbers(intent, top)
     missing += _missing_quantities(intent, top)
+    missing += _missing_figures(intent, distinct, top)
     if intent.asks == "number" and not intent.units and not answer_pattern("number").search(top.passage):
         missing.append(NO_FIGURE)  # 多少 asked, and the quote states no quantity (a year is none)
     missing += [t for t in distinct if is_name(t, reader.named_terms) and not top.names(t)]
     return missing
+
+
+def _missing_figures(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
+    """Figures the question states (提高到每月8000元, 102项) that the top hit does not: it is
+    about another figure."""
+    figures = [t for t in distinct if t.isdigit() and len(t) >= 2 and int(t) not in intent.years]
+    return [t for t in figures if not any(t != other and t in other for other in figures)  # (133 of 1336)
+            and not re.search(rf"(?<![\d.]){t}(?![\d])", top.passage + " " + top.metadata)]
 
 
 def _general_idf(reader) -> float:

@@ -243,6 +243,17 @@ def test_a_whole_years_figure_is_not_out_before_the_year_ends(tmp_path):
     assert searcher.search("2026年全年 国内生产总值 增长 预期目标").confidence == "high"
 
 
+def test_a_figure_the_question_states_must_be_the_hits(tmp_path):
+    # A near miss: the threshold went up to 5000 yuan; a question about 8000 yuan is another fact.
+    text = "个人所得税基本减除费用标准由每月3500元提高到每月5000元，自2018年10月1日起施行。"
+    searcher = one_document(tmp_path, "20180901_01.txt", f"个税起征点提高\n\n{text}\n",
+                            "file,kind,date,title\n20180901_01.txt,news,2018-09-01,个税起征点提高\n", beside_the_seeds=True)
+    result = searcher.search("个人所得税 提高到每月8000元 从哪年开始执行")
+    assert result.hits[0].text == text
+    assert result.confidence == "low" and "8000" in result.unmatched
+    assert searcher.search("个人所得税 提高到每月5000元 从哪年开始执行").confidence == "high"
+
+
 def test_a_quantity_may_be_stated_in_any_magnitude():
     from index.intent import understand
     from index.verdict import _missing_quantities, _Top
