@@ -23,9 +23,9 @@ _QUESTION = re.compile(
 # "Which report" asks for a kind of document, with its short qualifier (哪次党代会报告):
 # the answer's type, no words to match.
 _WHICH_DOCUMENT = re.compile(r"哪[个份篇次]?[^\s，。？?]{0,3}?(?:报告|文件|讲话|文章)")
-# Words that frame a question ("主要内容是什么", "具体多少") but, as terms, only add noise;
+# Words that frame a question ("主要内容是什么", "具体多少", "首次写入…年份") but, as terms, only add noise;
 # dropped as whole terms, so 主要矛盾 and 具体措施 keep their meaning.
-FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况"})
+FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况", "年份"})
 # "When was X first stated": the oldest document that states X answers it.
 _EARLIEST = re.compile(r"最早|首次|第一次|最先|首提|(?:从|是)?哪.?年开始|开始(?:出现|提出)")
 # A word that names a kind of document: where to look, not what to look for.

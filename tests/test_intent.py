@@ -61,6 +61,8 @@ def test_question_words_are_not_searched():
     assert {"十九大", "矛盾", "主要矛盾"} <= terms  # 主要 frames a question, 主要矛盾 is a concept
     assert not terms & {"什么", "是不是", "主要"}
     assert not intent_of("农民种地交的皇粮国税是哪年彻底不用交的").earliest  # 哪年 alone asks a year, not a first
+    asked = {t.term for t in analyzer.query_terms(intent_of("新能源汽车 首次写入政府工作报告 年份").text)}
+    assert "年份" in asked and "年份" in FRAMING_TERMS  # (the year asked for, dropped like 情况)
 
 
 def test_relative_years_resolve_against_the_document_year():
