@@ -33,6 +33,7 @@ _DOCUMENT_KIND = re.compile(r"(?:报告|讲话|决议|公报|文件)(?:中|里|�
 # Words of stating that only frame a first-mention question.
 _STATING = re.compile(r"(?:这个|这一)?(?:提法|说法|表述|概念|构想|设想)|提出|出现|写入|写进|见于|提到|出自|来自")
 _TRAILING_FUNCTION = re.compile(r"[是的在了]+$")
+_MARKS = "“”\"'‘’「」『』《》〈〉()（）"  # quotation marks and brackets around a concept, not part of it
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?")
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
@@ -148,7 +149,7 @@ def understand(normalised: str) -> Intent:
     # The concept comes first ("生态文明 这个提法最早出现在哪个报告"), after the kind of
     # document to look in, if the question names that first ("政府工作报告第一次提到人工智能").
     words = [w for w in text.split() if not _DOCUMENT_KIND.search(w)] or text.split()
-    concept = _TRAILING_FUNCTION.sub("", words[0]) if earliest and words else ""
+    concept = _TRAILING_FUNCTION.sub("", words[0].strip(_MARKS)) if earliest and words else ""
     return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest, units=units, asks=asks,
                   subject=subject if asks == "what" else "", concept=concept, period=period, plan=plan_years(text))
 

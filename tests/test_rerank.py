@@ -334,6 +334,18 @@ def test_a_first_mention_is_of_the_concept_as_a_word_not_inside_another(tmp_path
     assert hits[0].document.path == "gwr_2016.txt"
 
 
+def test_a_first_mention_within_a_year_goes_by_date(tmp_path):
+    # Two items of 2022 state the concept; February's is the first, though November's says
+    # it more (and in quotation marks, as the question does).
+    items = {"20220221_06.txt": "国务院印发老龄事业发展规划\n\n央视网消息（新闻联播）：规划部署了多方面任务，"
+                                "包括完善老年健康支撑体系，大力发展银发经济，践行积极老龄观。\n",
+             "20221105_10.txt": "虹桥国际经济论坛举行\n\n央视网消息（新闻联播）：在分论坛上，与会人员共商发展“银发经济”的有效路径，"
+                                "“银发经济”成为热议话题。\n"}
+    searcher = news_searcher(tmp_path, items)
+    hits = searcher.search("“银发经济”这个提法最早出现在哪份文件里").hits
+    assert [h.document.path for h in hits[:2]] == ["20220221_06.txt", "20221105_10.txt"]
+
+
 def test_a_concept_is_written_where_a_word_starts():
     concept = concept_pattern("新发展理念", plain_words)
     assert concept.search("牢固树立新发展理念") and concept.search("新发展理念引领发展")
