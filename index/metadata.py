@@ -261,15 +261,17 @@ def looks_like_a_feature(title: str) -> bool:
 _KIND_WORDS = {"report": "报告", "resolution": "决议", "speech": "讲话", "news": "新闻", "congress": "党代会", "npc": "人大"}
 
 
-# A congress named in full in a title ("第十次全国代表大会") is asked for by its short name (十大).
-_CONGRESS_IN_FULL = re.compile(r"第([一二三四五六七八九十]+)次全国代表大会")
+# A congress or a plenum named in full in a title ("第十次全国代表大会", "中央委员会第二次全体
+# 会议") is asked for by its short name (十大, 二中全会).
+_SHORT_NAMES = ((re.compile(r"第([一二三四五六七八九十]+)次全国代表大会"), "{}大"),
+                (re.compile(r"中央委员会第([一二三四五六七八九十]+)次全体会议"), "{}中全会"))
 
 
 def searchable_fields(meta: DocumentMeta) -> tuple[str, ...]:
     """The metadata values whose terms a document is found by (`filters.FILTER_FIELDS`),
-    a kind slug's Chinese words and a congress's short name added.  (Stored per document:
+    a kind slug's Chinese words and a congress's or plenum's short name added.  (Stored per document:
     a change needs store.SCHEMA_VERSION bumped.)"""
     values = [getattr(meta, key) for key in FILTER_FIELDS]
     words = [_KIND_WORDS[w] for w in re.split(r"[_\W]+", (meta.kind or "").lower()) if w in _KIND_WORDS]
-    words += [f"{n}大" for n in _CONGRESS_IN_FULL.findall(meta.title or "")]
+    words += [short.format(n) for full, short in _SHORT_NAMES for n in full.findall(meta.title or "")]
     return (*values, " ".join(words)) if words else tuple(values)

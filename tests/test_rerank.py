@@ -552,6 +552,7 @@ def test_a_kind_slug_is_found_by_its_chinese_word(tmp_path):
     assert searchable_fields(DocumentMeta(title="x", kind="npc_resolution_on_gwr"))[-1] == "人大 决议"
     # a congress a title names in full is also asked for by its short name
     assert searchable_fields(DocumentMeta(title="在中国共产党第十次全国代表大会上的报告"))[-1] == "十大"
+    assert searchable_fields(DocumentMeta(title="中国共产党第二十届中央委员会第二次全体会议公报"))[-1] == "二中全会"
     assert "十二大" not in " ".join(searchable_fields(DocumentMeta(title="第十二届全国人民代表大会第三次会议决议")))
     build_index([folder], tmp_path / "index.sqlite")
     searcher = Searcher.open(tmp_path / "index.sqlite")
