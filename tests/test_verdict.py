@@ -208,50 +208,41 @@ def test_a_stub_is_not_an_answer(tmp_path):
     assert result.confidence == "low"
 
 
-def test_a_review_of_the_year_before_does_not_answer_for_the_year(tmp_path):
-    # A 2021 speech's account of 2020 (real text of the bundled 岳阳 speech): its figures
-    # are 2020's, whatever the document's year.
-    review = "刚刚过去的2020是极不平凡的一年，全市地区生产总值增长3.9%，规模工业增加值增长4.6%。"
-    searcher = one_document(tmp_path, "review.txt", f"讲话\n\n{review}\n",
-                            "file,title,place,year\nreview.txt,市委经济工作会议上的讲话,岳阳,2021\n")
-    result = searcher.search("岳阳 2021年 地区生产总值 增长")
-    assert result.hits[0].text == review
-    assert result.confidence == "low" and "2021年" in result.unmatched
-    assert searcher.search("岳阳 2020年 地区生产总值 增长").confidence == "high"
-
-
-def test_a_number_that_looks_like_a_year_is_no_year(tmp_path):
+# One document, a question it nearly answers (low, with what it lacks) and the one it answers.
+NEAR_MISSES = {
+    # A 2021 speech's account of 2020 (real text of the bundled 岳阳 speech): its figures are
+    # 2020's, whatever the document's year.
+    "a review of the year before": (
+        "review.txt", "讲话", "刚刚过去的2020是极不平凡的一年，全市地区生产总值增长3.9%，规模工业增加值增长4.6%。",
+        "file,title,place,year\nreview.txt,市委经济工作会议上的讲话,岳阳,2021\n", False,
+        "岳阳 2021年 地区生产总值 增长", "2021年", "岳阳 2020年 地区生产总值 增长"),
     # "增加2028万" in a 2009 report says nothing of the year 2028.
-    figure = "城镇职工基本养老保险、基本医疗保险参保人数分别增加1753万和2028万，社会保险覆盖面继续扩大。"
-    searcher = one_document(tmp_path, "gwr_2009.txt", f"2009年政府工作报告\n\n{figure}\n",
-                            "file,title,year\ngwr_2009.txt,2009年政府工作报告,2009\n", beside_the_seeds=True)
-    result = searcher.search("2028年 城镇职工基本养老保险 参保人数 增加")
-    assert result.hits[0].text == figure
-    assert result.confidence == "low" and "2028年" in result.unmatched
-    assert searcher.search("2009年 城镇职工基本养老保险 参保人数 增加").confidence == "high"
+    "a number that looks like a year": (
+        "gwr_2009.txt", "2009年政府工作报告", "城镇职工基本养老保险、基本医疗保险参保人数分别增加1753万和2028万，社会保险覆盖面继续扩大。",
+        "file,title,year\ngwr_2009.txt,2009年政府工作报告,2009\n", True,
+        "2028年 城镇职工基本养老保险 参保人数 增加", "2028年", "2009年 城镇职工基本养老保险 参保人数 增加"),
+    # An August item: "2026年全年" asks a figure no item of 2026 can state before December.
+    # A target for the whole year is another matter.
+    "a whole year's figure before the year ends": (
+        "20260803_05.txt", "经济运行总体平稳", "国家统计局数据显示，2026年国内生产总值同比增长4.8%，全年经济增长预期目标为4.5%至5%，经济运行总体平稳。",
+        "file,kind,date,title\n20260803_05.txt,news,2026-08-03,经济运行总体平稳\n", True,
+        "2026年全年 国内生产总值 增长多少", "2026年全年", "2026年全年 国内生产总值 增长 预期目标"),
+    # The threshold went up to 5000 yuan; a question about 8000 yuan is about another fact.
+    "a figure the question states": (
+        "20180901_01.txt", "个税起征点提高", "个人所得税基本减除费用标准由每月3500元提高到每月5000元，自2018年10月1日起施行。",
+        "file,kind,date,title\n20180901_01.txt,news,2018-09-01,个税起征点提高\n", True,
+        "个人所得税 提高到每月8000元 从哪年开始执行", "8000", "个人所得税 提高到每月5000元 从哪年开始执行"),
+}
 
 
-def test_a_whole_years_figure_is_not_out_before_the_year_ends(tmp_path):
-    # An August item on the first half; "2026年全年" asks a figure no item of 2026 can state
-    # before December.  A target for the whole year is another matter.
-    text = "国家统计局数据显示，2026年国内生产总值同比增长4.8%，全年经济增长预期目标为4.5%至5%，经济运行总体平稳。"
-    searcher = one_document(tmp_path, "20260803_05.txt", f"经济运行总体平稳\n\n{text}\n",
-                            "file,kind,date,title\n20260803_05.txt,news,2026-08-03,经济运行总体平稳\n", beside_the_seeds=True)
-    result = searcher.search("2026年全年 国内生产总值 增长多少")
+@pytest.mark.parametrize("case", NEAR_MISSES)
+def test_a_near_miss_is_low_and_the_fact_itself_high(tmp_path, case):
+    name, title, text, metadata, beside_the_seeds, near_miss, lacking, answered = NEAR_MISSES[case]
+    searcher = one_document(tmp_path, name, f"{title}\n\n{text}\n", metadata, beside_the_seeds)
+    result = searcher.search(near_miss)
     assert result.hits[0].text == text
-    assert result.confidence == "low" and "2026年全年" in result.unmatched
-    assert searcher.search("2026年全年 国内生产总值 增长 预期目标").confidence == "high"
-
-
-def test_a_figure_the_question_states_must_be_the_hits(tmp_path):
-    # A near miss: the threshold went up to 5000 yuan; a question about 8000 yuan is another fact.
-    text = "个人所得税基本减除费用标准由每月3500元提高到每月5000元，自2018年10月1日起施行。"
-    searcher = one_document(tmp_path, "20180901_01.txt", f"个税起征点提高\n\n{text}\n",
-                            "file,kind,date,title\n20180901_01.txt,news,2018-09-01,个税起征点提高\n", beside_the_seeds=True)
-    result = searcher.search("个人所得税 提高到每月8000元 从哪年开始执行")
-    assert result.hits[0].text == text
-    assert result.confidence == "low" and "8000" in result.unmatched
-    assert searcher.search("个人所得税 提高到每月5000元 从哪年开始执行").confidence == "high"
+    assert result.confidence == "low" and lacking in result.unmatched
+    assert searcher.search(answered).confidence == "high"
 
 
 def test_a_quantity_may_be_stated_in_any_magnitude():
