@@ -88,9 +88,6 @@ class _Top:
     def has(self, text: str) -> bool:
         return text in self.passage or text in self.metadata
 
-    def has_meta(self, text: str) -> bool:
-        return text in self.metadata
-
     def names(self, name: str) -> bool:
         """Whether the hit names `name`, written out, abbreviated or as the texts' own way of
         naming their country (我国): an abbreviation keeps characters of the full name in
@@ -137,7 +134,7 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
     missing = []
     for year in intent.years:
         # (the year as a year, not a quantity: 2028万; or a relative year its text resolves to)
-        written = bool(re.search(rf"(?<![\d.]){year}(?![\d.%]|\s*[万亿千百多余])", top.passage)) or top.has_meta(str(year))
+        written = bool(re.search(rf"(?<![\d.]){year}(?![\d.%]|\s*[万亿千百多余])", top.passage)) or str(year) in top.metadata
         matched = str(year) in distinct and (top.bits >> distinct.index(str(year))) & 1
         in_passage = written or (matched and str(year) not in top.passage)
         if _reviews_period(intent, top):
