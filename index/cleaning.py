@@ -235,14 +235,15 @@ def carry_headers(norms: list[str], tokens: list[list[str]]) -> list[list[str]]:
     of a list and the paragraphs of a section then match the words of their heading.  The
     passage text itself is unchanged."""
     carried = [list(t) for t in tokens]
+    headings = [is_heading(norm.rstrip()) for norm in norms]
     heading: list[str] = []
     for i in range(1, len(norms)):
         before = norms[i - 1].rstrip()
         if before.endswith(("：", ":")) and len(before) <= HEADER_MAX:
             carried[i].extend(tokens[i - 1])
-        if is_heading(before):
+        if headings[i - 1]:
             heading = tokens[i - 1]
-        if not is_heading(norms[i]):
+        if not headings[i]:
             carried[i].extend(heading)
     return carried
 

@@ -167,16 +167,11 @@ def test_our_country_names_china(tmp_path):
 
 def test_a_whole_years_figure_is_not_one_of_some_months(tmp_path):
     # July 2026: half a year's figures; the question asks for the year's.
-    folder = tmp_path / "news"
-    folder.mkdir()
-    (folder / "20260715_03.txt").write_text(
+    searcher = one_document(
+        tmp_path, "20260715_03.txt",
         "上半年国民经济运行总体平稳\n\n经济运行总体平稳，主要指标运行在合理区间。今年上半年，国内生产总值总量达到69.6万亿元，"
-        "同比增长4.7%，增速符合全年经济增长预期目标。\n", encoding="utf-8")
-    (folder / "metadata.csv").write_text("file,kind,date,title\n20260715_03.txt,news,2026-07-15,上半年国民经济运行总体平稳\n",
-                                         encoding="utf-8")
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
-    build_index([folder, tmp_path / "seeds"], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
+        "同比增长4.7%，增速符合全年经济增长预期目标。\n",
+        "file,kind,date,title\n20260715_03.txt,news,2026-07-15,上半年国民经济运行总体平稳\n", beside_the_seeds=True)
     result = searcher.search("2026年 国内生产总值 增长多少")
     assert result.confidence == "low" and result.unmatched == ("2026年全年",)
     result = searcher.search("2026年上半年 国内生产总值 增长多少")
