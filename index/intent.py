@@ -167,6 +167,8 @@ def plan_years(text: str) -> tuple[int, int] | None:
 
 # "要比2000年增长多少", "到2035年": a year that is a baseline or a horizon names no document.
 _NOT_A_NAME = frozenset("比较到至从与截")
+# A part of the year right after it: the question says when, and names no document.
+_TIME_OF_YEAR = re.compile(rf"全年|年[初中底末]|{PART_OF_YEAR.pattern}")
 
 
 def named_documents(intent: Intent, metadata_terms: list[str],
@@ -185,6 +187,8 @@ def named_documents(intent: Intent, metadata_terms: list[str],
             continue
         end = start + len(f"{year}年")
         end += intent.text.startswith("的", end)
+        if _TIME_OF_YEAR.match(intent.text, end):  # "2024年全年 国内生产总值": a time, not a title
+            continue
         words: list[str] = []
         while (word := next((t for t in titled if intent.text.startswith(t, end)), None)) is not None:
             if words and not together([*words, word]):

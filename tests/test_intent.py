@@ -110,6 +110,16 @@ def test_a_named_document_ends_where_no_title_has_the_next_word():
         (1979, ("政府工作报告",), "1979年的政府工作报告"),)
 
 
+def test_a_part_of_the_year_after_it_names_no_document():
+    from index.intent import named_documents
+
+    # News titles say 2023年全年 and 上半年 too, but the question says when, not which document.
+    for question in ("2024年全年 国内生产总值 多少亿元", "2025年上半年 社会消费品零售总额", "2023年年底 外汇储备"):
+        assert named_documents(intent_of(question), ["全年", "上半年", "年底", "国内生产总值"]) == ()
+    assert named_documents(intent_of("2024年中央经济工作会议"), ["中央经济工作会议"]) == (
+        (2024, ("中央经济工作会议",), "2024年中央经济工作会议"),)
+
+
 def test_names_after_an_office_are_learned_as_words():
     from index.analysis import learned_phrases
 
