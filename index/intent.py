@@ -39,6 +39,8 @@ _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
 # A span of years: 2018至2022年, 2013-2017年, 2008年到2012年.
 _PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)年?\s*(?:至|到|-|~|—|－)\s*((?:19|20)\d\d)(?=年)")
+# A figure as a month ends ("截至6月底") is reported within this many months after it.
+MONTH_END_REPORTED = 3
 _SHORT_YEAR = re.compile(r"(?<![\d.])(\d\d)年(?!代)")
 # The kind of answer a question asks for: a summary ("主要讲了什么": where the text opens),
 # a clock time (几点), a duration (几年, 多久), a number (多少, 几个, 多大), a year (哪年, 何时), or a statement of
@@ -72,6 +74,7 @@ class Intent:
     text: str  # the query text left to tokenize
     years: tuple[int, ...] = ()  # years the question names
     dates: tuple[tuple[int, int, int], ...] = ()  # (year, month, day or 0)
+    month_ends: tuple[tuple[int, int], ...] = ()  # (year, month) of "截至…月底": when a figure stood
     earliest: bool = False  # "first mention" question
     phrases: tuple[str, ...] = ()  # adjacent word pairs, filled in by the searcher's analyzer
     # Documents the question names by year and series title ("2030年政府工作报告"), as
@@ -102,7 +105,7 @@ class Intent:
     @property
     def whole_year(self) -> bool:
         """Whether the question asks about a whole year: it names one, and no month or part."""
-        return len(self.years) == 1 and not self.dates and not self.earliest and not PART_OF_YEAR.search(self.text)
+        return len(self.years) == 1 and not self.dates and not self.month_ends and not self.earliest and not PART_OF_YEAR.search(self.text)
 
     @property
     def full_year(self) -> bool:
@@ -112,9 +115,16 @@ class Intent:
     @property
     def date_numbers(self) -> tuple[tuple[int, int], ...]:
         """Each date as an inclusive range of YYYYMMDD numbers."""
+        published = ((y * 10000 + m * 100, _months_later(y, m, MONTH_END_REPORTED)) for y, m in self.month_ends)
         return tuple(
             (y * 10000 + m * 100 + (d or 0), y * 10000 + m * 100 + (d or 99)) for y, m, d in self.dates
-        )
+        ) + tuple(published)
+
+
+def _months_later(year: int, month: int, months: int) -> int:
+    """The last YYYYMMDD number of the month `months` after this one."""
+    year, month = year + (month - 1 + months) // 12, (month - 1 + months) % 12 + 1
+    return year * 10000 + month * 100 + 99
 
 
 def _full_year(match: re.Match) -> str:
@@ -125,7 +135,11 @@ def _full_year(match: re.Match) -> str:
 def understand(normalised: str) -> Intent:
     """Read the years, dates and first-mention intent of a normalised query."""
     text = _SHORT_YEAR.sub(_full_year, normalised)  # 98年 -> 1998年
-    dates = tuple((int(y), int(m), int(d or 0)) for y, m, d in _DATE.findall(text) if 1 <= int(m) <= 12)
+    found = [m for m in _DATE.finditer(text) if 1 <= int(m.group(2)) <= 12]
+    # "截至2025年6月底": a figure as a month ends comes out in the months after it
+    ends = [m for m in found if not m.group(3) and text.startswith(("底", "末"), m.end())]
+    dates = tuple((int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) for m in found if m not in ends)
+    month_ends = tuple((int(m.group(1)), int(m.group(2))) for m in ends)
     text = _DATE.sub(lambda m: f"{m.group(1)}年 ", text)  # the month and day are constraints, not words
     # A question that names a year asks about that year: "2024年粮食产量 首次突破" is a fact.
     earliest = bool(_EARLIEST.search(text)) and not _YEAR.search(text)
@@ -150,7 +164,7 @@ def understand(normalised: str) -> Intent:
     # document to look in, if the question names that first ("政府工作报告第一次提到人工智能").
     words = [w for w in text.split() if not _DOCUMENT_KIND.search(w)] or text.split()
     concept = _TRAILING_FUNCTION.sub("", words[0].strip(_MARKS)) if earliest and words else ""
-    return Intent(text=" ".join(text.split()), years=years, dates=dates, earliest=earliest, units=units, asks=asks,
+    return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends, earliest=earliest, units=units, asks=asks,
                   subject=subject if asks == "what" else "", concept=concept, period=period, plan=plan_years(text))
 
 

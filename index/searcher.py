@@ -238,8 +238,9 @@ class Searcher:
             factor *= year_factor(weights, intent.years, subject, seen, intent.period, no_review, intent.target)
         elif intent.plan:
             factor *= plan_factor(weights, intent.plan, reader.doc_subject_year[docs], intent.about_target, intent.about_outcome)
-        if intent.dates:  # news looked up by date: a lead says what happened
+        if intent.date_numbers:
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
+        if intent.dates:  # news looked up by date: a lead says what happened
             last = (bits >> (len(distinct) - 1)) & 1 == 1  # (the question's last word, what it asks)
             factor *= lead_factor(weights, reader.passage_lead[ids], docs, shares(bits), last)
         if intent.whole_year:  # a figure of some months does not answer for the year

@@ -32,6 +32,14 @@ def test_a_month_and_day_are_constraints_not_words():
     assert intent_of("2023年12月 中央经济工作会议").date_numbers == ((20231200, 20231299),)
 
 
+def test_a_month_end_is_when_a_figure_stood_reported_in_the_months_after():
+    intent = intent_of("截至2025年6月底 全国新能源汽车保有量")
+    assert intent.dates == () and intent.month_ends == ((2025, 6),)
+    assert intent.date_numbers == ((20250600, 20250999),)  # the July release answers
+    assert not intent.whole_year  # (nor is it a whole year's figure)
+    assert intent_of("2024年11月末 外汇储备").date_numbers == ((20241100, 20250299),)
+
+
 @pytest.mark.parametrize("query", [
     "构建社会主义和谐社会 哪一年的政府工作报告最早提出",
     "大众创业 万众创新 首次写入政府工作报告",
