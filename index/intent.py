@@ -22,7 +22,9 @@ _QUESTION = re.compile(
 )
 # "Which report" asks for a kind of document, with its short qualifier (哪次党代会报告):
 # the answer's type, no words to match.
-_WHICH_DOCUMENT = re.compile(r"哪[个份篇次]?[^\s，。？?]{0,3}?(?:报告|文件|讲话|文章)")
+# (and the other kinds it offers: 哪份党代会报告或政府工作报告)
+_WHICH_DOCUMENT = re.compile(r"哪[个份篇次]?[^\s，。？?]{0,3}?(?:报告|文件|讲话|文章)"
+                             r"(?:(?:或者|或|还是|和|、)[^\s，。？?]{0,8}?(?:报告|文件|讲话|文章))*")
 # Words that frame a question ("主要内容是什么", "具体多少", "首次写入…年份") but, as terms, only add noise;
 # dropped as whole terms, so 主要矛盾 and 具体措施 keep their meaning.
 FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况", "年份"})
@@ -41,7 +43,8 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)"
 _PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)年?\s*(?:至|到|-|~|—|－)\s*((?:19|20)\d\d)(?=年)")
 # A figure as a month ends ("截至6月底") is reported within this many months after it.
 MONTH_END_REPORTED = 3
-_SHORT_YEAR = re.compile(r"(?<![\d.])(\d\d)年(?!代)")
+# (not a span of years: 再延长30年, 用了20年, 50年以上, 30年来)
+_SHORT_YEAR = re.compile(r"(?<![\d.长用近约过满了再多每达经这那头第])(\d\d)年(?!代|来|以来|之久|以上|以内|左右|多|时间|内|间)")
 # The kind of answer a question asks for: a summary ("主要讲了什么": where the text opens),
 # a clock time (几点), a duration (几年, 多久), a number (多少, 几个, 多大), a year (哪年, 何时), or a statement of
 # what something is ("基本任务是什么": the passage that says "基本任务……是：").

@@ -16,6 +16,9 @@ def intent_of(query: str):
     ("2021 目标", (2021,)),
     ("二〇二一年 岳阳 目标", (2021,)),
     ("98年那场大洪水", (1998,)),
+    ("到期后再延长30年 整省试点", ()),  # a span of time, not 2030
+    ("用了20年时间", ()),
+    ("50年以上的老党员", ()),
     ("中国制造2025 制造强国", ()),  # a name, not a year
     ("2018至2022年 国内生产总值", (2018, 2022)),  # a span: both ends
 ])
@@ -56,7 +59,8 @@ def test_first_mention_questions(query):
 def test_the_kind_of_document_asked_for_is_not_a_word_to_match():
     # "Which report": any report may answer, so 报告 must not favour documents titled so;
     # "the 2005 report" names its document and keeps it.
-    for query in ("生态文明 这个提法最早出现在哪个报告", "雄安新区 最早出现在哪份报告", "人类命运共同体 最早在哪次党代会报告中出现"):
+    for query in ("生态文明 这个提法最早出现在哪个报告", "雄安新区 最早出现在哪份报告", "人类命运共同体 最早在哪次党代会报告中出现",
+                  "“建设海洋强国”这个提法最早见于哪份党代会报告或政府工作报告？"):  # (either kind)
         text = intent_of(query).text
         assert not {"报告", "提法", "哪", "党代会"} & set(text.split()) and "哪" not in text and "报告" not in text
     assert "政府工作报告" in intent_of("构建社会主义和谐社会 哪一年的政府工作报告最早提出").text
