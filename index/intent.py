@@ -58,6 +58,9 @@ _OUTCOME = re.compile(r"实际|完成|实现|达到了|增长了|结果")
 # A five-year plan by its short name: “十五”计划, 十一五期间, 十四五规划, 六五时期 (not 十五大, 十五年).
 _PLAN = re.compile(r"(?<![一二三四五六七八九十])(十[一二三四五]?|[一二三四五六七八九])五[”\"]?"
                    r"(?=规划|计划|时期|期间|末|以来|[\s，,。？?的]|$)")
+# A decade of the last century: 五十年代, 80年代初, 上世纪九十年代末期 (the 1900s: the collection's).
+_DECADE = re.compile(r"(?<![\d一二三四五六七八九十百千])([五六七八九]十|[5-9]0)年代(初|中|末|前期|后期)?")
+_DECADE_PARTS = {"初": (0, 3), "前": (0, 4), "中": (3, 6), "后": (5, 9), "末": (7, 9)}
 _ASKS_DURATION = re.compile(r"几年|多少年|几个月|多少个?月|几天|多少天|多久|多长时间")
 _ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿倍成点年]|多[大高长久远快重]"
                           # a keyword query ending on a quantity: 转移安置人数, 金牌数, 全国粮食总产量, 城镇化率
@@ -89,6 +92,7 @@ class Intent:
     concept: str = ""  # what a first-mention question asks about, as written: 一个国家两种制度
     period: tuple[int, int] | None = None  # a span of years the question names: 2018至2022年
     plan: tuple[int, int] | None = None  # the years of a five-year plan it names: 十四五 (2021, 2025)
+    era: tuple[int, int] | None = None  # the years of a decade it names: 八十年代初 (1980, 1983)
 
     @property
     def about_target(self) -> bool:
@@ -163,12 +167,26 @@ def understand(normalised: str) -> Intent:
                          | {int(y) for span in _PERIOD.findall(text) for y in span}))
     period = next(((int(a), int(b)) for a, b in _PERIOD.findall(text) if int(a) < int(b)), None)
     text = _PERIOD.sub(lambda m: f"{m.group(1)}年 {m.group(2)}", text)  # (至 is no word to match)
+    era = era_years(text)
+    text = _DECADE.sub(" ", text, count=1)  # a constraint on the documents' years, as a year is
     # The concept comes first ("生态文明 这个提法最早出现在哪个报告"), after the kind of
     # document to look in, if the question names that first ("政府工作报告第一次提到人工智能").
     words = [w for w in text.split() if not _DOCUMENT_KIND.search(w)] or text.split()
     concept = _TRAILING_FUNCTION.sub("", words[0].strip(_MARKS)) if earliest and words else ""
     return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends, earliest=earliest, units=units, asks=asks,
-                  subject=subject if asks == "what" else "", concept=concept, period=period, plan=plan_years(text))
+                  subject=subject if asks == "what" else "", concept=concept, period=period, plan=plan_years(text),
+                  era=era)
+
+
+def era_years(text: str) -> tuple[int, int] | None:
+    """The years of the decade of the 1900s the text names, or of its part: 五十年代 is
+    1950-1959, 八十年代初 1980-1983, 七十年代末 1977-1979, 90年代中期 1993-1996."""
+    match = _DECADE.search(text)
+    if not match:
+        return None
+    start = 1900 + (10 * number(match.group(1)[0]) if not match.group(1).isdigit() else int(match.group(1)))
+    first, last = _DECADE_PARTS.get((match.group(2) or "")[:1], (0, 9))
+    return start + first, start + last
 
 
 def plan_years(text: str) -> tuple[int, int] | None:

@@ -181,6 +181,13 @@ def plan_factor(weights: Weights, plan: tuple[int, int], doc_years: np.ndarray, 
     return factor
 
 
+def era_factor(weights: Weights, era: tuple[int, int], doc_years: np.ndarray) -> np.ndarray:
+    """1 for the documents of a decade the question names (八十年代初), and of the year after
+    it, which reviews its last year; `year_miss` for other years; 1 for undated documents."""
+    start, end = era
+    return np.where(((doc_years >= start) & (doc_years <= end + 1)) | (doc_years == 0), 1.0, weights.year_miss)
+
+
 def named_document_factor(weights: Weights, documents, subject_years: np.ndarray, doc_years: np.ndarray,
                           meta_bits: np.ndarray, distinct: list[str]) -> np.ndarray:
     """`document_miss` for candidates whose document is not one the question names by year

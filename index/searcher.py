@@ -33,7 +33,7 @@ from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
 from .rerank import (DEFAULT, REVIEW_MONTHS, Shares, Weights, answer_factor, answer_pattern, date_factor,
-                     lead_factor, named_document_factor, phrase_factor, plan_factor, short_prior, shares_of, year_factor)
+                     era_factor, lead_factor, named_document_factor, phrase_factor, plan_factor, short_prior, shares_of, year_factor)
 from .verdict import judge
 
 # The documents whose metadata matches the query best also offer every passage as a
@@ -238,6 +238,8 @@ class Searcher:
             factor *= year_factor(weights, intent.years, subject, seen, intent.period, no_review, intent.target)
         elif intent.plan:
             factor *= plan_factor(weights, intent.plan, reader.doc_subject_year[docs], intent.about_target, intent.about_outcome)
+        elif intent.era:
+            factor *= era_factor(weights, intent.era, reader.doc_subject_year[docs])
         if intent.date_numbers:
             factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
         if intent.dates:  # news looked up by date: a lead says what happened

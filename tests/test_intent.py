@@ -221,6 +221,19 @@ def test_a_five_year_plan_by_its_short_name_spans_its_years(query, years):
     assert intent_of(query).plan == years
 
 
+@pytest.mark.parametrize("query, years", [
+    ("七十年代末国家打算用几年把人口增长速度压下来", (1977, 1979)),
+    ("八十年代初能源不够用", (1980, 1983)),
+    ("上世纪90年代中期 国企改革", (1993, 1996)),
+    ("五十年代 粮食统购统销", (1950, 1959)),
+    ("一百八十年代", None),  # (no decade)
+])
+def test_a_decade_of_the_last_century_spans_its_years(query, years):
+    intent = intent_of(query)
+    assert intent.era == years
+    assert years is None or "年代" not in intent.text  # a constraint, not words to match
+
+
 def test_a_plan_question_asks_its_target_or_its_outcome():
     assert intent_of("十四五规划 常住人口城镇化率 目标").about_target
     assert intent_of("十四五规划 102项重大工程 完成情况").about_outcome

@@ -602,3 +602,16 @@ def test_a_plan_is_set_out_the_year_it_begins_and_reviewed_the_year_after_it_end
     searcher = Searcher.open(tmp_path / "index.sqlite")
     assert searcher.search("十四五 常住人口城镇化率 目标").hits[0].document.meta.year == "2021"
     assert searcher.search("十四五 常住人口城镇化率 完成情况").hits[0].document.meta.year == "2026"
+
+
+def test_a_decade_named_is_a_constraint_on_the_documents_years(tmp_path):
+    # A 1992 report looks back on the seventies in so many words; the 1978 one says what was
+    # decided then, without the word 七十年代.
+    texts = {1978: "要大力提倡计划生育，争取在三年内把我国人口自然增长率降到百分之一以下。",
+             1992: "七十年代以来，我国人口自然增长率逐步下降，计划生育取得显著成绩，七十年代的经验要坚持。"}
+    files = {f"gwr_{year}.txt": f"{year}年政府工作报告\n\n{text}\n" for year, text in texts.items()}
+    folder = write(tmp_path / "reports", files, "file,kind,year,title\n" + "".join(
+        f"gwr_{year}.txt,report,{year},{year}年政府工作报告\n" for year in texts))
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    hits = Searcher.open(tmp_path / "index.sqlite").search("七十年代末 人口自然增长率 计划生育").hits
+    assert hits[0].document.meta.year == "1978"
