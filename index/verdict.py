@@ -149,6 +149,8 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
         missing.append(f"{intent.years[0]}年全年")  # the figure of some months is not the year's
     elif intent.full_year and top.date[:4] == str(intent.years[0]) and int(top.date[5:7] or 12) < 12:
         missing.append(f"{intent.years[0]}年全年")  # the whole year's figure comes out as it ends
+    if intent.era and not intent.era[0] <= top.year <= intent.era[1] + 1:  # (undated: year 0)
+        missing.append(f"{intent.era[0] % 100 // 10 * 10}年代")
     for year, month, _day in intent.dates:
         on_date = top.date.startswith(f"{year}-{month:02d}")
         undated_mention = year == top.year and not top.date[5:7] and f"{month}月" in top.passage

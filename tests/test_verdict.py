@@ -227,6 +227,11 @@ NEAR_MISSES = {
         "20180901_01.txt", "个税起征点提高", "个人所得税基本减除费用标准由每月3500元提高到每月5000元，自2018年10月1日起施行。",
         "file,kind,date,title\n20180901_01.txt,news,2018-09-01,个税起征点提高\n", True,
         "个人所得税 提高到每月8000元 从哪年开始执行", "8000", "个人所得税 提高到每月5000元 从哪年开始执行"),
+    # A 2022 item on state enterprises does not tell what was decided in the nineties.
+    "another decade": (
+        "20220617_06.txt", "国企改革", "这十年，国有企业改革取得重大突破，国企改革三年行动主要目标任务基本完成。",
+        "file,kind,date,title\n20220617_06.txt,news,2022-06-17,国企改革\n", True,
+        "九十年代 国企改革 主要目标任务", "90年代", "国企改革 主要目标任务"),
 }
 
 
