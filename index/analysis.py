@@ -152,6 +152,9 @@ def _prune(folder: Path) -> None:
 class QueryTerm:
     term: str  # canonical index term
     surfaces: tuple[str, ...]  # normalised strings to highlight in text
+    # The share of its question word the term stands for: 十四届全国人大四次会议 is one word
+    # of the question, though search mode makes nine terms of it.
+    of_word: float = 1.0
 
 
 @lru_cache(maxsize=1)
@@ -254,7 +257,10 @@ class Analyzer:
     def query_terms(self, normalised_query: str, words: list[str] | None = None) -> list[QueryTerm]:
         """Terms of a query, in order, with repeats (BM25 counts a repeated term twice);
         `words`, the query's `cut` when it is at hand."""
-        return [QueryTerm(term, self._surfaces_of(term)) for term in self._raw_tokens(normalised_query, words)]
+        if words is None:
+            words = self.cut(normalised_query)
+        return [QueryTerm(term, self._surfaces_of(term), 1 / len(set(terms)))
+                for terms in map(self._terms_of_word, words) for term in terms]
 
     def _surfaces_of(self, term: str) -> tuple[str, ...]:
         """The strings that stand for a term in text, longest first (memoised)."""

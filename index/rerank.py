@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import kernel
+from .intent import Intent
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,15 @@ class Shares:
             value = float(table[(bits >> start) & 0xFF])
             share = value if not start else share + value
         return share / self.total
+
+
+def word_shares(terms, distinct: list[str], term_weights: np.ndarray) -> Shares:
+    """The `Shares` of the `distinct` terms where each word of the question counts once, however
+    many terms search mode makes of it (`QueryTerm.of_word`): a document's coverage of the question."""
+    of_words: dict[str, float] = {}
+    for t in terms:
+        of_words[t.term] = of_words.get(t.term, 0.0) + t.of_word
+    return shares_of(term_weights * np.minimum(1.0, [of_words.get(term, 1.0) for term in distinct]))
 
 
 @lru_cache(maxsize=None)
@@ -251,6 +262,55 @@ def date_factor(weights: Weights, ranges: tuple[tuple[int, int], ...], doc_dates
         inside |= (doc_dates >= low) & (doc_dates <= high)
     dated = doc_dates % 100 > 0
     return np.where(inside, 1.0, np.where(dated, weights.date_miss, np.sqrt(weights.date_miss)))
+
+
+def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: Shares, coverage: Shares, distinct: list[str],
+            doc_bits, doc_meta_bits) -> np.ndarray:
+    """The product of the re-ranking factors per candidate; `doc_bits`: per candidate, the
+    terms its whole document has (text or metadata), weighed by `coverage`."""
+    factor = shares(bits)
+    if weights.coordination != 1.0:  # (x ** 1.0 is x: spare a pass)
+        factor **= weights.coordination
+    factor *= kernel.take(reader.per_passage(("short_prior", weights.short_passage),
+                                             lambda: short_prior(weights, reader.passage_chars)), ids)
+    if weights.document:
+        factor *= 1 - weights.document + weights.document * coverage(doc_bits)
+    factor *= reader.per_passage(("news", weights.news, weights.feature), lambda: np.where(
+        reader.doc_news, weights.news, 1.0) * np.where(reader.doc_feature, weights.feature, 1.0))[docs]
+    if intent.years or intent.documents:
+        doc_years, subject = reader.doc_year[docs], reader.doc_subject_year[docs]
+    if intent.years:
+        # The year in the passage's own text: its metadata's year is the document's, which
+        # counts below as the year the document is about.  A year bit is the text's, but
+        # where the metadata has the year too; of those, only a document about another year
+        # (its title says so) needs its text looked at.
+        seen = np.zeros(len(ids), dtype=bool)
+        for j, term in enumerate(distinct):
+            if term.isdigit() and int(term) in intent.years:
+                in_bits, in_meta = (bits >> j) & 1 == 1, (doc_meta_bits[docs] >> j) & 1 == 1
+                seen |= in_bits & ~in_meta
+                unsure = np.flatnonzero(in_bits & in_meta & (subject != int(term)))
+                seen[unsure] |= reader.has_term(ids[unsure], term)
+        # No review of the year before: a title naming another year, a date after March.
+        no_review = (subject != doc_years) | (reader.doc_date[docs] // 100 % 100 > REVIEW_MONTHS)
+        factor *= year_factor(weights, intent.years, subject, seen, intent.period, no_review, intent.target)
+    elif intent.plan:
+        factor *= plan_factor(weights, intent.plan, reader.doc_subject_year[docs], intent.about_target, intent.about_outcome)
+    elif intent.era:
+        factor *= era_factor(weights, intent.era, reader.doc_subject_year[docs])
+    if intent.date_numbers:
+        factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
+    if intent.dates:  # news looked up by date: a lead says what happened
+        last = (bits >> (len(distinct) - 1)) & 1 == 1  # (the question's last word, what it asks)
+        factor *= lead_factor(weights, reader.passage_lead[ids], docs, shares(bits), last)
+    if intent.whole_year:  # a figure of some months does not answer for the year
+        factor *= np.where(reader.passage_part[ids], weights.part_of_year, 1.0)
+    if intent.asks == "summary" and weights.summary:  # of a document whose metadata has every term
+        about = doc_meta_bits[docs] == (1 << len(distinct)) - 1
+        factor *= np.where(about, 1 + weights.summary / (1 + ids - reader.doc_first[docs]), 1.0)
+    if intent.documents:
+        factor *= named_document_factor(weights, intent.documents, subject, doc_years, doc_meta_bits[docs], distinct)
+    return factor
 
 
 _ANSWERS = {

@@ -32,8 +32,8 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
-from .rerank import (DEFAULT, REVIEW_MONTHS, Shares, Weights, answer_factor, answer_pattern, date_factor,
-                     era_factor, lead_factor, named_document_factor, phrase_factor, plan_factor, short_prior, shares_of, year_factor)
+from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, factors, phrase_factor, shares_of,
+                     word_shares)
 from .verdict import judge
 
 # The documents whose metadata matches the query best also offer every passage as a
@@ -186,7 +186,8 @@ class Searcher:
                                   doc_text_bits, meta_score, reader.no_document)
         ids, text, bits, docs, doc_bits = found.ids, found.text, found.bits, found.docs, found.doc_bits
         shares = shares_of(term_weights)
-        final = found.base * self._factors(weights, intent, ids, docs, bits, shares, distinct, doc_bits, doc_meta_bits)
+        coverage = word_shares(terms, distinct, term_weights)
+        final = found.base * factors(reader, weights, intent, ids, docs, bits, shares, coverage, distinct, doc_bits, doc_meta_bits)
         if not len(final) or final.min() > 0:  # usually: spare four copies
             return Scored(ids, final, text, bits, shares, distinct)
         positive = final > 0
@@ -205,54 +206,6 @@ class Searcher:
         else:
             named = kernel.top_k(meta_score, METADATA_DOCUMENTS)
         return self.reader.passages_of(np.sort(named))
-
-    def _factors(self, weights, intent, ids, docs, bits, shares, distinct, doc_bits, doc_meta_bits) -> np.ndarray:
-        """The product of the re-ranking factors per candidate; `doc_bits`: per candidate, the
-        terms its whole document has (text or metadata)."""
-        reader = self.reader
-        factor = shares(bits)
-        if weights.coordination != 1.0:  # (x ** 1.0 is x: spare a pass)
-            factor **= weights.coordination
-        factor *= kernel.take(reader.per_passage(("short_prior", weights.short_passage),
-                                                 lambda: short_prior(weights, reader.passage_chars)), ids)
-        if weights.document:
-            factor *= 1 - weights.document + weights.document * shares(doc_bits)
-        factor *= reader.per_passage(("news", weights.news, weights.feature), lambda: np.where(
-            reader.doc_news, weights.news, 1.0) * np.where(reader.doc_feature, weights.feature, 1.0))[docs]
-        if intent.years or intent.documents:
-            doc_years, subject = reader.doc_year[docs], reader.doc_subject_year[docs]
-        if intent.years:
-            # The year in the passage's own text: its metadata's year is the document's, which
-            # counts below as the year the document is about.  A year bit is the text's, but
-            # where the metadata has the year too; of those, only a document about another year
-            # (its title says so) needs its text looked at.
-            seen = np.zeros(len(ids), dtype=bool)
-            for j, term in enumerate(distinct):
-                if term.isdigit() and int(term) in intent.years:
-                    in_bits, in_meta = (bits >> j) & 1 == 1, (doc_meta_bits[docs] >> j) & 1 == 1
-                    seen |= in_bits & ~in_meta
-                    unsure = np.flatnonzero(in_bits & in_meta & (subject != int(term)))
-                    seen[unsure] |= reader.has_term(ids[unsure], term)
-            # No review of the year before: a title naming another year, a date after March.
-            no_review = (subject != doc_years) | (reader.doc_date[docs] // 100 % 100 > REVIEW_MONTHS)
-            factor *= year_factor(weights, intent.years, subject, seen, intent.period, no_review, intent.target)
-        elif intent.plan:
-            factor *= plan_factor(weights, intent.plan, reader.doc_subject_year[docs], intent.about_target, intent.about_outcome)
-        elif intent.era:
-            factor *= era_factor(weights, intent.era, reader.doc_subject_year[docs])
-        if intent.date_numbers:
-            factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
-        if intent.dates:  # news looked up by date: a lead says what happened
-            last = (bits >> (len(distinct) - 1)) & 1 == 1  # (the question's last word, what it asks)
-            factor *= lead_factor(weights, reader.passage_lead[ids], docs, shares(bits), last)
-        if intent.whole_year:  # a figure of some months does not answer for the year
-            factor *= np.where(reader.passage_part[ids], weights.part_of_year, 1.0)
-        if intent.asks == "summary" and weights.summary:  # of a document whose metadata has every term
-            about = doc_meta_bits[docs] == (1 << len(distinct)) - 1
-            factor *= np.where(about, 1 + weights.summary / (1 + ids - reader.doc_first[docs]), 1.0)
-        if intent.documents:
-            factor *= named_document_factor(weights, intent.documents, subject, doc_years, doc_meta_bits[docs], distinct)
-        return factor
 
     def _order(self, scored: Scored, intent: Intent, weights: Weights, k: int, read: dict[int, tuple]) -> np.ndarray:
         """Positions of the k best candidates.  Equal scores go to the stronger text match,

@@ -14,7 +14,8 @@ from index.earliest import concept_pattern
 from index.cleaning import reports_part_of_year
 from index.metadata import searchable_fields
 from index.models import DocumentMeta
-from index.rerank import NEUTRAL, Weights, answer_pattern, lead_factor, named_document_factor, shares_of, year_factor
+from index.rerank import (NEUTRAL, Weights, answer_pattern, lead_factor, named_document_factor, shares_of, word_shares,
+                          year_factor)
 
 SPEECH = """在全市经济工作会议上的讲话
 
@@ -510,6 +511,23 @@ def test_weighted_share_counts_each_set_bit_once():
     assert np.allclose(shares(bits) * weights.sum(), [0, 1, 3, 10, 55])
     assert [shares.one(int(b)) for b in bits] == shares(bits).tolist()  # one mask: the same to the bit
     assert shares_of(np.zeros(0)).one(0) == 0.0 and not len(shares_of(np.zeros(0))(np.zeros(0, np.int64)))
+
+
+def test_a_documents_coverage_counts_each_word_of_the_question_once():
+    # Search mode makes nine terms of the session's name (three words: 十四届 全国人大 四次会议)
+    # and one of 闭幕: by terms, an item that names the session but not the closing covers 90%
+    # of the question; by words, three quarters.
+    from index.analysis import Analyzer
+
+    terms = Analyzer().query_terms("十四届全国人大四次会议 闭幕")
+    distinct = list(dict.fromkeys(t.term for t in terms))
+    assert len(distinct) > 5
+    name = sum(1 << j for j, term in enumerate(distinct) if term != "闭幕")
+    closing = 1 << distinct.index("闭幕")
+    equal = np.ones(len(distinct))
+    assert shares_of(equal).one(name) == pytest.approx(0.9)
+    assert word_shares(terms, distinct, equal).one(name) == pytest.approx(0.75)
+    assert word_shares(terms, distinct, equal).one(closing) == pytest.approx(0.25)
 
 
 def test_share_tables_are_the_integer_bits_product_to_the_bit():
