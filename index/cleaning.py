@@ -221,8 +221,22 @@ def split_passages(paragraph: Paragraph, target: int = PASSAGE_TARGET, limit: in
     return [PassageText(paragraph.number, i, chunk) for i, chunk in enumerate(chunks)]
 
 
+LIST_HEADER_MAX = 80  # characters
+# The first item of a list: 第一， 一是 首先， (1)
+_FIRST_ITEM = re.compile(r"\s*(?:第一[，,、]|一是|首先[，,]|其一[，,]|[（(]1[)）])")
+
+
 def passages(paras: list[Paragraph]) -> list[PassageText]:
-    return [p for para in paras for p in split_passages(para)]
+    """The passages of a document's paragraphs; a short sentence that announces a list
+    ("习近平就两岸关系发展提出4点意见。", "主要体会是：") is kept with the list's first item."""
+    merged: list[Paragraph] = []
+    for para in paras:
+        header = merged[-1].text.rstrip() if merged else ""
+        if header and len(header) <= LIST_HEADER_MAX and header[-1] in "。：:" and _FIRST_ITEM.match(para.text):
+            merged[-1] = Paragraph(merged[-1].number, header + para.text)
+        else:
+            merged.append(para)
+    return [p for para in merged for p in split_passages(para)]
 
 
 HEADER_MAX = 200  # characters; a longer passage ending in a colon is not a mere header

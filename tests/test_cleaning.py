@@ -129,6 +129,18 @@ def test_a_list_header_lends_its_words_to_the_passage_it_introduces():
     assert carry_headers(long_header, [["甲"], ["乙"]])[1] == ["乙"]  # a long passage is no header
 
 
+def test_a_short_sentence_announcing_a_list_stays_with_its_first_item():
+    from index.cleaning import passages
+
+    paras = [Paragraph(1, "习近平就两岸关系发展提出4点意见。"), Paragraph(2, "第一，坚持以和平发展守护共同家园。"),
+             Paragraph(3, "第二，坚持以融合发展增进同胞福祉。"), Paragraph(4, "会见结束后，双方合影留念。"),
+             Paragraph(5, "这是一个长于八十个字的段落，" * 7 + "主要体会是："), Paragraph(6, "一是必须坚持解放思想。")]
+    texts = [(p.paragraph, p.text) for p in passages(paras)]
+    assert texts[0] == (1, "习近平就两岸关系发展提出4点意见。第一，坚持以和平发展守护共同家园。")  # quoted whole, cited at its start
+    assert texts[1] == (3, "第二，坚持以融合发展增进同胞福祉。") and texts[2] == (4, "会见结束后，双方合影留念。")
+    assert texts[3][0] == 5 and texts[4] == (6, "一是必须坚持解放思想。")  # a long paragraph is no mere announcement
+
+
 def test_a_sections_paragraphs_carry_the_words_of_its_numbered_heading():
     from index.cleaning import carry_headers, is_heading
 
