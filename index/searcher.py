@@ -162,12 +162,14 @@ class Searcher:
         term_weights = np.zeros(len(distinct))
         lists = []  # per term: ids, contributions, multiplier, bit, positions counted `inside` times
         field_lists = []  # the documents whose metadata has a term, per such term
+        # (the unit of the figure asked for, 多少亿元, says how the answer is written, not which document)
+        units = {t.term for unit in intent.units for t in self.analyzer.query_terms(unit)}
         for j, term in enumerate(distinct):
             bit = np.int64(1) << j
             ids, contributions, idf = reader.term_postings(term)
             term_weights[j] = idf or reader.max_idf
             kernel.or_at(doc_text_bits, reader.term_documents(term), bit)
-            field_docs = reader.field_docs(term)
+            field_docs = reader.field_docs(term) if term not in units else None
             # A year scores in the passage even when its document is of that year.  Inside a speech
             # by 王一鸥 about 岳阳, a passage naming 岳阳 is no more to the point than one that does
             # not: its contributions times weights.inside, but only the few inside change.

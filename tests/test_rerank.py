@@ -633,3 +633,21 @@ def test_a_decade_named_is_a_constraint_on_the_documents_years(tmp_path):
     build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
     hits = Searcher.open(tmp_path / "index.sqlite").search("七十年代末 人口自然增长率 计划生育").hits
     assert hits[0].document.meta.year == "1978"
+
+
+def test_the_unit_of_the_figure_asked_for_is_no_evidence_in_a_title(tmp_path):
+    # 亿元 in a title says nothing of what the item is about: the logistics item's title shares
+    # only the unit (and the year) with the question, so metadata adds nothing to its score.
+    searcher = news_searcher(tmp_path, {
+        "20250212_05.txt": "2024年全国社会物流总额突破360万亿元\n\n"
+                           "降低全社会物流成本取得初步成效。2024年社会物流总费用与国内生产总值的比率为14.1%。",
+        "20250117_02.txt": "2024年我国经济运行稳中有进\n\n"
+                           "初步核算，2024年全年，国内生产总值1349084亿元，按不变价格计算，比上年增长5.0%。",
+    })
+
+    def logistics_score(weights: Weights) -> float:
+        hits = searcher.search("2024年全年 国内生产总值 多少亿元", top=50, weights=weights).hits
+        return next(h.score for h in hits if h.document.path == "20250212_05.txt")
+
+    assert logistics_score(Weights()) == pytest.approx(logistics_score(Weights().without("field")))
+    assert searcher.search("2024年全年 国内生产总值 多少亿元").hits[0].document.path == "20250117_02.txt"
