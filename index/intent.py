@@ -43,8 +43,9 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)"
 _PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)年?\s*(?:至|到|-|~|—|－)\s*((?:19|20)\d\d)(?=年)")
 # A figure as a month ends ("截至6月底") is reported within this many months after it.
 MONTH_END_REPORTED = 3
-# (not a span of years: 再延长30年, 用了20年, 50年以上, 30年来)
-_SHORT_YEAR = re.compile(r"(?<![\d.长用近约过满了再多每达经这那头第])(\d\d)年(?!代|来|以来|之久|以上|以内|左右|多|时间|内|间)")
+# A year is written short at the start, after a space or a preposition (在98年, 是08年), not
+# after a verb (通车20年, 延长30年: spans of time).
+_SHORT_YEAR = re.compile(r"(?:(?<![\w.])|(?<=[在于从自到至是那这的和与及、，,]))(\d\d)年(?!代|来|以来|之久|以上|以内|左右|多|时间|内|间)")
 # The kind of answer a question asks for: a summary ("主要讲了什么": where the text opens),
 # a clock time (几点), a duration (几年, 多久), a number (多少, 几个, 多大), a year (哪年, 何时), or a statement of
 # what something is ("基本任务是什么": the passage that says "基本任务……是：").
@@ -207,13 +208,15 @@ _TIME_OF_YEAR = re.compile(rf"全年|年[初中底末]|{PART_OF_YEAR.pattern}")
 
 
 def named_documents(intent: Intent, metadata_terms: list[str],
-                    together: Callable[[list[str]], bool] = lambda words: True,
+                    together: Callable[[int, list[str]], bool] = lambda year, words: True,
                     ) -> tuple[tuple[int, tuple[str, ...], str], ...]:
     """(year, metadata terms, as written) where the question writes a year right before words
     of the collection's titles (or speakers, places): "2030年政府工作报告", "2024年的中央经济
     工作会议".  `metadata_terms`: the question's terms found in some document's metadata;
-    `together(words)`: whether some document's metadata has all these words, so the name ends
-    where the question goes on about something else ("1979年政府工作报告 | 提出")."""
+    `together(year, words)`: whether the metadata of a document of that year, or of a series
+    of many years' documents, has all these words, so the name ends where the question goes on
+    about something else ("1979年政府工作报告 | 提出"), and a word some title happens to have
+    names nothing ("1981年高等学校招生", "1965年计划草案")."""
     found = []
     titled = sorted({t for t in metadata_terms if len(t) >= 2 and not t.isdigit()}, key=len, reverse=True)
     for year in intent.years:
@@ -226,7 +229,7 @@ def named_documents(intent: Intent, metadata_terms: list[str],
             continue
         words: list[str] = []
         while (word := next((t for t in titled if intent.text.startswith(t, end)), None)) is not None:
-            if words and not together([*words, word]):
+            if not together(year, [*words, word]):
                 break
             words.append(word)
             end += len(word)

@@ -26,6 +26,8 @@ from .store import REBUILD_HINT, decode_postings, open_mapped, open_readonly, re
 MAX_EXPANSIONS = 30
 POSTINGS_CACHE_BYTES = 256 * 1024 * 1024
 INSIDE_CACHE_BYTES = 32 * 1024 * 1024  # for `inside_positions`, and as much for `term_documents`
+# Titles shared by documents of this many different years are a series ("政府工作报告").
+SERIES_YEARS = 10
 # A document with no declared kind is taken for a news item when at least this many
 # documents of its source folder carry the same date: a daily programme, not a speech.
 NEWS_ITEMS_PER_DAY = 3
@@ -254,15 +256,20 @@ class IndexReader:
             self._field_cache[term] = np.frombuffer(row[0], dtype=np.int32) if row else None
         return self._field_cache[term]
 
-    def named_together(self, terms: list[str]) -> bool:
-        """Whether some document's metadata has every one of these terms."""
+    def named_together(self, year: int, terms: list[str]) -> bool:
+        """Whether the metadata of a document about `year` has every one of these terms, or
+        that of documents of at least SERIES_YEARS different years does (a series, such as the
+        government work reports, names its document of a year it lacks too)."""
         common = None
         for term in terms:
             docs = self.field_docs(term)
             if docs is None:
                 return False
             common = docs if common is None else np.intersect1d(common, docs, assume_unique=True)
-        return common is None or len(common) > 0
+        if common is None:
+            return True
+        years = self.doc_subject_year[common]
+        return bool((years == year).any()) or len(np.unique(years)) >= SERIES_YEARS
 
     def field_idf(self, term: str) -> float:
         """How specific a metadata term is: log(documents / documents whose metadata has it)."""

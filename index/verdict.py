@@ -143,7 +143,8 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
         reviews = top.year == year + 1 and (not month or int(month.group(1)) <= REVIEW_MONTHS)
         if top.year != year and not reviews and not in_passage:
             missing.append(f"{year}年")
-        elif len(intent.years) == 1 and not intent.dates and _about_other_years(top.passage, year):
+        elif (len(intent.years) == 1 and not intent.dates and _about_other_years(top.passage, year)
+              and not any(named == year == top.year for named, _, _ in intent.documents)):  # (1958年的报告说上一年…)
             missing.append(f"{year}年")
     if intent.whole_year and intent.asks == "number" and reports_part_of_year(top.passage):
         missing.append(f"{intent.years[0]}年全年")  # the figure of some months is not the year's
@@ -235,19 +236,22 @@ def _missing_constraints(reader, intent: Intent, distinct: list[str], top: _Top)
                 if str(year) not in top.metadata or not all(top.has(w) for w in words)]
     missing += _missing_numbers(intent, top)
     missing += _missing_quantities(intent, top)
-    missing += _missing_figures(intent, distinct, top)
+    missing += _missing_figures(intent, top)
     if intent.asks == "number" and not intent.units and not answer_pattern("number").search(top.passage):
         missing.append(NO_FIGURE)  # 多少 asked, and the quote states no quantity (a year is none)
     missing += [t for t in distinct if is_name(t, reader.named_terms) and not top.names(t)]
     return missing
 
 
-def _missing_figures(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
+_WHOLE_NUMBER = re.compile(r"(?<![\d.])\d{2,}(?![\d.])")
+
+
+def _missing_figures(intent: Intent, top: _Top) -> list[str]:
     """Figures the question states (提高到每月8000元, 102项) that the top hit does not: it is
     about another figure."""
-    figures = [t for t in distinct if t.isdigit() and len(t) >= 2 and int(t) not in intent.years]
-    return [t for t in figures if not any(t != other and t in other for other in figures)  # (133 of 1336)
-            and not re.search(rf"(?<![\d.]){t}(?![\d])", top.passage + " " + top.metadata)]
+    # (as the question writes them: jieba cuts 1000亿件 into 100 and 0)
+    figures = {f for f in _WHOLE_NUMBER.findall(intent.text) if int(f) not in intent.years}
+    return sorted(f for f in figures if not re.search(rf"(?<![\d.]){f}(?![\d])", top.passage + " " + top.metadata))
 
 
 def _general_idf(reader) -> float:

@@ -17,6 +17,8 @@ def intent_of(query: str):
     ("二〇二一年 岳阳 目标", (2021,)),
     ("98年那场大洪水", (1998,)),
     ("到期后再延长30年 整省试点", ()),  # a span of time, not 2030
+    ("青藏铁路 通车20年 进出藏货物", ()),
+    ("那是08年的事", (2008,)),
     ("用了20年时间", ()),
     ("50年以上的老党员", ()),
     ("中国制造2025 制造强国", ()),  # a name, not a year
@@ -116,7 +118,7 @@ def test_a_named_document_ends_where_no_title_has_the_next_word():
     from index.intent import named_documents
 
     titles = [{"政府工作报告"}, {"提出", "建议"}]
-    together = lambda words: any(set(words) <= title for title in titles)  # noqa: E731
+    together = lambda year, words: any(set(words) <= title for title in titles)  # noqa: E731
     intent = intent_of("1979年的政府工作报告提出用三年时间")
     assert named_documents(intent, ["政府工作报告", "提出"], together) == (
         (1979, ("政府工作报告",), "1979年的政府工作报告"),)

@@ -227,6 +227,17 @@ NEAR_MISSES = {
         "20180901_01.txt", "个税起征点提高", "个人所得税基本减除费用标准由每月3500元提高到每月5000元，自2018年10月1日起施行。",
         "file,kind,date,title\n20180901_01.txt,news,2018-09-01,个税起征点提高\n", True,
         "个人所得税 提高到每月8000元 从哪年开始执行", "8000", "个人所得税 提高到每月5000元 从哪年开始执行"),
+    # A figure as written (jieba cuts 1000亿件 into 100 and 0): 1000 is stated, 2000 is not.
+    "another figure, written whole": (
+        "20240813_01.txt", "快递业务量突破1000亿件", "今年以来我国快递业务量已突破1000亿件，比2023年达到千亿件提前了71天。",
+        "file,kind,date,title\n20240813_01.txt,news,2024-08-13,快递业务量突破1000亿件\n", True,
+        "2024年 快递业务量 突破2000亿件 比2023年提前多少天", "2000", "2024年 快递业务量 突破1000亿件 比2023年提前多少天"),
+    # A report named by its year speaks of the year before as 上一年: its year is the report's.
+    "the year before, in the report the question names": (
+        "gwr_1958.txt", "1958年政府工作报告", "一九五七年，我国建成了举世瞩目的武汉长江大桥，宝成铁路全线通车。",
+        "file,kind,year,title\ngwr_1958.txt,report,1958,1958年政府工作报告\n", True,
+        "1959年的政府工作报告说上一年建成了哪些举世瞩目的大工程", "1959年",
+        "1958年的政府工作报告说上一年建成了哪些举世瞩目的大工程"),
     # A 2022 item on state enterprises does not tell what was decided in the nineties.
     "another decade": (
         "20220617_06.txt", "国企改革", "这十年，国有企业改革取得重大突破，国企改革三年行动主要目标任务基本完成。",
@@ -254,3 +265,27 @@ def test_a_quantity_may_be_stated_in_any_magnitude():
     assert _missing_quantities(intent, top("全年国内生产总值1349084亿元")) == []
     assert _missing_quantities(intent, top("国内生产总值突破134万亿元")) == []
     assert _missing_quantities(intent, top("国内生产总值稳步增长")) == ["亿元"]
+
+
+def test_a_document_is_named_by_words_of_its_own_years_title_or_of_a_series(tmp_path):
+    from index.intent import named_documents, understand
+    from index.normalize import normalize
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    rows = ["file,kind,year,title"]
+    for year in range(2011, 2023):  # a series of twelve years' reports
+        (folder / f"gwr_{year}.txt").write_text(f"{year}年政府工作报告\n\n今年经济运行总体平稳，就业形势稳定。\n", encoding="utf-8")
+        rows.append(f"gwr_{year}.txt,report,{year},{year}年政府工作报告")
+    (folder / "20220601_01.txt").write_text("高等教育质量稳步提升\n\n全国普通高等学校招生规模保持稳定。\n", encoding="utf-8")
+    rows.append("20220601_01.txt,news,2022,高等教育质量稳步提升")
+    (folder / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    build_index([folder], tmp_path / "index.sqlite")
+    reader = Searcher.open(tmp_path / "index.sqlite").reader
+
+    def named(question: str, words: list[str]):
+        return named_documents(understand(normalize(question)), words, reader.named_together)
+
+    assert named("2030年政府工作报告 目标", ["政府", "工作", "报告"])  # a series names a year it lacks
+    assert named("2022年高等教育 招生", ["高等", "教育"])  # that year's own title
+    assert named("为什么1981年高等学校招生还是只安排27万人", ["高等"]) == ()  # a word one title happens to have
