@@ -16,15 +16,18 @@ from .normalize import number
 
 # Interrogatives and fillers of a question: they say how to ask, not what about.
 _QUESTION = re.compile(
+    # (with the noun that only says what kind of answer: 哪个城市, 哪些东西, 哪位国家领导人)
+    r"哪[一个座些几]*(?:城市|地方|东西)|什么(?:地方|东西)|哪[一位个些几]*(?:国家)?领导(?:人|同志)?|"
     r"哪一?[年份个次届些里儿天位家项种条类]|几[点个年月天次项条名位岁人]|多少|多大|多久|多长|多高|"
     r"什么|啥|怎么样|怎么|怎样|如何|为何|为什么|是否|是不是|有没有|能不能|会不会|让不让|要不要|"
     r"了吗|吗|呢|吧|那会儿|那场|那架|那篇|那个|是谁|谁"
 )
 # "Which report" asks for a kind of document, with its short qualifier (哪次党代会报告):
 # the answer's type, no words to match.
-# (and the other kinds it offers: 哪份党代会报告或政府工作报告)
-_WHICH_DOCUMENT = re.compile(r"哪[个份篇次]?[^\s，。？?]{0,3}?(?:报告|文件|讲话|文章)"
-                             r"(?:(?:或者|或|还是|和|、)[^\s，。？?]{0,8}?(?:报告|文件|讲话|文章))*")
+_WHICH_DOCUMENT = re.compile(r"哪[个份篇次]?[^\s，。？?]{0,3}?(?:报告|文件|讲话|文章)")
+# Kinds of document offered as alternatives (党代会或政府工作报告): any of them may answer.
+_KIND = r"(?:(?:政府工作|党代会|人大|全会|工作|政治)?(?:报告|决议|公报|讲话|文件)|党代会)"
+_EITHER_KIND = re.compile(rf"{_KIND}(?:(?:或者|或|还是){_KIND})+")
 # Words that frame a question ("主要内容是什么", "具体多少", "首次写入…年份") but, as terms, only add noise;
 # dropped as whole terms, so 主要矛盾 and 具体措施 keep their meaning.
 FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况", "年份"})
@@ -163,7 +166,7 @@ def understand(normalised: str) -> Intent:
     if asks == "summary":  # the words of asking what it is about match nothing
         text = _ASKS_SUMMARY.sub(" ", text)
     text = _LOCAL_LEVEL.sub(lambda m: f" {m.group(1) or m.group(2)}委 全{m.group(1) or m.group(2)} ", text)
-    text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(" ", text))
+    text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(" ", _EITHER_KIND.sub(" ", text)))
     years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}
                          | {int(y) for span in _PERIOD.findall(text) for y in span}))
     period = next(((int(a), int(b)) for a, b in _PERIOD.findall(text) if int(a) < int(b)), None)

@@ -79,6 +79,17 @@ def test_question_words_are_not_searched():
     assert "年份" in asked and "年份" in FRAMING_TERMS  # (the year asked for, dropped like 情况)
 
 
+@pytest.mark.parametrize("question, kept, dropped", [
+    ("湘潭开年第一个工作日跑到哪个城市去开推介会", "推介会", "城市"),  # the answer names a city
+    ("1994年的财税体制改革主要改了哪些东西", "财税体制改革", "东西"),
+    ("引江补汉工程开工那天，是哪位国家领导人宣布开工的", "引江补汉工程", "领导人"),
+    ("雄安新区第一次写进党代会或政府工作报告是在哪一份", "雄安新区", "党代会"),  # either kind may answer
+])
+def test_the_noun_of_the_kind_of_answer_is_not_searched(question, kept, dropped):
+    text = intent_of(question).text
+    assert kept in text and dropped not in text
+
+
 def test_relative_years_resolve_against_the_document_year():
     analyzer = Analyzer()
     tokens = analyzer.tokens(normalize("去年全市经济增长8%，明年目标7%，今年要稳中求进。"), year="2021")
