@@ -22,6 +22,7 @@ hit satisfies what the question names, "low" (with what it lacks) when it does n
 
 from __future__ import annotations
 
+import datetime
 import math
 import os
 import re
@@ -152,8 +153,9 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
         missing.append(f"{intent.years[0]}年全年")  # the whole year's figure comes out as it ends
     if intent.era and not intent.era[0] <= top.year <= intent.era[1] + 1:  # (undated: year 0)
         missing.append(f"{intent.era[0] % 100 // 10 * 10}年代")
-    for year, month, _day in intent.dates:
-        on_date = top.date.startswith(f"{year}-{month:02d}")
+    for year, month, day in intent.dates:
+        # (a day's late events are on the next day's news: 4月30日 闭幕, reported on 1 May)
+        on_date = top.date.startswith(f"{year}-{month:02d}") or bool(day) and top.date == _next_day(year, month, day)
         undated_mention = year == top.year and not top.date[5:7] and f"{month}月" in top.passage
         if not (on_date or undated_mention):
             missing.append(f"{year}年{month}月")
@@ -244,6 +246,14 @@ def _missing_constraints(reader, intent: Intent, distinct: list[str], top: _Top)
 
 
 _WHOLE_NUMBER = re.compile(r"(?<![\d.])\d{2,}(?![\d.])")
+
+
+def _next_day(year: int, month: int, day: int) -> str:
+    """The date after this one, as documents write dates (YYYY-MM-DD); "" for no such date."""
+    try:
+        return (datetime.date(year, month, day) + datetime.timedelta(days=1)).isoformat()
+    except ValueError:
+        return ""
 
 
 def _missing_figures(intent: Intent, top: _Top) -> list[str]:

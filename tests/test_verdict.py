@@ -238,6 +238,11 @@ NEAR_MISSES = {
         "file,kind,year,title\ngwr_1958.txt,report,1958,1958年政府工作报告\n", True,
         "1959年的政府工作报告说上一年建成了哪些举世瞩目的大工程", "1959年",
         "1958年的政府工作报告说上一年建成了哪些举世瞩目的大工程"),
+    # An evening's closing ceremony is on the next day's news, not on one two days after.
+    "the next day's news": (
+        "20260501_10.txt", "三亚亚沙会闭幕", "三亚亚洲沙滩运动会4月30日晚闭幕，中国体育代表团以24金18银13铜的成绩位列奖牌榜首位。",
+        "file,kind,date,title\n20260501_10.txt,news,2026-05-01,三亚亚沙会闭幕\n", True,
+        "2026年4月28日 三亚亚沙会闭幕 中国体育代表团 金牌", "2026年4月", "2026年4月30日 三亚亚沙会闭幕 中国体育代表团 金牌"),
     # A 2022 item on state enterprises does not tell what was decided in the nineties.
     "another decade": (
         "20220617_06.txt", "国企改革", "这十年，国有企业改革取得重大突破，国企改革三年行动主要目标任务基本完成。",
