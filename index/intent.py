@@ -116,7 +116,8 @@ class Intent:
     @property
     def whole_year(self) -> bool:
         """Whether the question asks about a whole year: it names one, and no month or part."""
-        return len(self.years) == 1 and not self.dates and not self.month_ends and not self.earliest and not PART_OF_YEAR.search(self.text)
+        return (len(self.years) == 1 and not self.dates and not self.month_ends and not self.earliest
+                and not PART_OF_YEAR.search(self.text))
 
     @property
     def full_year(self) -> bool:
@@ -177,9 +178,9 @@ def understand(normalised: str) -> Intent:
     # document to look in, if the question names that first ("政府工作报告第一次提到人工智能").
     words = [w for w in text.split() if not _DOCUMENT_KIND.search(w)] or text.split()
     concept = _TRAILING_FUNCTION.sub("", words[0].strip(_MARKS)) if earliest and words else ""
-    return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends, earliest=earliest, units=units, asks=asks,
-                  subject=subject if asks == "what" else "", concept=concept, period=period, plan=plan_years(text),
-                  era=era)
+    return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends, earliest=earliest,
+                  units=units, asks=asks, subject=subject if asks == "what" else "", concept=concept, period=period,
+                  plan=plan_years(text), era=era)
 
 
 def era_years(text: str) -> tuple[int, int] | None:

@@ -264,8 +264,8 @@ def date_factor(weights: Weights, ranges: tuple[tuple[int, int], ...], doc_dates
     return np.where(inside, 1.0, np.where(dated, weights.date_miss, np.sqrt(weights.date_miss)))
 
 
-def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: Shares, coverage: Shares, distinct: list[str],
-            doc_bits, doc_meta_bits) -> np.ndarray:
+def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: Shares, coverage: Shares,
+            distinct: list[str], doc_bits, doc_meta_bits) -> np.ndarray:
     """The product of the re-ranking factors per candidate; `doc_bits`: per candidate, the
     terms its whole document has (text or metadata), weighed by `coverage`."""
     factor = shares(bits)

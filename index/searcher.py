@@ -189,7 +189,8 @@ class Searcher:
         ids, text, bits, docs, doc_bits = found.ids, found.text, found.bits, found.docs, found.doc_bits
         shares = shares_of(term_weights)
         coverage = word_shares(terms, distinct, term_weights) if any(t.of_word < 1 for t in terms) else shares
-        final = found.base * factors(reader, weights, intent, ids, docs, bits, shares, coverage, distinct, doc_bits, doc_meta_bits)
+        final = found.base * factors(reader, weights, intent, ids, docs, bits, shares, coverage, distinct, doc_bits,
+                                     doc_meta_bits)
         if not len(final) or final.min() > 0:  # usually: spare four copies
             return Scored(ids, final, text, bits, shares, distinct)
         positive = final > 0
