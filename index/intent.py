@@ -65,6 +65,8 @@ _PLAN = re.compile(r"(?<![一二三四五六七八九十])(十[一二三四五]?
 # A decade of the last century: 五十年代, 80年代初, 上世纪九十年代末期 (the 1900s: the collection's).
 _DECADE = re.compile(r"(?<![\d一二三四五六七八九十百千])([五六七八九]十|[5-9]0)年代(初|中|末|前期|后期)?")
 _DECADE_PARTS = {"初": (0, 3), "前": (0, 4), "中": (3, 6), "后": (5, 9), "末": (7, 9)}
+# A question of why asks a reason, whatever quantity its clause names (为什么要连续几年发行).
+_ASKS_WHY = re.compile(r"为什么|为何|什么原因|原因是什么")
 _ASKS_DURATION = re.compile(r"几年|多少年|几个月|多少个?月|几天|多少天|多久|多长时间")
 _ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿倍成点年]|多[大高长久远快重]"
                           # a keyword query ending on a quantity: 转移安置人数, 金牌数, 全国粮食总产量, 城镇化率
@@ -161,7 +163,7 @@ def understand(normalised: str) -> Intent:
     # (in a first-mention question, 哪年 asks for the document's year, not one in its text)
     what = _ASKS_WHAT.search(text)
     subject = what.group(1) if what and not what.group(1).endswith("的") else ""
-    asks = ("" if earliest else "summary" if _ASKS_SUMMARY.search(text) else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
+    asks = ("" if earliest or _ASKS_WHY.search(text) else "summary" if _ASKS_SUMMARY.search(text) else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
             else "duration" if _ASKS_DURATION.search(text) else "number" if _ASKS_NUMBER.search(text)
             else "what" if subject else "")
     if asks == "summary":  # the words of asking what it is about match nothing
