@@ -99,6 +99,7 @@ class Intent:
     period: tuple[int, int] | None = None  # a span of years the question names: 2018至2022年
     plan: tuple[int, int] | None = None  # the years of a five-year plan it names: 十四五 (2021, 2025)
     era: tuple[int, int] | None = None  # the years of a decade it names: 八十年代初 (1980, 1983)
+    era_written: str = ""  # and the decade as written
 
     @property
     def about_target(self) -> bool:
@@ -174,7 +175,7 @@ def understand(normalised: str) -> Intent:
                          | {int(y) for span in _PERIOD.findall(text) for y in span}))
     period = next(((int(a), int(b)) for a, b in _PERIOD.findall(text) if int(a) < int(b)), None)
     text = _PERIOD.sub(lambda m: f"{m.group(1)}年 {m.group(2)}", text)  # (至 is no word to match)
-    era = era_years(text)
+    era, decade = era_years(text), _DECADE.search(text)
     text = _DECADE.sub(" ", text, count=1)  # a constraint on the documents' years, as a year is
     # The concept comes first ("生态文明 这个提法最早出现在哪个报告"), after the kind of
     # document to look in, if the question names that first ("政府工作报告第一次提到人工智能").
@@ -182,7 +183,7 @@ def understand(normalised: str) -> Intent:
     concept = _TRAILING_FUNCTION.sub("", words[0].strip(_MARKS)) if earliest and words else ""
     return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends, earliest=earliest,
                   units=units, asks=asks, subject=subject if asks == "what" else "", concept=concept, period=period,
-                  plan=plan_years(text), era=era)
+                  plan=plan_years(text), era=era, era_written=decade.group(0) if decade else "")
 
 
 def era_years(text: str) -> tuple[int, int] | None:

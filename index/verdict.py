@@ -152,7 +152,7 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
     elif intent.full_year and top.date[:4] == str(intent.years[0]) and int(top.date[5:7] or 12) < 12:
         missing.append(f"{intent.years[0]}年全年")  # the whole year's figure comes out as it ends
     if intent.era and not intent.era[0] <= top.year <= intent.era[1] + 1:  # (undated: year 0)
-        missing.append(f"{intent.era[0] % 100 // 10 * 10}年代")
+        missing.append(intent.era_written)
     for year, month, day in intent.dates:
         # (a day's late events are on the next day's news: 4月30日 闭幕, reported on 1 May)
         on_date = top.date.startswith(f"{year}-{month:02d}") or bool(day) and top.date == _next_day(year, month, day)
