@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import kernel
+from .analysis import QueryTerm
 from .intent import Intent
 
 
@@ -131,7 +132,7 @@ class Shares:
         return share / self.total
 
 
-def word_shares(terms, distinct: list[str], term_weights: np.ndarray) -> Shares:
+def word_shares(terms: list[QueryTerm], distinct: list[str], term_weights: np.ndarray) -> Shares:
     """The `Shares` of the `distinct` terms where each word of the question counts once, however
     many terms search mode makes of it (`QueryTerm.of_word`): a document's coverage of the question."""
     of_words: dict[str, float] = {}
