@@ -175,7 +175,7 @@ def understand(normalised: str) -> Intent:
                          | {int(y) for span in _PERIOD.findall(text) for y in span}))
     period = next(((int(a), int(b)) for a, b in _PERIOD.findall(text) if int(a) < int(b)), None)
     text = _PERIOD.sub(lambda m: f"{m.group(1)}年 {m.group(2)}", text)  # (至 is no word to match)
-    era, decade = era_years(text), _DECADE.search(text)
+    decade = _DECADE.search(text)
     text = _DECADE.sub(" ", text, count=1)  # a constraint on the documents' years, as a year is
     # The concept comes first ("生态文明 这个提法最早出现在哪个报告"), after the kind of
     # document to look in, if the question names that first ("政府工作报告第一次提到人工智能").
@@ -183,15 +183,13 @@ def understand(normalised: str) -> Intent:
     concept = _TRAILING_FUNCTION.sub("", words[0].strip(_MARKS)) if earliest and words else ""
     return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends, earliest=earliest,
                   units=units, asks=asks, subject=subject if asks == "what" else "", concept=concept, period=period,
-                  plan=plan_years(text), era=era, era_written=decade.group(0) if decade else "")
+                  plan=plan_years(text), era=era_years(decade) if decade else None,
+                  era_written=decade.group(0) if decade else "")
 
 
-def era_years(text: str) -> tuple[int, int] | None:
-    """The years of the decade of the 1900s the text names, or of its part: 五十年代 is
-    1950-1959, 八十年代初 1980-1983, 七十年代末 1977-1979, 90年代中期 1993-1996."""
-    match = _DECADE.search(text)
-    if not match:
-        return None
+def era_years(match: re.Match) -> tuple[int, int]:
+    """The years of the decade of the 1900s a `_DECADE` match names, or of its part: 五十年代
+    is 1950-1959, 八十年代初 1980-1983, 七十年代末 1977-1979, 90年代中期 1993-1996."""
     start = 1900 + (10 * number(match.group(1)[0]) if not match.group(1).isdigit() else int(match.group(1)))
     first, last = _DECADE_PARTS.get((match.group(2) or "")[:1], (0, 9))
     return start + first, start + last
