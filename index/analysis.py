@@ -3,8 +3,9 @@
 jieba runs through an explicit `jieba.Tokenizer` instance (dictionary only, no HMM
 guessing of unknown words: as good on our questions, a third faster) in search mode, so a long
 word also yields the dictionary words inside it (岳阳市 -> 岳阳, 岳阳市).  The user
-dictionary holds the synonym phrases, the places and speakers of the collection and the
-set phrases it quotes (“三高四新”, “六稳”, “1336”).  Synonyms collapse to one canonical
+dictionary holds the synonym phrases, the places and speakers of the collection, the
+set phrases it quotes (“三高四新”, “六稳”, “1336”) and the words its documents use that
+jieba's dictionary lacks (碳达峰, 丁薛祥: `discovered_words`).  Synonyms collapse to one canonical
 term; a small stop list drops function words but keeps the words political text is
 about (加强, 坚持, 全面, 安全, 今年).
 """
@@ -26,7 +27,7 @@ from .cache import cache_folder, write_atomically
 from .normalize import normalize
 
 # Bump when tokenization changes in a way that makes stored tokens stale.
-ANALYZER_VERSION = "9"
+ANALYZER_VERSION = "10"
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 
@@ -82,6 +83,53 @@ def learned_phrases(normalised_text: str) -> set[str]:
     省委书记沈晓明), so that jieba keeps them whole instead of 王/忠/林."""
     phrases = {p for p in _QUOTED_PHRASE.findall(normalised_text) if not p.isdigit() or len(p) >= 3}
     return phrases | {m.group(1) for m in _NAME_AFTER_OFFICE.finditer(normalised_text) if m.group(1)[0] in _SURNAMES}
+
+
+# A new word: a run of characters that jieba's own dictionary leaves single (碳/达/峰,
+# 丁/薛/祥), which one document repeats at least this often, each time between different
+# words on each side.  A document that repeats a run is using a term; different neighbours
+# show the run is a unit of its own and not a piece of a longer phrase.
+NEW_WORD_REPEATS = 3
+NEW_WORD_NEIGHBOURS = 2
+_NEW_WORD_LENGTHS = range(2, 4)
+_NOT_IN_NEW_WORDS = frozenset("一二三四五六七八九十百千万亿零〇两几第")
+# A run that starts with an adverb, conjunction, pronoun or preposition (太贵, 已达, 另据), or
+# ends with a particle or suffix (们用), is words freely combined, not a word: jieba's tags.
+_NO_WORD_START = frozenset({"d", "c", "r", "p", "u", "k", "e", "y"})
+_NO_WORD_END = frozenset({"c", "p", "u", "k", "e", "y"})
+_HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+
+
+def discovered_words(normalised_texts: Iterable[str]) -> set[str]:
+    """New words of one document, found by statistics (see `NEW_WORD_REPEATS`): the names
+    and terms jieba's dictionary lacks, so that they stay whole instead of 碳/达/峰."""
+    cut = _plain_segmenter().cut
+    seen: dict[str, tuple[int, set[str], set[str]]] = {}
+    for text in normalised_texts:
+        words = cut(text)
+        start = 0
+        while start < len(words):
+            end = start
+            while end < len(words) and _single_content_character(words[end]):
+                end += 1
+            # every stretch of a run of single characters is a candidate (时丁薛祥 holds 丁薛祥)
+            for first in range(start, end):
+                for last in range(first + _NEW_WORD_LENGTHS.start, min(end, first + _NEW_WORD_LENGTHS.stop - 1) + 1):
+                    run = "".join(words[first:last])
+                    count, left, right = seen.get(run, (0, set(), set()))
+                    # the start or end of a text is a boundary, different each time
+                    left.add(words[first - 1] if first else f"^{count}")
+                    right.add(words[last] if last < len(words) else f"${count}")
+                    seen[run] = (count + 1, left, right)
+            start = max(end, start + 1)
+    tags = dictionary_tags()
+    return {run for run, (count, left, right) in seen.items()
+            if count >= NEW_WORD_REPEATS and min(len(left), len(right)) >= NEW_WORD_NEIGHBOURS
+            and tags.get(run[0]) not in _NO_WORD_START and tags.get(run[-1]) not in _NO_WORD_END}
+
+
+def _single_content_character(word: str) -> bool:
+    return len(word) == 1 and word not in STOP_WORDS and word not in _NOT_IN_NEW_WORDS and bool(_HAN_CHARACTER.match(word))
 
 
 def dictionary_version(user_words: Iterable[str]) -> str:
@@ -167,6 +215,28 @@ def _plain_jieba():
         tokenizer.tmp_dir = str(cache_folder())
     tokenizer.initialize()
     return tokenizer
+
+
+@lru_cache(maxsize=1)
+def dictionary_tags() -> dict[str, str]:
+    """jieba's own dictionary: word -> part-of-speech tag (its words are Simplified)."""
+    import jieba
+
+    tags = {}
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
+@lru_cache(maxsize=1)
+def _plain_segmenter():
+    from .segmenter import Segmenter
+
+    tokenizer = _plain_jieba()
+    return Segmenter(tokenizer.FREQ, tokenizer.total)
 
 
 def plain_words(normalised: str) -> list[str]:

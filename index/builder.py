@@ -25,7 +25,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import cleaning
-from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, learned_phrases
+from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, discovered_words, learned_phrases
 from .build_types import Progress, SourceDocument
 from .errors import BuildError, UnreadableSource
 from .filestats import FileRecord
@@ -60,6 +60,7 @@ def parse_document(source: str, rel: str, sha: str, text: str, known: DocumentMe
         doc.parts.append(passage.part)
     for norm in doc.norms:
         doc.phrases |= learned_phrases(norm)
+    doc.phrases |= discovered_words(doc.norms)
     return doc
 
 
@@ -167,7 +168,8 @@ class Plan:
 
 
 def collection_words(docs: list[SourceDocument]) -> set[str]:
-    """The user dictionary: quoted set phrases, places and speakers, normalised."""
+    """The user dictionary: quoted set phrases, names after offices, discovered words,
+    places and speakers, normalised."""
     words: set[str] = set()
     for doc in docs:
         words |= doc.phrases  # already normalised

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import datetime
 import math
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .analysis import dictionary_tags
 from .intent import Intent
 from .models import DocumentMeta, Hit
 from .normalize import normalize
@@ -51,20 +51,6 @@ class Verdict:
     confidence: str  # "high" or "low"
     unmatched: tuple[str, ...] = ()
     answerable: bool = True  # False: the hits share only general words with the question
-
-
-@lru_cache(maxsize=1)
-def dictionary_tags() -> dict[str, str]:
-    """jieba's own dictionary: word -> part-of-speech tag (its words are Simplified)."""
-    import jieba
-
-    tags = {}
-    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split()
-            if len(parts) == 3:
-                tags[parts[0]] = parts[2]
-    return tags
 
 
 def is_name(term: str, named_terms: frozenset[str]) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.analysis import STOP_WORDS, Analyzer, learned_phrases
+from index.analysis import STOP_WORDS, Analyzer, discovered_words, learned_phrases
 from index.normalize import normalize, normalize_aligned, original_span
 
 
@@ -61,3 +61,34 @@ def test_relative_years_resolve_to_the_document_year(analyzer):
 
 def test_learned_phrases_come_from_quotation_marks():
     assert learned_phrases("紧盯“六稳”“六保”，市委“1336”工作总思路，“三高四新”") == {"六稳", "六保", "1336", "三高四新"}
+
+
+def test_a_document_teaches_the_words_it_repeats_between_different_neighbours():
+    # jieba's own dictionary cuts 碳/达/峰 and 丁/薛/祥; the document uses each as a unit.
+    texts = ["各地要制定碳达峰方案。", "确保2030年前实现碳达峰，", "碳达峰行动稳步推进。",
+             "丁薛祥出席会议。", "会见时丁薛祥表示，", "丁薛祥强调，要抓好落实。"]
+    assert discovered_words(texts) == {"碳达峰", "丁薛祥"}
+
+
+def test_a_run_said_twice_or_always_in_one_phrase_or_freely_combined_is_no_new_word():
+    assert discovered_words(["实现碳达峰目标。", "推进碳达峰行动。"]) == set()  # twice only
+    # always between the same two words: a piece of a longer phrase
+    assert discovered_words(["要实现碳达峰目标。"] * 4) == set()
+    # an adverb before a verb, freely combined: 已/达 (jieba tags 已 an adverb)
+    assert discovered_words(["产量已达三成。", "规模已达", "收入已达一半，"]) == set()
+
+
+def test_discovered_words_stay_whole_in_the_index_and_in_questions(tmp_path):
+    from index.builder import build_index
+    from index.searcher import Searcher
+
+    folder = tmp_path / "speeches"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "在全省工作会议上的讲话\n\n各地要制定碳达峰方案。\n\n确保2030年前实现碳达峰，稳步推进。\n\n"
+        "碳达峰行动稳步推进。\n\n碳、峰、达三个字分开写。\n", encoding="utf-8")
+    build_index([folder], tmp_path / "x.sqlite")
+    searcher = Searcher.open(tmp_path / "x.sqlite")
+    result = searcher.search("碳达峰")
+    assert result.terms == ("碳达峰",)
+    assert {h.paragraph for h in result.hits} == {1, 2, 3}  # not the characters apart, in paragraph 4
