@@ -44,6 +44,7 @@ _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
 # A span of years: 2018至2022年, 2013-2017年, 2008年到2012年.
 _PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)年?\s*(?:至|到|-|~|—|－)\s*((?:19|20)\d\d)(?=年)")
+_YEAR_END = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?:底|末)")
 # A figure as a month ends ("截至6月底") is reported within this many months after it.
 MONTH_END_REPORTED = 3
 # A year is written short at the start, after a space or a preposition (在98年, 是08年), not
@@ -154,8 +155,11 @@ def understand(normalised: str) -> Intent:
     # "截至2025年6月底": a figure as a month ends comes out in the months after it
     ends = [m for m in found if not m.group(3) and text.startswith(("底", "末"), m.end())]
     dates = tuple((int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) for m in found if m not in ends)
-    month_ends = tuple((int(m.group(1)), int(m.group(2))) for m in ends)
+    # (2025年底: the year's last month, a figure as it ends or an event of its last weeks)
+    month_ends = tuple((int(m.group(1)), int(m.group(2))) for m in ends) + tuple(
+        (int(year), 12) for year in _YEAR_END.findall(text))
     text = _DATE.sub(lambda m: f"{m.group(1)}年 ", text)  # the month and day are constraints, not words
+    text = _YEAR_END.sub(lambda m: f"{m.group(1)}年 ", text)
     # A question that names a year asks about that year: "2024年粮食产量 首次突破" is a fact.
     earliest = bool(_EARLIEST.search(text)) and not _YEAR.search(text)
     if earliest:

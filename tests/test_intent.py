@@ -45,6 +45,15 @@ def test_a_month_end_is_when_a_figure_stood_reported_in_the_months_after():
     assert intent_of("2024年11月末 外汇储备").date_numbers == ((20241100, 20250299),)
 
 
+def test_a_year_end_is_its_last_month_and_the_months_after():
+    intent = intent_of("2025年底开的中央经济会议")
+    assert intent.month_ends == ((2025, 12),) and intent.years == (2025,)
+    assert intent.date_numbers == ((20251200, 20260399),)  # December's event, the next spring's figures
+    assert "底" not in intent.text and not intent.whole_year
+    assert intent_of("截至2024年末 全国人口").month_ends == ((2024, 12),)
+    assert intent_of("2024年 末位淘汰").month_ends == ()
+
+
 @pytest.mark.parametrize("query", [
     "构建社会主义和谐社会 哪一年的政府工作报告最早提出",
     "大众创业 万众创新 首次写入政府工作报告",
