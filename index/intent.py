@@ -73,6 +73,7 @@ _ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿�
                           # a keyword query ending on a quantity: 转移安置人数, 金牌数, 全国粮食总产量, 城镇化率
                           r"|(?:人数|金牌数|次数|数量|金额|总额|总量|规模|产量|增速|增幅|比重|占比|率)[？?]?$")
 _ASKS_YEAR = re.compile(r"哪一?年|何年|何时|什么时候")
+_ASKS_DAY = re.compile(r"哪一?天|哪一日|几月几[日号]|(?:什么|哪个)日子")
 # "How many 万 tonnes": a quantity asked in a unit with its magnitude (多少万人次, 几亿元).
 _ASKED_UNIT = re.compile(r"(?:多少|几)([万亿千百][\u4e00-\u9fff]{1,2})")
 # A level of government said colloquially: "区里", "市里", "那个区" mean the district's
@@ -94,7 +95,7 @@ class Intent:
     # (year, title terms, as written); filled in by the searcher, which knows the titles.
     documents: tuple[tuple[int, tuple[str, ...], str], ...] = ()
     units: tuple[str, ...] = ()  # units of the quantities asked for with their magnitude: 万人次
-    asks: str = ""  # the kind of answer: "summary", "time", "duration", "number", "year", "what" or "" (anything)
+    asks: str = ""  # the kind of answer: "summary", "time", "day", "duration", "number", "year", "what" or "" (anything)
     subject: str = ""  # what a "what" question asks to be stated: 第一个五年计划的基本任务
     concept: str = ""  # what a first-mention question asks about, as written: 一个国家两种制度
     period: tuple[int, int] | None = None  # a span of years the question names: 2018至2022年
@@ -169,6 +170,7 @@ def understand(normalised: str) -> Intent:
     what = _ASKS_WHAT.search(text)
     subject = what.group(1) if what and not what.group(1).endswith("的") else ""
     asks = ("" if earliest or _ASKS_WHY.search(text) else "summary" if _ASKS_SUMMARY.search(text) else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
+            else "day" if _ASKS_DAY.search(text)
             else "duration" if _ASKS_DURATION.search(text) else "number" if _ASKS_NUMBER.search(text)
             else "what" if subject else "")
     if asks == "summary":  # the words of asking what it is about match nothing

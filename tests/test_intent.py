@@ -176,6 +176,9 @@ def test_names_after_an_office_are_learned_as_words():
     ("2022年 全国粮食总产量", "number"),
     ("区 上半年 主要经济指标 增速 全市第一", ""),  # (only its last word says what is asked)
     ("农业税是哪年取消的", "year"),
+    ("1997年的政府工作报告说我国哪一天对香港恢复行使主权", "day"),
+    ("神舟十八号是几月几日发射的", "day"),
+    ("香港是哪一年哪一天回归的", "year"),  # the year first: a day without it answers less
     ("构建社会主义和谐社会 哪一年的政府工作报告最早提出", ""),  # the document's year
     ("十九大报告提出的新时代社会主要矛盾是什么", "what"),
     ("2002年政府工作报告认为加入世贸组织对我国有什么影响", ""),

@@ -153,6 +153,12 @@ def test_how_long_is_answered_by_a_duration():
     assert not any(duration.search(text) for text in ("一九七九年提出的", "去年十月这个组织成立时", "90年代", "5月4日"))
 
 
+def test_which_day_is_answered_by_a_day_of_a_month():
+    day = answer_pattern("day")
+    assert all(day.search(text) for text in ("今年7月1日，我国将对香港恢复行使主权", "十月一日举行", "12月18日23时59分"))
+    assert not any(day.search(text) for text in ("离香港回归祖国只有122天了", "1997年7月", "5月份"))
+
+
 def test_a_what_question_prefers_the_passage_that_states_its_subject(tmp_path):
     # A news item of 2023-07-12: its lead names the plan, its second passage says what it is.
     item = ("我国载人登月初步方案公布\n\n央视网消息（新闻联播）：在今天（7月12日）召开的第九届中国国际商业航天高峰论坛上，"
