@@ -103,7 +103,7 @@ _HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 def discovered_words(normalised_texts: Iterable[str]) -> set[str]:
     """New words of one document, found by statistics (see `NEW_WORD_REPEATS`): the names
     and terms jieba's dictionary lacks, so that they stay whole instead of 碳/达/峰."""
-    cut = _plain_segmenter().cut
+    cut = _plain_segmenter.cut if _plain_segmenter else plain_words
     seen: dict[str, tuple[int, set[str], set[str]]] = {}
     for text in normalised_texts:
         words = cut(text)
@@ -122,10 +122,10 @@ def discovered_words(normalised_texts: Iterable[str]) -> set[str]:
                     right.add(words[last] if last < len(words) else f"${count}")
                     seen[run] = (count + 1, left, right)
             start = max(end, start + 1)
-    tags = dictionary_tags()
-    return {run for run, (count, left, right) in seen.items()
-            if count >= NEW_WORD_REPEATS and min(len(left), len(right)) >= NEW_WORD_NEIGHBOURS
-            and tags.get(run[0]) not in _NO_WORD_START and tags.get(run[-1]) not in _NO_WORD_END}
+    repeated = [run for run, (count, left, right) in seen.items()
+                if count >= NEW_WORD_REPEATS and min(len(left), len(right)) >= NEW_WORD_NEIGHBOURS]
+    tags = dictionary_tags() if repeated else {}
+    return {run for run in repeated if tags.get(run[0]) not in _NO_WORD_START and tags.get(run[-1]) not in _NO_WORD_END}
 
 
 def _single_content_character(word: str) -> bool:
@@ -231,12 +231,19 @@ def dictionary_tags() -> dict[str, str]:
     return tags
 
 
-@lru_cache(maxsize=1)
-def _plain_segmenter():
-    from .segmenter import Segmenter
+_plain_segmenter: "Segmenter | None" = None
 
-    tokenizer = _plain_jieba()
-    return Segmenter(tokenizer.FREQ, tokenizer.total)
+
+def use_plain_segmenter() -> None:
+    """Cut text by jieba's own dictionary with `Segmenter` from now on: for the new words of
+    many documents, worth the fifth of a second it takes to set up (made before a build's
+    workers fork, so that they share it)."""
+    global _plain_segmenter
+    if _plain_segmenter is None:
+        from .segmenter import Segmenter
+
+        tokenizer = _plain_jieba()
+        _plain_segmenter = Segmenter(tokenizer.FREQ, tokenizer.total)
 
 
 def plain_words(normalised: str) -> list[str]:
