@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import math
 import os
 import re
 import tempfile
@@ -351,6 +352,15 @@ class Analyzer:
     def last_word(self, text: str) -> str:
         """The last content word of a text (基本任务 of 第一个五年计划的基本任务)."""
         return next((w for w in reversed(self.cut(text)) if self._terms_of_word(w)), "")
+
+    def everyday_log_frequency(self, term: str) -> float:
+        """The log of the share of everyday Chinese text that is this word, by jieba's own
+        dictionary counts; nan for the collection's own words (its places, speakers, phrases
+        and synonyms, whose counts there are ours), numbers and words jieba does not count."""
+        if term in self.user_words or term in self.synonyms or term.isdigit():
+            return math.nan
+        count = self._jieba.FREQ.get(term)
+        return math.log(count / self._jieba.total) if count else math.nan
 
     def phrases(self, words: list[str]) -> list[str]:
         """Pairs of adjacent content words of a query's `cut`, joined ("构建社会主义",

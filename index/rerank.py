@@ -75,6 +75,11 @@ class Weights:
     # larger by more than this: the question asks a detail, and that passage (if it matches
     # more than any lead) gains `lead` instead (`lead_factor`).
     lead_margin: float = 0.15
+    # A word everyday Chinese uses far more often than the collection does (后来, 掏钱, 那边:
+    # by jieba's own dictionary counts against the collection's IDF) is how people ask, not
+    # how the texts say it: its weight in the share of the question a passage matches falls,
+    # down to this (`colloquial_weights`).
+    colloquial: float = 0.2
     # Passages shorter than this many characters (headings, date lines) are scaled down
     # in proportion: users want a quotable sentence, and BM25 alone favours short lines.
     short_passage: float = 60.0
@@ -92,7 +97,7 @@ NEUTRAL = {
     "field": 0.0, "inside": 1.0, "coordination": 0.0, "document": 0.0, "news": 1.0, "year_miss": 1.0,
     "year_next": 1.0, "document_miss": 1.0, "date_miss": 1.0, "phrase": 0.0, "year_metadata": 1.0,
     "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0, "lead": 1.0, "lead_margin": 1.0, "feature": 1.0,
-    "part_of_year": 1.0, "summary": 0.0,
+    "part_of_year": 1.0, "summary": 0.0, "colloquial": 1.0,
 }
 DEFAULT = Weights()
 
@@ -146,6 +151,21 @@ def _bits(n: int) -> np.ndarray:
     """A row per byte value, its n low bits as 0.0 or 1.0, in C order: the array numpy makes of
     the integer bits to multiply them by floats, so the tables are the same to the bit."""
     return ((np.arange(256)[:, None] >> np.arange(n)) & 1).astype(np.float64)
+
+
+# How much more often everyday Chinese uses a word than the collection does, in logs (the
+# log of its share of jieba's counts plus its IDF here): from COLLOQUIAL_FROM the word's
+# weight falls, to `Weights.colloquial` at COLLOQUIAL_FROM + COLLOQUIAL_SPAN.
+COLLOQUIAL_FROM = -4.0
+COLLOQUIAL_SPAN = 4.0
+
+
+def colloquial_weights(weights: Weights, everyday: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """Per term, what its weight counts in matching the question (1, or less for a
+    colloquial word); `everyday`: `Analyzer.everyday_log_frequency` of each (nan: none)."""
+    excess = everyday + idf - COLLOQUIAL_FROM
+    scaled = np.clip(1 - excess / COLLOQUIAL_SPAN, weights.colloquial, 1.0)
+    return np.where(np.isnan(excess), 1.0, scaled)
 
 
 def shares_of(term_weights: np.ndarray) -> Shares:

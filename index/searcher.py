@@ -32,8 +32,8 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
-from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, factors, phrase_factor, shares_of,
-                     word_shares)
+from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, colloquial_weights, factors,
+                     phrase_factor, shares_of, word_shares)
 from .verdict import judge
 
 # The documents whose metadata matches the query best also offer every passage as a
@@ -159,7 +159,7 @@ class Searcher:
         distinct = list(counts)[:MAX_BITS]
         doc_meta_bits, doc_text_bits = np.zeros((2, len(reader.doc_count)), dtype=np.int64)  # terms per document
         meta_score = np.zeros(len(reader.doc_count))
-        term_weights = np.zeros(len(distinct))
+        term_weights, everyday = np.zeros(len(distinct)), np.zeros(len(distinct))
         lists = []  # per term: ids, contributions, multiplier, bit, positions counted `inside` times
         field_lists = []  # the documents whose metadata has a term, per such term
         # (the unit of the figure asked for, 多少亿元, says how the answer is written, not which document)
@@ -168,6 +168,7 @@ class Searcher:
             bit = np.int64(1) << j
             ids, contributions, idf = reader.term_postings(term)
             term_weights[j] = idf or reader.max_idf
+            everyday[j] = self.analyzer.everyday_log_frequency(term)
             kernel.or_at(doc_text_bits, reader.term_documents(term), bit)
             field_docs = reader.field_docs(term) if term not in units else None
             # A year scores in the passage even when its document is of that year.  Inside a speech
@@ -187,9 +188,13 @@ class Searcher:
                                   sum(len(t[0]) for t in lists) + len(named), reader.passage_doc, doc_meta_bits,
                                   doc_text_bits, meta_score, reader.no_document)
         ids, text, bits, docs, doc_bits = found.ids, found.text, found.bits, found.docs, found.doc_bits
+        # The verdict weighs every word of the question by its IDF (a colloquial word the best
+        # passage lacks still says it may not answer); the ranking, colloquial words less.
         shares = shares_of(term_weights)
-        coverage = word_shares(terms, distinct, term_weights) if any(t.of_word < 1 for t in terms) else shares
-        final = found.base * factors(reader, weights, intent, ids, docs, bits, shares, coverage, distinct, doc_bits,
+        ranking_weights = term_weights * colloquial_weights(weights, everyday, term_weights)
+        ranked = shares_of(ranking_weights)
+        coverage = word_shares(terms, distinct, ranking_weights) if any(t.of_word < 1 for t in terms) else ranked
+        final = found.base * factors(reader, weights, intent, ids, docs, bits, ranked, coverage, distinct, doc_bits,
                                      doc_meta_bits)
         if not len(final) or final.min() > 0:  # usually: spare four copies
             return Scored(ids, final, text, bits, shares, distinct)

@@ -1,5 +1,7 @@
 """One normalisation and one tokenizer for index and query."""
 
+import math
+
 import pytest
 
 from index.analysis import STOP_WORDS, Analyzer, discovered_words, learned_phrases
@@ -92,3 +94,12 @@ def test_discovered_words_stay_whole_in_the_index_and_in_questions(tmp_path):
     result = searcher.search("碳达峰")
     assert result.terms == ("碳达峰",)
     assert {h.paragraph for h in result.hits} == {1, 2, 3}  # not the characters apart, in paragraph 4
+
+
+def test_everyday_frequency_comes_from_jiebas_counts_not_the_collections_words():
+    analyzer = Analyzer(["王忠林"])
+    assert -9 < analyzer.everyday_log_frequency("后来") < analyzer.everyday_log_frequency("发展") < 0
+    assert analyzer.everyday_log_frequency("补贴") < analyzer.everyday_log_frequency("后来")
+    # the collection's own words (counted 20000 by us), synonyms, numbers: no everyday count
+    for term in ("王忠林", "国内生产总值", "gdp", "2024"):
+        assert math.isnan(analyzer.everyday_log_frequency(term))

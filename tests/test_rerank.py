@@ -14,8 +14,8 @@ from index.earliest import concept_pattern
 from index.cleaning import reports_part_of_year
 from index.metadata import searchable_fields
 from index.models import DocumentMeta
-from index.rerank import (NEUTRAL, Weights, answer_pattern, lead_factor, named_document_factor, shares_of, word_shares,
-                          year_factor)
+from index.rerank import (NEUTRAL, Weights, answer_pattern, colloquial_weights, lead_factor, named_document_factor,
+                          shares_of, word_shares, year_factor)
 
 SPEECH = """在全市经济工作会议上的讲话
 
@@ -151,6 +151,15 @@ def test_how_long_is_answered_by_a_duration():
     duration = answer_pattern("duration")
     assert all(duration.search(text) for text in ("从今年起集中三年的时间", "仅仅是在十个月以前", "用3年时间", "至少需要一百年时间"))
     assert not any(duration.search(text) for text in ("一九七九年提出的", "去年十月这个组织成立时", "90年代", "5月4日"))
+
+
+def test_a_word_everyday_chinese_uses_far_more_than_the_collection_weighs_less_in_the_match():
+    # 后来 (everyday log share -8.4) in one passage of 8,000; 补贴 (-11.6) in one of 150
+    everyday, idf = np.array([-8.4, -11.6, np.nan]), np.array([9.0, 5.0, 12.0])
+    colloquial, subsidy, name = colloquial_weights(Weights(), everyday, idf)
+    assert colloquial == Weights().colloquial and subsidy == 1.0 and name == 1.0
+    assert 0.2 < colloquial_weights(Weights(), np.array([-8.4]), np.array([6.0]))[0] < 1.0  # in between
+    assert (colloquial_weights(Weights().without("colloquial"), everyday, idf) == 1.0).all()
 
 
 def test_which_day_is_answered_by_a_day_of_a_month():
