@@ -104,7 +104,7 @@ _HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 def discovered_words(normalised_texts: Iterable[str]) -> set[str]:
     """New words of one document, found by statistics (see `NEW_WORD_REPEATS`): the names
     and terms jieba's dictionary lacks, so that they stay whole instead of 碳/达/峰."""
-    cut = _plain_segmenter.cut if _plain_segmenter else plain_words
+    cut = _plain_cut()
     seen: dict[str, tuple[int, set[str], set[str]]] = {}
     for text in normalised_texts:
         words = cut(text)
@@ -125,8 +125,8 @@ def discovered_words(normalised_texts: Iterable[str]) -> set[str]:
             start = max(end, start + 1)
     repeated = [run for run, (count, left, right) in seen.items()
                 if count >= NEW_WORD_REPEATS and min(len(left), len(right)) >= NEW_WORD_NEIGHBOURS]
-    tags = dictionary_tags() if repeated else {}
-    return {run for run in repeated if tags.get(run[0]) not in _NO_WORD_START and tags.get(run[-1]) not in _NO_WORD_END}
+    return {run for run in repeated
+            if _tag_of_character(run[0]) not in _NO_WORD_START and _tag_of_character(run[-1]) not in _NO_WORD_END}
 
 
 def _single_content_character(word: str) -> bool:
@@ -232,19 +232,22 @@ def dictionary_tags() -> dict[str, str]:
     return tags
 
 
-_plain_segmenter: "Segmenter | None" = None
+def _plain_cut():
+    """jieba's own words of a text (HMM off), fast: rjieba's built-in dictionary is jieba's
+    and is ready at once (`tests/test_segmenter.py` compares them); jieba without rjieba."""
+    from .segmenter import rjieba
+
+    return plain_words if rjieba is None else (lambda text: rjieba.cut(text, False))
 
 
-def use_plain_segmenter() -> None:
-    """Cut text by jieba's own dictionary with `Segmenter` from now on: for the new words of
-    many documents, worth the fifth of a second it takes to set up (made before a build's
-    workers fork, so that they share it)."""
-    global _plain_segmenter
-    if _plain_segmenter is None:
-        from .segmenter import Segmenter
+def _tag_of_character(character: str) -> str | None:
+    """jieba's part-of-speech tag of a character as a word of its own dictionary."""
+    from .segmenter import rjieba
 
-        tokenizer = _plain_jieba()
-        _plain_segmenter = Segmenter(tokenizer.FREQ, tokenizer.total)
+    if rjieba is None:
+        return dictionary_tags().get(character)
+    (word, tag), *_ = rjieba.tag(character, False)
+    return tag if word == character else None
 
 
 def plain_words(normalised: str) -> list[str]:

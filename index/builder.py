@@ -25,8 +25,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import cleaning
-from .analysis import (ANALYZER_VERSION, Analyzer, dictionary_version, discovered_words, learned_phrases,
-                       use_plain_segmenter)
+from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, discovered_words, learned_phrases
 from .build_types import Progress, SourceDocument
 from .errors import BuildError, UnreadableSource
 from .filestats import FileRecord
@@ -81,8 +80,6 @@ def _read_sources(sources: list[Path], previous: Previous | None, progress: Prog
     in source order (parsed `SourceDocument`s; unchanged documents as their `Key`, or `Stored`
     when known by their hash), the parsed ones, the skipped files and the scan."""
     scan = scan_sources(sources, previous)
-    if len(scan.jobs) >= PARALLEL_THRESHOLD:
-        use_plain_segmenter()  # (for `discovered_words`) before the workers fork, so that they share it
     parsed = _parallel_map(_parse_file, [job for _, job in scan.jobs], "reading", progress, weight=len(scan.jobs))
     slots = scan.slots
     for (slot, _), result in zip(scan.jobs, parsed):
