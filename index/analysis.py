@@ -104,10 +104,9 @@ _HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 def discovered_words(normalised_texts: Iterable[str]) -> set[str]:
     """New words of one document, found by statistics (see `NEW_WORD_REPEATS`): the names
     and terms jieba's dictionary lacks, so that they stay whole instead of 碳/达/峰."""
-    cut = _plain_cut()
     seen: dict[str, tuple[int, set[str], set[str]]] = {}
     for text in normalised_texts:
-        words = cut(text)
+        words = plain_words(text)
         start = 0
         while start < len(words):
             end = start
@@ -232,14 +231,6 @@ def dictionary_tags() -> dict[str, str]:
     return tags
 
 
-def _plain_cut():
-    """jieba's own words of a text (HMM off), fast: rjieba's built-in dictionary is jieba's
-    and is ready at once (`tests/test_segmenter.py` compares them); jieba without rjieba."""
-    from .segmenter import rjieba
-
-    return plain_words if rjieba is None else (lambda text: rjieba.cut(text, False))
-
-
 def _tag_of_character(character: str) -> str | None:
     """jieba's part-of-speech tag of a character as a word of its own dictionary."""
     from .segmenter import rjieba
@@ -251,9 +242,15 @@ def _tag_of_character(character: str) -> str | None:
 
 
 def plain_words(normalised: str) -> list[str]:
-    """jieba's words of a text by its own dictionary alone: the collection's words (新发展理念)
-    would glue 创新发展理念 into 创 + 新发展理念, where jieba's own see 创新 + 发展 + 理念."""
-    return list(_plain_jieba().cut(normalised, HMM=False))
+    """jieba's words of a text by its own dictionary alone (HMM off): the collection's words
+    (新发展理念) would glue 创新发展理念 into 创 + 新发展理念, where jieba's own see 创新 + 发展 +
+    理念.  rjieba's built-in dictionary is jieba's and is ready at once, where jieba's takes a
+    third of a second to load (`tests/test_segmenter.py` compares them); jieba without rjieba."""
+    from .segmenter import rjieba
+
+    if rjieba is None:
+        return list(_plain_jieba().cut(normalised, HMM=False))
+    return rjieba.cut(normalised, False)
 
 
 class Analyzer:

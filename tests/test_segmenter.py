@@ -62,8 +62,8 @@ def test_passages_are_tokenized_alike_with_and_without_the_segmenter():
 
 
 def test_rjiebas_own_dictionary_is_jiebas_for_finding_new_words():
-    """`analysis.discovered_words` cuts by rjieba's built-in dictionary, ready at once, in
-    place of jieba's own (a third of a second to load): they must be the same words and tags."""
+    """`analysis.plain_words` (first mentions, new words) cuts by rjieba's built-in dictionary,
+    ready at once, in place of jieba's own (a third of a second to load): the same words and tags."""
     if rjieba is None:
         pytest.skip("rjieba is not installed")
     plain = analysis._plain_jieba()
