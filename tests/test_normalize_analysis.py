@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from index import Searcher, build_index
 from index.analysis import STOP_WORDS, Analyzer, discovered_words, learned_phrases
 from index.normalize import normalize, normalize_aligned, original_span
 
@@ -81,9 +82,6 @@ def test_a_run_said_twice_or_always_in_one_phrase_or_freely_combined_is_no_new_w
 
 
 def test_discovered_words_stay_whole_in_the_index_and_in_questions(tmp_path):
-    from index.builder import build_index
-    from index.searcher import Searcher
-
     folder = tmp_path / "speeches"
     folder.mkdir()
     (folder / "a.txt").write_text(
