@@ -44,6 +44,7 @@ _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
 # A span of years: 2018至2022年, 2013-2017年, 2008年到2012年.
 _PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)年?\s*(?:至|到|-|~|—|－)\s*((?:19|20)\d\d)(?=年)")
+# A year's end: 2025年底, 2024年末 (its December, as 12月底 would be).
 _YEAR_END = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?:底|末)")
 # A figure as a month ends ("截至6月底") is reported within this many months after it.
 MONTH_END_REPORTED = 3
