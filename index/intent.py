@@ -18,9 +18,10 @@ from .normalize import number
 _QUESTION = re.compile(
     # (with the noun that only says what kind of answer: 哪个城市, 哪些东西, 哪位国家领导人)
     r"哪[一个座些几]*(?:城市|地方|东西)|什么(?:地方|东西)|哪[一位个些几]*(?:国家)?领导(?:人|同志)?|"
-    r"哪一?[年份个次届些里儿天位家项种条类]|几[点个年月天次项条名位岁人]|多少|多大|多久|多长|多高|"
+    r"哪[一几]?[年份个次届些里儿天位家项种条类句部支首件张所场队座段本门批轮]|哪几|几[点个年月天次项条名位岁人]|"
+    r"多少|多大|多久|多长|多高|"
     r"什么|啥|怎么样|怎么|怎样|如何|为何|为什么|是否|是不是|有没有|能不能|会不会|让不让|要不要|"
-    r"了吗|吗|呢|吧|那会儿|那场|那架|那篇|那个|是谁|谁"
+    r"了吗|吗|呢|吧|那会儿|那阵子|那[场架篇个项次件份]|是谁|谁"
 )
 # "Which report" asks for a kind of document, with its short qualifier (哪次党代会报告):
 # the answer's type, no words to match.

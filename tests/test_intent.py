@@ -99,6 +99,18 @@ def test_the_noun_of_the_kind_of_answer_is_not_searched(question, kept, dropped)
     assert kept in text and dropped not in text
 
 
+@pytest.mark.parametrize("question, kept, dropped", [
+    ("区委全会讲话里引用了黄庭坚的哪句话来劝干部读书", "黄庭坚", "哪句"),  # which, with any measure word
+    ("抗击非典时国务院制定了哪部应急条例", "应急条例", "哪部"),
+    ("王忠林要求县级领导班子提升哪几方面的能力", "领导班子", "哪几"),
+    ("国际铁路联盟发布的那项由我国主持制定的高铁标准", "高铁标准", "那项"),  # that, pointing back
+    ("那个区疫情那阵子有没有出过确诊的", "疫情", "那阵子"),
+])
+def test_which_and_that_with_a_measure_word_are_not_searched(question, kept, dropped):
+    text = intent_of(question).text
+    assert kept in text and dropped not in text
+
+
 def test_relative_years_resolve_against_the_document_year():
     analyzer = Analyzer()
     tokens = analyzer.tokens(normalize("去年全市经济增长8%，明年目标7%，今年要稳中求进。"), year="2021")
