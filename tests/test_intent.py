@@ -105,6 +105,8 @@ def test_the_noun_of_the_kind_of_answer_is_not_searched(question, kept, dropped)
     ("王忠林要求县级领导班子提升哪几方面的能力", "领导班子", "哪几"),
     ("国际铁路联盟发布的那项由我国主持制定的高铁标准", "高铁标准", "那项"),  # that, pointing back
     ("那个区疫情那阵子有没有出过确诊的", "疫情", "那阵子"),
+    ("个税起征点是什么时候提到三千五的", "起征点", "时候"),  # when, asked in any of its words
+    ("取消漫游费啥时候开始执行", "漫游费", "时候"),
 ])
 def test_which_and_that_with_a_measure_word_are_not_searched(question, kept, dropped):
     text = intent_of(question).text
