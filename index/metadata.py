@@ -223,13 +223,33 @@ def extract(lines: list[str], known: DocumentMeta | None = None, norms: list[str
 
 
 def _year(known: DocumentMeta, found: dict[str, str]) -> dict[str, str]:
-    """The year from the date, else from a year named in the title."""
+    """The year from the date, else from a year named in the title, else the year of the
+    party congress whose report the title names."""
     date = known.date or found.get("date", "")
     if date[:4].isdigit():
         return {"year": date[:4]}
-    if m := _TITLE_YEAR.search(normalize(known.title or found.get("title", ""))):
+    title = normalize(known.title or found.get("title", ""))
+    if m := _TITLE_YEAR.search(title):
         return {"year": m.group(1)}
+    if year := congress_year(title):
+        return {"year": str(year)}
     return {}
+
+
+# The national congresses of the Communist Party of China: the first eleven by year; from
+# the twelfth (1982) on, one every five years.
+_EARLY_CONGRESSES = (1921, 1922, 1923, 1925, 1927, 1928, 1945, 1956, 1969, 1973, 1977)
+# A congress report's title names its congress: "…前进 (十三大)", "在中国共产党第九次全国代表大会上的报告".
+_CONGRESS_TITLE = re.compile(r"[(（]([一二三四五六七八九十]+)大[)）]\s*$|(?:中国共产党|中共)第([一二三四五六七八九十]+)次全国代表大会")
+
+
+def congress_year(title: str) -> int:
+    """The year of the party congress a report's title names (十三大: 1987), or 0."""
+    m = _CONGRESS_TITLE.search(title)
+    if not m:
+        return 0
+    n = number(m.group(1) or m.group(2))
+    return _EARLY_CONGRESSES[n - 1] if 1 <= n <= len(_EARLY_CONGRESSES) else 1982 + 5 * (n - 12)
 
 
 # A year a title is about: 2023年 or 2023年度, not a horizon or a baseline (到2025年底, 比2020年).

@@ -140,6 +140,24 @@ def test_the_year_a_title_is_about(title, year):
     assert year_a_title_names(title) == year
 
 
+@pytest.mark.parametrize("title, year", [
+    ("沿着有中国特色的社会主义道路前进 (十三大)", "1987"),  # from the twelfth on, every five years
+    ("决胜全面建成小康社会 夺取新时代中国特色社会主义伟大胜利 (十九大)", "2017"),
+    ("在中国共产党第九次全国代表大会上的报告", "1969"),  # before it, by the calendar
+    ("北京共产主义组织的报告 (一大)", "1921"),
+    ("论十大关系", ""),  # not a congress
+])
+def test_an_undated_congress_report_is_of_its_congress_year(title, year):
+    meta, _ = meta_of(f"{title}\n\n同志们：", DocumentMeta(title=title))
+    assert meta.year == year
+
+
+def test_a_congress_report_keeps_the_date_it_carries():
+    title = "决胜全面建成小康社会 夺取新时代中国特色社会主义伟大胜利 (十九大)"
+    meta, _ = meta_of(f"{title}\n\n同志们：", DocumentMeta(title=title, date="2017-10-18"))
+    assert (meta.date, meta.year) == ("2017-10-18", "2017")
+
+
 def test_a_feature_is_told_by_its_title():
     assert looks_like_a_feature("【一线调研】小零件做成大生意")
     assert looks_like_a_feature("命运与共 携手同行——习近平主席的主旨讲话引发中外与会嘉宾热烈反响")
