@@ -33,7 +33,7 @@ _EITHER_KIND = re.compile(rf"{_KIND}(?:(?:或者|或|还是){_KIND})+")
 # dropped as whole terms, so 主要矛盾 and 具体措施 keep their meaning.
 FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况", "年份"})
 # "When was X first stated": the oldest document that states X answers it.
-_EARLIEST = re.compile(r"最早|首次|第一次|最先|首提|(?:从|是)?哪.?年开始|开始(?:出现|提出)")
+_EARLIEST = re.compile(r"最早|首次|第一次(?!(?:全体)?会议)|最先|首提|(?:从|是)?哪.?年开始|开始(?:出现|提出)")
 # A word that names a kind of document: where to look, not what to look for.
 _DOCUMENT_KIND = re.compile(r"(?:报告|讲话|决议|公报|文件)(?:中|里|上)?$")
 # Words of stating that only frame a first-mention question.
@@ -45,6 +45,15 @@ _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
 # A span of years: 2018至2022年, 2013-2017年, 2008年到2012年.
 _PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)年?\s*(?:至|到|-|~|—|－)\s*((?:19|20)\d\d)(?=年)")
+# A session of the National People's Congress or of the CPPCC's national committee:
+# 十四届全国人大三次会议, 第十三届全国人民代表大会第一次会议, 全国政协十四届二次会议 (not its
+# standing committee's, which meets every two months).
+_NUMERAL = "[一二三四五六七八九十]+"
+_SESSION = re.compile(
+    rf"第?({_NUMERAL})届全国(?:人大|人民代表大会|政协|政治协商会议|委员会)+第?({_NUMERAL})次(?:全体)?会议"
+    rf"|全国政协第?({_NUMERAL})届第?({_NUMERAL})次会议")
+# Since the fifth (1978), each term of both lasts five years and meets once a year.
+_FIFTH_TERM = 1978
 # A year's end: 2025年底, 2024年末 (its December, as 12月底 would be).
 _YEAR_END = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?:底|末)")
 # A figure as a month ends ("截至6月底") is reported within this many months after it.
@@ -163,8 +172,9 @@ def understand(normalised: str) -> Intent:
         (int(year), 12) for year in _YEAR_END.findall(text))
     text = _DATE.sub(lambda m: f"{m.group(1)}年 ", text)  # the month and day are constraints, not words
     text = _YEAR_END.sub(lambda m: f"{m.group(1)}年 ", text)
+    sessions = session_years(text)
     # A question that names a year asks about that year: "2024年粮食产量 首次突破" is a fact.
-    earliest = bool(_EARLIEST.search(text)) and not _YEAR.search(text)
+    earliest = bool(_EARLIEST.search(text)) and not _YEAR.search(text) and not sessions
     if earliest:
         text = _STATING.sub(" ", _EARLIEST.sub(" ", text))
     units = tuple(_ASKED_UNIT.findall(text))
@@ -180,7 +190,8 @@ def understand(normalised: str) -> Intent:
     text = _LOCAL_LEVEL.sub(lambda m: f" {m.group(1) or m.group(2)}委 全{m.group(1) or m.group(2)} ", text)
     text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(" ", _EITHER_KIND.sub(" ", text)))
     years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}
-                         | {int(y) for span in _PERIOD.findall(text) for y in span}))
+                         | {int(y) for span in _PERIOD.findall(text) for y in span}
+                         | set(sessions)))
     period = next(((int(a), int(b)) for a, b in _PERIOD.findall(text) if int(a) < int(b)), None)
     text = _PERIOD.sub(lambda m: f"{m.group(1)}年 {m.group(2)}", text)  # (至 is no word to match)
     decade = _DECADE.search(text)
@@ -193,6 +204,17 @@ def understand(normalised: str) -> Intent:
                   units=units, asks=asks, subject=subject if asks == "what" else "", concept=concept, period=period,
                   plan=plan_years(text), era=era_years(decade) if decade else None,
                   era_written=decade.group(0) if decade else "")
+
+
+def session_years(text: str) -> list[int]:
+    """The years of the annual sessions of the NPC and the CPPCC the text names (十四届全国人大
+    三次会议: 2025), from the fifth term on."""
+    years = []
+    for match in _SESSION.finditer(text):
+        term, session = (number(n) for n in (match.group(1) or match.group(3), match.group(2) or match.group(4)))
+        if term >= 5 and 1 <= session <= 5:
+            years.append(_FIFTH_TERM + 5 * (term - 5) + session - 1)
+    return years
 
 
 def era_years(match: re.Match) -> tuple[int, int]:

@@ -67,6 +67,19 @@ def test_first_mention_questions(query):
         assert word not in intent.text
 
 
+@pytest.mark.parametrize("query, years", [
+    ("十四届全国人大三次会议 政府工作报告 经济增长目标", (2025,)),  # each term five years, a session a year
+    ("第十三届全国人民代表大会第一次会议 通过的宪法修正案", (2018,)),
+    ("全国政协十四届二次会议 开幕", (2024,)),  # the CPPCC's terms run alongside
+    ("十五届全国人大一次会议 政府工作报告", (2028,)),  # after the collection: nothing to answer
+    ("十四届全国人大常委会第十次会议 通过的法律", ()),  # the standing committee meets every two months
+    ("二届全国人大三次会议 政府工作报告", ()),  # before 1978 the sessions were irregular
+])
+def test_a_session_of_the_npc_or_cppcc_names_its_year(query, years):
+    intent = intent_of(query)
+    assert intent.years == years and not intent.earliest  # (第一次会议 is no first mention)
+
+
 def test_the_kind_of_document_asked_for_is_not_a_word_to_match():
     # "Which report": any report may answer, so 报告 must not favour documents titled so;
     # "the 2005 report" names its document and keeps it.
