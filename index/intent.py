@@ -73,7 +73,8 @@ _TARGET = re.compile(r"目标|预期|拟")
 _OUTCOME = re.compile(r"实际|完成|实现|达到了|增长了|结果")
 # A five-year plan by its short name: “十五”计划, 十一五期间, 十四五规划, 六五时期 (not 十五大, 十五年).
 _PLAN = re.compile(r"(?<![一二三四五六七八九十])(十[一二三四五]?|[一二三四五六七八九])五[”\"]?"
-                   r"(?=规划|计划|时期|期间|末|以来|[\s，,。？?的]|$)")
+                   r"(?=规划|计划|时期|期间|末|以来|[\s，,。？?的]|$)"
+                   r"|第(十[一二三四五]?|[一二三四五六七八九])个五年(?:计划|规划)")  # or in full: 第一个五年计划
 # A decade of the last century: 五十年代, 80年代初, 上世纪九十年代末期 (the 1900s: the collection's).
 _DECADE = re.compile(r"(?<![\d一二三四五六七八九十百千])([五六七八九]十|[5-9]0)年代(初|中|末|前期|后期)?")
 _DECADE_PARTS = {"初": (0, 3), "前": (0, 4), "中": (3, 6), "后": (5, 9), "末": (7, 9)}
@@ -231,9 +232,19 @@ def plan_years(text: str) -> tuple[int, int] | None:
     match = _PLAN.search(text)
     if not match:
         return None
-    plan = number(match.group(1))
+    plan = number(match.group(1) or match.group(2))
     start = 1953 + 5 * (plan - 1) if plan <= 2 else 1966 + 5 * (plan - 3)
     return start, start + 4
+
+
+# Plans set out after they began: the first was adopted in 1955, the second proposed to the
+# eighth party congress in 1956, the sixth adopted in December 1982 (by their first years).
+_SET_OUT_LATE = {1953: 1955, 1958: 1956, 1981: 1982}
+
+
+def plan_set_out(start: int) -> int:
+    """The year a five-year plan beginning in `start` was set out: its first, but for a few."""
+    return _SET_OUT_LATE.get(start, start)
 
 
 # "要比2000年增长多少", "到2035年": a year that is a baseline or a horizon names no document.

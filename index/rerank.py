@@ -18,7 +18,7 @@ import numpy as np
 
 from . import kernel
 from .analysis import QueryTerm
-from .intent import Intent
+from .intent import Intent, plan_set_out
 
 
 @dataclass(frozen=True)
@@ -200,14 +200,15 @@ def year_factor(weights: Weights, years: tuple[int, ...], doc_years: np.ndarray,
 
 def plan_factor(weights: Weights, plan: tuple[int, int], doc_years: np.ndarray, target: bool, outcome: bool) -> np.ndarray:
     """A five-year plan is set out the year it begins (and in the proposals of the autumn
-    before) and reviewed the year after it ends: 1 for those documents (its `target`s only
+    before; a few later, `plan_set_out`) and reviewed the year after it ends: 1 for those documents (its `target`s only
     the first, how it turned out, `outcome`, only the review), `year_next` for the years in
     between, `year_miss` for the rest; 1 for undated documents, which may be of any year."""
     start, end = plan
     factor = np.where((doc_years >= start) & (doc_years <= end), weights.year_next, weights.year_miss)
     factor[doc_years == 0] = 1.0
     if not outcome:
-        factor[(doc_years == start) | (doc_years == start - 1)] = 1.0
+        set_out = plan_set_out(start)
+        factor[(doc_years == set_out) | (doc_years == set_out - 1)] = 1.0
     if not target:
         factor[doc_years == end + 1] = 1.0
     return factor

@@ -14,7 +14,7 @@ from index.earliest import concept_pattern
 from index.cleaning import reports_part_of_year
 from index.metadata import searchable_fields
 from index.models import DocumentMeta
-from index.rerank import (NEUTRAL, Weights, answer_pattern, colloquial_weights, lead_factor, named_document_factor,
+from index.rerank import (NEUTRAL, Weights, answer_pattern, colloquial_weights, lead_factor, named_document_factor, plan_factor,
                           shares_of, word_shares, year_factor)
 
 SPEECH = """在全市经济工作会议上的讲话
@@ -635,6 +635,16 @@ def test_a_plan_is_set_out_the_year_it_begins_and_reviewed_the_year_after_it_end
     searcher = Searcher.open(tmp_path / "index.sqlite")
     assert searcher.search("十四五 常住人口城镇化率 目标").hits[0].document.meta.year == "2021"
     assert searcher.search("十四五 常住人口城镇化率 完成情况").hits[0].document.meta.year == "2026"
+
+
+def test_a_plan_set_out_late_is_looked_for_where_it_was_set_out():
+    # The first plan (1953-1957) was adopted in 1955: its targets are in that year's report.
+    years = np.array([1952, 1953, 1955, 1956, 1958, 1970])
+    factor = plan_factor(Weights(), (1953, 1957), years, target=True, outcome=False)
+    assert factor.tolist() == [Weights().year_miss, Weights().year_next, 1.0, Weights().year_next,
+                               Weights().year_miss, Weights().year_miss]
+    regular = plan_factor(Weights(), (2021, 2025), np.array([2020, 2021, 2023]), target=True, outcome=False)
+    assert regular.tolist() == [1.0, 1.0, Weights().year_next]  # proposed the autumn before, adopted as it begins
 
 
 def test_a_decade_named_is_a_constraint_on_the_documents_years(tmp_path):
