@@ -98,7 +98,8 @@ def _metadata_text(meta: DocumentMeta) -> str:
     return normalize(" ".join((meta.title, meta.speaker, meta.place, meta.date, meta.year)))
 
 
-_YEAR_WRITTEN = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# (a year after 比 or 较 is a baseline: "比1980年增加" tells of the year after it)
+_YEAR_WRITTEN = re.compile(r"(?<![\d比较])((?:19|20)\d\d)(?!\d)")
 
 
 def _about_other_years(passage: str, year: int) -> bool:

@@ -238,6 +238,11 @@ NEAR_MISSES = {
         "file,kind,year,title\ngwr_1958.txt,report,1958,1958年政府工作报告\n", True,
         "1959年的政府工作报告说上一年建成了哪些举世瞩目的大工程", "1959年",
         "1958年的政府工作报告说上一年建成了哪些举世瞩目的大工程"),
+    # A plan's figures compared with the year before ("比1980年增加") are the plan year's own.
+    "a baseline year": (
+        "gwr_1981.txt", "1981年政府工作报告", "农业，粮食产量34250万吨，比1980年预计增加1000万吨；棉花产量255万吨。",
+        "file,kind,year,title\ngwr_1981.txt,report,1981,1981年政府工作报告\n", True,
+        "1985年 粮食产量 多少万吨", "1985年", "1981年 粮食产量 多少万吨"),
     # An evening's closing ceremony is on the next day's news, not on one two days after.
     "the next day's news": (
         "20260501_10.txt", "三亚亚沙会闭幕", "三亚亚洲沙滩运动会4月30日晚闭幕，中国体育代表团以24金18银13铜的成绩位列奖牌榜首位。",
