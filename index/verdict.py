@@ -10,8 +10,8 @@ hit satisfies what the question names, "low" (with what it lacks) when it does n
 - a named document ("2030年政府工作报告"): a year followed by words of the collection's
   titles must be that document's own year;
 - places, people and organisations (words of the collection's metadata, and jieba's
-  dictionary words tagged as places or organisations), against the passage and its
-  document's metadata;
+  dictionary words tagged as places or organisations), against the passage, its
+  document's metadata and, in a news item, the item's lead;
 - numbered names (十九大, 五中全会), which must carry the same number in the hit;
 - a quantity asked in a unit with its magnitude (多少万人次), which the passage must state;
 - a figure the question states (提高到每月8000元), which the hit must state too;
@@ -203,6 +203,8 @@ def judge(reader, intent: Intent, distinct: list[str], shares: Shares, top_bits:
     if _reviews_period(intent, top):  # the span's years are what the document is about
         top_bits |= sum(1 << j for j, t in enumerate(distinct) if t.isdigit() and int(t) in intent.years)
     unmatched = _missing_constraints(reader, intent, distinct, top)
+    if any(is_name(u, reader.named_terms) for u in unmatched) and (lead := _item_lead(reader, hits[0])):
+        unmatched = [u for u in unmatched if not (is_name(u, reader.named_terms) and u in lead)]
     matched = [(top_bits >> j) & 1 == 1 for j in range(len(distinct))]
     general_idf = _general_idf(reader)
     general = [reader.idf(t) < general_idf for t in distinct]
@@ -230,6 +232,14 @@ def _missing_constraints(reader, intent: Intent, distinct: list[str], top: _Top)
         missing.append(NO_FIGURE)  # 多少 asked, and the quote states no quantity (a year is none)
     missing += [t for t in distinct if is_name(t, reader.named_terms) and not top.names(t)]
     return missing
+
+
+def _item_lead(reader, hit: Hit) -> str:
+    """The normalised text of the lead of the top hit's news item ("" for other documents):
+    the item is about what its lead names, whichever of its passages answers."""
+    first, count = int(reader.doc_first[hit.document.id]), hit.document.passages
+    leads = [i for i in range(first, first + count) if reader.passage_lead[i]]
+    return "".join(row[4] for row in reader.rows(leads).values()) if leads else ""
 
 
 _WHOLE_NUMBER = re.compile(r"(?<![\d.])\d{2,}(?![\d.])")

@@ -266,6 +266,20 @@ def test_a_near_miss_is_low_and_the_fact_itself_high(tmp_path, case):
     assert searcher.search(answered).confidence == "high"
 
 
+def test_a_name_in_a_news_items_lead_covers_the_passage_that_answers(tmp_path):
+    # The lead names the station by its river; the passage with the figure does not.  The
+    # 贵州 question names a place the item never does.
+    searcher = one_document(tmp_path, "20230625_09.txt", "全球最大水光互补电站投产发电\n\n"
+                            "央视网消息（新闻联播）：今天（6月25日），全球海拔最高、规模最大的水光互补项目——雅砻江柯拉一期光伏电站正式投产发电。\n\n"
+                            "柯拉一期光伏电站位于四川省甘孜州雅江县，年发电量20亿千瓦时，可满足70万户家庭年生活用电需求。\n",
+                            "file,kind,date,title\n20230625_09.txt,news,2023-06-25,全球最大水光互补电站投产发电\n", True)
+    answered = searcher.search("雅砻江柯拉一期光伏电站 年发电量 多少")
+    assert "年发电量20亿千瓦时" in answered.hits[0].text and "雅砻江" not in answered.hits[0].text
+    assert answered.confidence == "high"
+    elsewhere = searcher.search("贵州柯拉一期光伏电站 年发电量 多少")
+    assert elsewhere.confidence == "low" and "贵州" in elsewhere.unmatched
+
+
 def test_a_quantity_may_be_stated_in_any_magnitude():
     from index.intent import understand
     from index.verdict import _missing_quantities, _Top
