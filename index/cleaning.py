@@ -125,7 +125,8 @@ def _should_join(prev: str, line: str, punctuated: bool) -> bool:
         return False
     if line.startswith(_CONTINUES):
         return True
-    if HEADING.match(prev) and len(prev) <= 40:
+    # (a numbered line cut at a comma is a sentence broken in two: "四、所有…的项目，一律实行“五定”，")
+    if HEADING.match(prev) and len(prev) <= 40 and not prev.endswith(("，", ",", "、")):
         return False
     if prev.endswith(tuple(_JOINING_END)):
         return True

@@ -84,6 +84,14 @@ def test_headings_stay_separate_and_blank_lines_end_paragraphs():
     ]
 
 
+def test_a_numbered_line_cut_at_a_comma_joins_the_next():
+    # The 1982 report, as scraped: the item's sentence goes on in the next line.
+    lines = ["四、所有确定进行建设的项目，一律实行“五定”，",
+             "即定建设规模，定投资总额，定建设工期，定投资效果，定外部协作条件，并且实行严格的责任制度。",
+             "五、要加强对外经济技术交流。"]
+    assert clean("\n".join(lines)) == [lines[0] + lines[1], lines[2]]
+
+
 def test_exact_duplicate_paragraphs_are_dropped():
     body = "各位代表：\n\n一、一心一意进行治理整顿。\n\n"
     assert clean(body * 6) == ["各位代表：", "一、一心一意进行治理整顿。"]
