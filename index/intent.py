@@ -20,6 +20,7 @@ _QUESTION = re.compile(
     r"哪[一个座些几]*(?:城市|地方|东西)|什么(?:地方|东西)|哪[一位个些几]*(?:国家)?领导(?:人|同志)?|"
     r"哪[一几]?[年份个次届些里儿天位家项种条类句部支首件张所场队座段本门批轮]|哪几|几[点个年月天次项条名位岁人]|"
     r"多少|多大|多久|多长|多高|(?:什么|啥|哪个?)时候|"
+    r"(?:什么|啥)意思|到底|究竟|"
     r"什么|啥|怎么样|怎么|怎样|如何|为何|为什么|是否|是不是|有没有|能不能|会不会|让不让|要不要|"
     r"了吗|吗|呢|吧|那会儿|那阵子|那[场架篇个项次件份]|是谁|谁"
 )
@@ -68,6 +69,12 @@ _ASKS_SUMMARY = re.compile(r"(?:主要)?(?:讲|说|谈)(?:了|的是|的)?(?:什
 # (几点 is also "how many points": 提出了几点意见)
 _ASKS_TIME = re.compile(r"几点(?:钟|(?=[发开举召起到出结闭]|$|[\s,，。?？!！]))|几时|什么时间")
 _ASKS_WHAT = re.compile(r"([\u4e00-\u9fff]{2,})(?:是(?:什么|怎样的|怎么样的|啥)|(?:有|包括)哪些)")
+# Between the subject and 是什么, words that only point back to it or press the question:
+# "“两头在外”这个说法是什么意思", "“封关”到底是什么意思".
+_POINTING_BACK = re.compile(r"[，,]?(?:这个|这一|这种|这项|该)(?:说法|提法|表述|概念|词|名词|口号)|到底|究竟|[“”\"「」『』]"
+                            r"|指的?(?=是什么)")
+# What a term means ("“封关”是什么意思", "新质生产力指的是什么"): a passage that defines it.
+_ASKS_MEANING = re.compile(r"(?:什么|啥)意思|指的?是?什么|什么含义|何意")
 # A target set for a year, and words of how it turned out (1998年经济实际增长了多少 完成8%的目标没有).
 _TARGET = re.compile(r"目标|预期|拟")
 _OUTCOME = re.compile(r"实际|完成|实现|达到了|增长了|结果")
@@ -107,8 +114,8 @@ class Intent:
     # (year, title terms, as written); filled in by the searcher, which knows the titles.
     documents: tuple[tuple[int, tuple[str, ...], str], ...] = ()
     units: tuple[str, ...] = ()  # units of the quantities asked for with their magnitude: 万人次
-    asks: str = ""  # the kind of answer: "summary", "time", "day", "duration", "number", "year", "what" or "" (anything)
-    subject: str = ""  # what a "what" question asks to be stated: 第一个五年计划的基本任务
+    asks: str = ""  # the kind of answer: "summary", "time", "day", "duration", "number", "year", "what", "meaning" or "" (anything)
+    subject: str = ""  # what a "what" question asks to be stated (第一个五年计划的基本任务), or a "meaning" one defined
     concept: str = ""  # what a first-mention question asks about, as written: 一个国家两种制度
     period: tuple[int, int] | None = None  # a span of years the question names: 2018至2022年
     plan: tuple[int, int] | None = None  # the years of a five-year plan it names: 十四五 (2021, 2025)
@@ -180,12 +187,13 @@ def understand(normalised: str) -> Intent:
         text = _STATING.sub(" ", _EARLIEST.sub(" ", text))
     units = tuple(_ASKED_UNIT.findall(text))
     # (in a first-mention question, 哪年 asks for the document's year, not one in its text)
-    what = _ASKS_WHAT.search(text)
+    # (quote marks become spaces in the query text: “封关”是什么 is 封关 是什么)
+    what = _ASKS_WHAT.search(re.sub(r"\s+", "", _POINTING_BACK.sub("", text)))
     subject = what.group(1) if what and not what.group(1).endswith("的") else ""
     asks = ("" if earliest or _ASKS_WHY.search(text) else "summary" if _ASKS_SUMMARY.search(text) else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
             else "day" if _ASKS_DAY.search(text)
             else "duration" if _ASKS_DURATION.search(text) else "number" if _ASKS_NUMBER.search(text)
-            else "what" if subject else "")
+            else "meaning" if subject and _ASKS_MEANING.search(text) else "what" if subject else "")
     if asks == "summary":  # the words of asking what it is about match nothing
         text = _ASKS_SUMMARY.sub(" ", text)
     text = _LOCAL_LEVEL.sub(lambda m: f" {m.group(1) or m.group(2)}委 全{m.group(1) or m.group(2)} ", text)
@@ -202,7 +210,7 @@ def understand(normalised: str) -> Intent:
     words = [w for w in text.split() if not _DOCUMENT_KIND.search(w)] or text.split()
     concept = _TRAILING_FUNCTION.sub("", words[0].strip(_MARKS)) if earliest and words else ""
     return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends, earliest=earliest,
-                  units=units, asks=asks, subject=subject if asks == "what" else "", concept=concept, period=period,
+                  units=units, asks=asks, subject=subject if asks in ("what", "meaning") else "", concept=concept, period=period,
                   plan=plan_years(text), era=era_years(decade) if decade else None,
                   era_written=decade.group(0) if decade else "")
 

@@ -362,9 +362,13 @@ def phrase_factor(weights: Weights, norms: list[str], phrases: tuple[str, ...], 
 def answer_pattern(asks: str, subject: str = "") -> re.Pattern | None:
     """What a passage that answers has: a clock time, a number or a year; for a "what"
     question, its subject followed, in the same sentence, by 是, 为, 包括 or a colon
-    ("基本任务，概括地说来，就是：").  None when any passage may answer."""
+    ("基本任务，概括地说来，就是："); for a "meaning" one, its subject defined (是指, 所谓).
+    None when any passage may answer."""
     if asks == "what":
         return re.compile(re.escape(subject) + r"[^。！？；!?;]{0,8}?(?:是|为|包括|:)") if subject else None
+    if asks == "meaning":  # 所谓封关, 封关是指, “两头在外”就是
+        term = re.escape(subject)
+        return re.compile(rf"所谓[“\"]?{term}|{term}[”\"]?(?:是指|指的是|即|，?就是|是说|意味着)") if subject else None
     return _ANSWERS.get(asks)
 
 

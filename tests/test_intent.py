@@ -5,6 +5,7 @@ import pytest
 from index.analysis import Analyzer
 from index.intent import FRAMING_TERMS, understand
 from index.normalize import normalize
+from index.query import parse_query
 
 
 def intent_of(query: str):
@@ -242,6 +243,17 @@ def test_a_what_question_names_its_subject():
     assert intent_of("第一个五年计划的基本任务是什么？").subject == "第一个五年计划的基本任务"
     assert intent_of("稳增长的主要措施有哪些").subject == "稳增长的主要措施"
     assert intent_of("2023年 粮食产量 多少").subject == ""
+
+
+@pytest.mark.parametrize("query, subject", [
+    ("海南自贸港说的“封关”到底是什么意思？", "海南自贸港说的封关"),  # (the quotes are spaces to the parser)
+    ("沿海地区实行“两头在外”，这个说法是什么意思？", "沿海地区实行两头在外"),  # past the words pointing back
+    ("新质生产力指的是什么", "新质生产力"),
+])
+def test_a_meaning_question_names_the_term_to_define(query, subject):
+    intent = understand(parse_query(query).text)
+    assert (intent.asks, intent.subject) == ("meaning", subject)
+    assert "意思" not in intent.text and "到底" not in intent.text
 
 
 @pytest.mark.parametrize("query, meant", [

@@ -181,6 +181,21 @@ def test_a_what_question_prefers_the_passage_that_states_its_subject(tmp_path):
     assert plain.hits[0].text.startswith("央视网消息")
 
 
+def test_a_meaning_question_prefers_the_passage_that_defines_the_term(tmp_path):
+    # Two items on the customs closure: one says what it means to others, the other defines it.
+    items = {
+        "20251219_10.txt": "国际人士积极评价海南自贸港封关\n\n央视网消息（新闻联播）：国际人士表示，"
+                           "海南自贸港封关是中国坚定不移扩大高水平对外开放的重要举措，将为世界经济注入新动能。\n",
+        "20250723_03.txt": "海南自贸港将于12月18日正式启动全岛封关运作\n\n"
+                           "央视网消息（新闻联播）：海南自由贸易港将于今年12月18日正式启动全岛封关运作。\n\n"
+                           "海南自贸港封关是指将海南岛全岛建成一个海关监管特殊区域，实施以“一线放开、二线管住、岛内自由”为基本特征的货物进出口管理制度。\n",
+    }
+    searcher = news_searcher(tmp_path, items)
+    question = "海南自贸港说的“封关”到底是什么意思？"
+    assert searcher.search(question).hits[0].text.startswith("海南自贸港封关是指")
+    assert searcher.search(question, weights=Weights().without("answer_kind")).hits[0].document.path == "20251219_10.txt"
+
+
 def test_a_what_time_question_prefers_a_clock_time(tmp_path):
     # Two items of November 2022 on one launch: the rollout, and the day's launch time.
     items = {
