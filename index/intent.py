@@ -57,6 +57,8 @@ _SESSION = re.compile(
 _FIFTH_TERM = 1978
 # A year's end: 2025年底, 2024年末 (its December, as 12月底 would be).
 _YEAR_END = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?:底|末)")
+# The months of a year up to one: 2024年1至11月, 2024年1-11月, 2024年前11个月 (a figure as that month ends).
+_MONTHS_TO = re.compile(r"(?<!\d)((?:19|20)\d\d)年\s*(?:[1一]\s*(?:至|到|-|—|~)\s*|前)(\d{1,2})个?月(?:份)?")
 # A figure as a month ends ("截至6月底") is reported within this many months after it.
 MONTH_END_REPORTED = 3
 # A year is written short at the start, after a space or a preposition (在98年, 是08年), not
@@ -177,7 +179,9 @@ def understand(normalised: str) -> Intent:
     dates = tuple((int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) for m in found if m not in ends)
     # (2025年底: the year's last month, a figure as it ends or an event of its last weeks)
     month_ends = tuple((int(m.group(1)), int(m.group(2))) for m in ends) + tuple(
-        (int(year), 12) for year in _YEAR_END.findall(text))
+        (int(year), 12) for year in _YEAR_END.findall(text)) + tuple(
+        (int(year), int(month)) for year, month in _MONTHS_TO.findall(text) if 1 <= int(month) <= 12)
+    text = _MONTHS_TO.sub(lambda m: f"{m.group(1)}年 ", text)
     text = _DATE.sub(lambda m: f"{m.group(1)}年 ", text)  # the month and day are constraints, not words
     text = _YEAR_END.sub(lambda m: f"{m.group(1)}年 ", text)
     sessions = session_years(text)

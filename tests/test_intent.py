@@ -46,6 +46,19 @@ def test_a_month_end_is_when_a_figure_stood_reported_in_the_months_after():
     assert intent_of("2024年11月末 外汇储备").date_numbers == ((20241100, 20250299),)
 
 
+@pytest.mark.parametrize("query, month_ends", [
+    ("2024年1至11月 全国铁路累计发送旅客多少亿人次", ((2024, 11),)),  # out in December
+    ("2023年1-9月 规模以上工业增加值", ((2023, 9),)),
+    ("2025年前11个月 货物贸易进出口", ((2025, 11),)),
+    ("2024年11月 全国铁路发送旅客", ()),  # a month: a date, not the months up to it
+])
+def test_the_months_of_a_year_up_to_one_are_a_figure_as_that_month_ends(query, month_ends):
+    intent = intent_of(query)
+    assert intent.month_ends == month_ends and not intent.whole_year
+    if month_ends:
+        assert intent.dates == () and "月" not in intent.text
+
+
 def test_a_year_end_is_its_last_month_and_the_months_after():
     intent = intent_of("2025年底开的中央经济会议")
     assert intent.month_ends == ((2025, 12),) and intent.years == (2025,)
