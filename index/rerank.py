@@ -287,9 +287,12 @@ def date_factor(weights: Weights, ranges: tuple[tuple[int, int], ...], doc_dates
 
 
 def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: Shares, coverage: Shares,
-            distinct: list[str], doc_bits, doc_meta_bits) -> np.ndarray:
-    """The product of the re-ranking factors per candidate; `doc_bits`: per candidate, the
-    terms its whole document has (text or metadata), weighed by `coverage`."""
+            distinct: list[str], doc_bits, doc_meta_bits) -> tuple[np.ndarray, np.ndarray | None]:
+    """The product of the re-ranking factors per candidate, and which candidates gained as
+    what says what a news item looked up by date is about (`lead_factor`; None when the
+    question names no date); `doc_bits`: per candidate, the terms its whole document has
+    (text or metadata), weighed by `coverage`."""
+    lead_gain = None
     factor = shares(bits)
     if weights.coordination != 1.0:  # (x ** 1.0 is x: spare a pass)
         factor **= weights.coordination
@@ -324,7 +327,9 @@ def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: S
         factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
     if intent.dates:  # news looked up by date: a lead says what happened
         last = (bits >> (len(distinct) - 1)) & 1 == 1  # (the question's last word, what it asks)
-        factor *= lead_factor(weights, reader.passage_lead[ids], docs, shares(bits), last)
+        gain = lead_factor(weights, reader.passage_lead[ids], docs, shares(bits), last)
+        factor *= gain
+        lead_gain = gain > 1.0
     if intent.whole_year:  # a figure of some months does not answer for the year
         factor *= np.where(reader.passage_part[ids], weights.part_of_year, 1.0)
     if intent.asks == "summary" and weights.summary:  # of a document whose metadata has every term
@@ -332,7 +337,7 @@ def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: S
         factor *= np.where(about, 1 + weights.summary / (1 + ids - reader.doc_first[docs]), 1.0)
     if intent.documents:
         factor *= named_document_factor(weights, intent.documents, subject, doc_years, doc_meta_bits[docs], distinct)
-    return factor
+    return factor, lead_gain
 
 
 _ANSWERS = {
@@ -370,6 +375,23 @@ def answer_pattern(asks: str, subject: str = "") -> re.Pattern | None:
         term = re.escape(subject)
         return re.compile(rf"所谓[“\"]?{term}|{term}[”\"]?(?:是指|指的是|即|，?就是|是说|意味着)") if subject else None
     return _ANSWERS.get(asks)
+
+
+def answer_lead_factor(weights: Weights, gained: np.ndarray, docs: np.ndarray, answers: np.ndarray,
+                       scores: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Among a pool of candidates: where what gained as saying what a news item is about
+    (`gained`, by `lead_factor`) lacks the kind of answer asked for (`answers`: whether each
+    has it), the gain goes to the best (by `scores`) of the item's passages that have it and
+    match a share of the question (`share`) at most `lead_margin` below it: "哪天开" of a
+    lead that tells a meeting closed, against the passage that states the day the next opens."""
+    factor = np.ones(len(gained))
+    for doc in np.unique(docs[gained & ~answers]).tolist():
+        lacking = (docs == doc) & gained & ~answers
+        others = np.flatnonzero((docs == doc) & answers & ~gained & (share >= share[lacking].max() - weights.lead_margin))
+        if len(others):
+            factor[lacking] /= weights.lead
+            factor[others[np.argmax(scores[others])]] *= weights.lead
+    return factor
 
 
 def answer_factor(weights: Weights, norms: list[str], pattern: re.Pattern | None) -> np.ndarray:

@@ -32,8 +32,8 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
-from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_pattern, colloquial_weights, factors,
-                     phrase_factor, shares_of, word_shares)
+from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_lead_factor, answer_pattern, colloquial_weights,
+                     factors, phrase_factor, shares_of, word_shares)
 from .verdict import judge
 
 # The documents whose metadata matches the query best also offer every passage as a
@@ -56,10 +56,12 @@ class Scored:
     bits: np.ndarray  # query terms matched by the passage or its document's metadata
     shares: Shares  # of the distinct terms, for coordination
     distinct: list[str]
+    lead_gain: np.ndarray | None = None  # gained as saying what a news item is about (`rerank.lead_factor`)
 
     def subset(self, keep: np.ndarray) -> Scored:
         """The candidates selected by `keep` (a mask or positions)."""
-        return Scored(self.ids[keep], self.final[keep], self.text[keep], self.bits[keep], self.shares, self.distinct)
+        return Scored(self.ids[keep], self.final[keep], self.text[keep], self.bits[keep], self.shares, self.distinct,
+                      None if self.lead_gain is None else self.lead_gain[keep])
 
 
 class Searcher:
@@ -194,12 +196,12 @@ class Searcher:
         ranking_weights = term_weights * colloquial_weights(weights, everyday, term_weights)
         ranked = shares_of(ranking_weights)
         coverage = word_shares(terms, distinct, ranking_weights) if any(t.of_word < 1 for t in terms) else ranked
-        final = found.base * factors(reader, weights, intent, ids, docs, bits, ranked, coverage, distinct, doc_bits,
-                                     doc_meta_bits)
-        if not len(final) or final.min() > 0:  # usually: spare four copies
-            return Scored(ids, final, text, bits, shares, distinct)
-        positive = final > 0
-        return Scored(ids[positive], final[positive], text[positive], bits[positive], shares, distinct)
+        factor, lead_gain = factors(reader, weights, intent, ids, docs, bits, ranked, coverage, distinct, doc_bits,
+                                    doc_meta_bits)
+        scored = Scored(ids, found.base * factor, text, bits, shares, distinct, lead_gain)
+        if not len(scored.final) or scored.final.min() > 0:  # usually: spare the copies
+            return scored
+        return scored.subset(scored.final > 0)
 
     def _metadata_passages(self, meta_score: np.ndarray, field_lists: list[np.ndarray]) -> np.ndarray:
         """The passages of the METADATA_DOCUMENTS documents whose metadata the query names best
@@ -236,7 +238,7 @@ class Searcher:
         if intent.earliest:  # also the passages of the oldest documents that state the words
             pool = np.union1d(pool, oldest_stating(self.reader, scored, EARLIEST_POOL, concept))
         if text_factors:
-            scored.final[pool] *= self._text_factors(scored.ids[pool], intent, weights, read)
+            scored.final[pool] *= self._text_factors(scored.subset(pool), intent, weights, read)
         pool = self._tie_broken(scored, pool)
         if intent.earliest and weights.earliest:
             pool = oldest_first(self.reader, scored, pool, concept)
@@ -258,12 +260,18 @@ class Searcher:
             found_any |= self.reader.has_term(ids, term)
         return found_any
 
-    def _text_factors(self, ids: np.ndarray, intent: Intent, weights: Weights, read: dict[int, tuple]) -> np.ndarray:
+    def _text_factors(self, pool: Scored, intent: Intent, weights: Weights, read: dict[int, tuple]) -> np.ndarray:
         """The factors read off the pool's normalised text: adjacent word pairs, the kind of
-        answer asked for."""
+        answer asked for (and, in a news item looked up by date, the passage that has it
+        rather than a lead that does not)."""
+        ids = pool.ids
         rows = self._rows(ids, read)
         norms = [rows[i][4] for i in ids.tolist()]
-        factor = answer_factor(weights, norms, answer_pattern(intent.asks, self.analyzer.last_word(intent.subject)))
+        pattern = answer_pattern(intent.asks, self.analyzer.last_word(intent.subject))
+        factor = answer_factor(weights, norms, pattern)
+        if pattern is not None and pool.lead_gain is not None and pool.lead_gain.any():
+            factor *= answer_lead_factor(weights, pool.lead_gain, self.reader.passage_doc[ids], factor == 1.0,
+                                         pool.final, pool.shares(pool.bits))
         if weights.phrase and intent.phrases:
             phrase_weights = np.array([self.reader.idf(p) for p in intent.phrases])
             factor *= phrase_factor(weights, norms, intent.phrases, phrase_weights)

@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 
 from index import Searcher, build_index
+from index import searcher as searcher_module
 from index.analysis import plain_words
 from index.earliest import concept_pattern
 from index.cleaning import reports_part_of_year
 from index.metadata import searchable_fields
 from index.models import DocumentMeta
-from index.rerank import (NEUTRAL, Weights, answer_pattern, colloquial_weights, lead_factor, named_document_factor, plan_factor,
-                          shares_of, word_shares, year_factor)
+from index.rerank import (NEUTRAL, Weights, answer_lead_factor, answer_pattern, colloquial_weights, lead_factor,
+                          named_document_factor, plan_factor, shares_of, word_shares, year_factor)
 
 SPEECH = """在全市经济工作会议上的讲话
 
@@ -194,6 +195,33 @@ def test_a_meaning_question_prefers_the_passage_that_defines_the_term(tmp_path):
     question = "海南自贸港说的“封关”到底是什么意思？"
     assert searcher.search(question).hits[0].text.startswith("海南自贸港封关是指")
     assert searcher.search(question, weights=Weights().without("answer_kind")).hits[0].document.path == "20251219_10.txt"
+
+
+def test_the_lead_gain_goes_to_the_passage_with_the_kind_of_answer_asked(tmp_path, monkeypatch):
+    # The item of the day the standing committee closed: its lead tells what it passed and
+    # that the next NPC session meets in the spring, a later passage the day it opens, which
+    # is what the question asks.
+    item = ("十四届全国人大常委会第十三次会议在京闭幕\n\n"
+            "央视网消息（新闻联播）：十四届全国人大常委会第十三次会议25日上午在北京人民大会堂闭幕。赵乐际委员长主持闭幕会。"
+            "会议经表决，通过了增值税法，决定十四届全国人大三次会议明年春天在北京召开。\n\n"
+            "根据决定，十四届全国人大三次会议于2025年3月5日开幕。\n")
+    searcher = news_searcher(tmp_path, {"20241225_04.txt": item})
+    question = "2024年12月25日人大常委会闭幕，定下十四届全国人大三次会议哪天开？"
+    assert "2025年3月5日" in searcher.search(question).hits[0].text
+    monkeypatch.setattr(searcher_module, "answer_lead_factor", lambda weights, gained, *rest: np.ones(len(gained)))
+    assert searcher.search(question).hits[0].text.startswith("央视网消息")  # the lead, but for the move
+
+
+def test_the_lead_gain_moves_only_to_a_passage_that_matches_as_much_of_the_question():
+    weights = Weights()
+    gained = np.array([True, False, False])
+    docs = np.array([7, 7, 7])
+    answers = np.array([False, True, True])
+    scores = np.array([10.0, 3.0, 5.0])
+    moved = answer_lead_factor(weights, gained, docs, answers, scores, np.array([0.8, 0.7, 0.75]))
+    assert moved.tolist() == [1 / weights.lead, 1.0, weights.lead]  # to the better of the two
+    kept = answer_lead_factor(weights, gained, docs, answers, scores, np.array([0.8, 0.3, 0.4]))
+    assert kept.tolist() == [1.0, 1.0, 1.0]  # they state a day, but of something else
 
 
 def test_a_what_time_question_prefers_a_clock_time(tmp_path):
