@@ -40,6 +40,7 @@ _DOCUMENT_KIND = re.compile(r"(?:报告|讲话|决议|公报|文件)(?:中|里|�
 # Words of stating that only frame a first-mention question.
 _STATING = re.compile(r"(?:这个|这一)?(?:提法|说法|表述|概念|构想|设想)|提出|出现|写入|写进|见于|提到|出自|来自")
 _TRAILING_FUNCTION = re.compile(r"[是的在了]+$")
+_KIND_OF_CONCEPT = re.compile(r"倡议|战略|理念|思想|概念|政策|制度|方针|口号|目标|提法|说法|表述")
 _MARKS = "“”\"'‘’「」『』《》〈〉()（）"  # quotation marks and brackets around a concept, not part of it
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?")
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
@@ -213,6 +214,8 @@ def understand(normalised: str) -> Intent:
     # document to look in, if the question names that first ("政府工作报告第一次提到人工智能").
     words = [w for w in text.split() if not _DOCUMENT_KIND.search(w)] or text.split()
     concept = _TRAILING_FUNCTION.sub("", words[0].strip(_MARKS)) if earliest and words else ""
+    if concept:  # "一带一路 倡议": a word apart that only says what kind of thing the concept is
+        text = " ".join(w for w in text.split() if not _KIND_OF_CONCEPT.fullmatch(w))
     return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends, earliest=earliest,
                   units=units, asks=asks, subject=subject if asks in ("what", "meaning") else "", concept=concept, period=period,
                   plan=plan_years(text), era=era_years(decade) if decade else None,

@@ -244,6 +244,13 @@ def test_a_first_mention_question_names_its_concept_first():
     assert not intent_of("2024年粮食产量 首次突破1.4万亿斤了吗").earliest  # a fact of a named year
 
 
+def test_a_word_apart_naming_the_kind_of_concept_is_not_searched():
+    # The first report to write 一带一路 (2015) does not call it an initiative (倡议).
+    intent = intent_of("一带一路 倡议最早在哪份政府工作报告中出现")
+    assert intent.concept == "一带一路" and "倡议" not in intent.text and "政府工作报告" in intent.text
+    assert intent_of("乡村振兴战略 首次提出").concept == "乡村振兴战略"  # written together, it is the concept
+
+
 def test_a_span_of_years_is_a_period():
     intent = intent_of("2018至2022年 国内生产总值 年均增长")
     assert intent.period == (2018, 2022) and intent.years == (2018, 2022) and "至" not in intent.text
