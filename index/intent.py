@@ -26,7 +26,9 @@ _QUESTION = re.compile(
 )
 # "Which report" asks for a kind of document, with its short qualifier (哪次党代会报告):
 # the answer's type, no words to match.
-_WHICH_DOCUMENT = re.compile(r"哪[个份篇次]?[^\s，。？?]{0,3}?(?:报告|文件|讲话|文章)")
+_WHICH_DOCUMENT = re.compile(r"哪[个份篇次]?([^\s，。？?]{0,3}?)(报告|文件|讲话|文章)")
+# Qualifiers that name a kind of document of the collection (哪次党代会报告).
+_KIND_QUALIFIERS = frozenset({"党代会", "政府工作", "人大", "全会", "党代表大会"})
 # Kinds of document offered as alternatives (党代会或政府工作报告): any of them may answer.
 _KIND = r"(?:(?:政府工作|党代会|人大|全会|工作|政治)?(?:报告|决议|公报|讲话|文件)|党代会)"
 _EITHER_KIND = re.compile(rf"{_KIND}(?:(?:或者|或|还是){_KIND})+")
@@ -202,7 +204,7 @@ def understand(normalised: str) -> Intent:
     if asks == "summary":  # the words of asking what it is about match nothing
         text = _ASKS_SUMMARY.sub(" ", text)
     text = _LOCAL_LEVEL.sub(lambda m: f" {m.group(1) or m.group(2)}委 全{m.group(1) or m.group(2)} ", text)
-    text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(" ", _EITHER_KIND.sub(" ", text)))
+    text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(_kind_asked, _EITHER_KIND.sub(" ", text)))
     years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}
                          | {int(y) for span in _PERIOD.findall(text) for y in span}
                          | set(sessions)))
@@ -231,6 +233,13 @@ def session_years(text: str) -> list[int]:
         if term >= 5 and 1 <= session <= 5:
             years.append(_FIFTH_TERM + 5 * (term - 5) + session - 1)
     return years
+
+
+def _kind_asked(match: re.Match) -> str:
+    """哪次党代会报告 asks for a congress report: its qualified kind is kept to match the
+    documents' metadata; 哪份报告 asks for any report: nothing to match."""
+    qualifier = match.group(1)
+    return f" {qualifier}{match.group(2)} " if qualifier in _KIND_QUALIFIERS else " "
 
 
 def era_years(match: re.Match) -> tuple[int, int]:

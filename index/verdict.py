@@ -33,6 +33,7 @@ from .intent import Intent
 from .models import DocumentMeta, Hit
 from .normalize import normalize
 from .cleaning import reports_part_of_year
+from .metadata import searchable_fields
 from .rerank import REVIEW_MONTHS, Shares, answer_pattern
 
 # Below this IDF-weighted share of the question matched, the top hit is not an answer.
@@ -93,9 +94,9 @@ def _top_of(hit: Hit, norm: str, bits: int) -> _Top:
 
 @lru_cache(maxsize=4096)
 def _metadata_text(meta: DocumentMeta) -> str:
-    """A document's title, speaker, place, date and year, normalised (the same documents
-    come up again and again)."""
-    return normalize(" ".join((meta.title, meta.speaker, meta.place, meta.date, meta.year)))
+    """The values a document is found by (title, speaker, place, year, kind and its Chinese
+    words: 党代会 报告) and its date, normalised (the same documents come up again and again)."""
+    return normalize(" ".join((*searchable_fields(meta), meta.date)))
 
 
 # (a year after 比 or 较 is a baseline: "比1980年增加" tells of the year after it)

@@ -665,6 +665,23 @@ def test_a_congress_report_is_found_by_the_congress_short_name(tmp_path):
     assert hits[0].document.path == "cpc_congress_10_1.txt"
 
 
+def test_a_first_mention_asked_of_congress_reports_is_the_oldest_congress_report(tmp_path):
+    # A work report states the concept a year before the congress does; the question asks
+    # which congress report did first.
+    folder = write(tmp_path / "reports", {
+        "gwr_1986.txt": "1986年政府工作报告\n\n在共同富裕的目标下鼓励一部分人通过诚实劳动先富起来。\n",
+        "cpc_congress_13_1.txt": "沿着有中国特色的社会主义道路前进 (十三大)\n\n我们的分配政策，要坚持共同富裕的方向。\n",
+        "cpc_congress_14_1.txt": "加快改革开放和现代化建设步伐 (十四大)\n\n逐步达到共同富裕。\n",
+    }, "file,kind,year,title\ngwr_1986.txt,government_work_report,1986,1986年政府工作报告\n"
+       "cpc_congress_13_1.txt,cpc_national_congress_report,,沿着有中国特色的社会主义道路前进 (十三大)\n"
+       "cpc_congress_14_1.txt,cpc_national_congress_report,,加快改革开放和现代化建设步伐 (十四大)\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    result = searcher.search("共同富裕 最早在哪次党代会报告中提出")
+    assert result.hits[0].document.path == "cpc_congress_13_1.txt" and result.confidence == "high"
+    assert searcher.search("共同富裕 最早在哪份报告中提出").hits[0].document.path == "gwr_1986.txt"
+
+
 def test_a_plan_is_set_out_the_year_it_begins_and_reviewed_the_year_after_it_ends(tmp_path):
     # Every year's report speaks of 十四五 and of 城镇化率; the plan's target is in 2021's, how it
     # turned out in 2026's.
