@@ -98,6 +98,8 @@ _ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿�
                           r"|(?:人数|金牌数|次数|数量|金额|总额|总量|规模|产量|增速|增幅|比重|占比|率)[？?]?$")
 _ASKS_YEAR = re.compile(r"哪一?年|何年|何时|什么时候")
 _ASKS_DAY = re.compile(r"哪一?天|哪一日|几月几[日号]|(?:什么|哪个)日子")
+# Where something happened: 在哪里举行, 在哪儿登陆, 哪个城市, 什么地方.
+_ASKS_PLACE = re.compile(r"在哪[里儿]?|哪[个座]?(?:城市|地方)|什么地方|何地|何处|哪里")
 # "How many 万 tonnes": a quantity asked in a unit with its magnitude (多少万人次, 几亿元).
 _ASKED_UNIT = re.compile(r"(?:多少|几)([万亿千百][\u4e00-\u9fff]{1,2})")
 # A level of government said colloquially: "区里", "市里", "那个区" mean the district's
@@ -119,7 +121,8 @@ class Intent:
     # (year, title terms, as written); filled in by the searcher, which knows the titles.
     documents: tuple[tuple[int, tuple[str, ...], str], ...] = ()
     units: tuple[str, ...] = ()  # units of the quantities asked for with their magnitude: 万人次
-    asks: str = ""  # the kind of answer: "summary", "time", "day", "duration", "number", "year", "what", "meaning" or "" (anything)
+    asks: str = ""  # the kind of answer: "summary", "time", "day", "place", "duration", "number", "year", "what",
+    # "meaning" or "" (anything)
     subject: str = ""  # what a "what" question asks to be stated (第一个五年计划的基本任务), or a "meaning" one defined
     concept: str = ""  # what a first-mention question asks about, as written: 一个国家两种制度
     period: tuple[int, int] | None = None  # a span of years the question names: 2018至2022年
@@ -198,7 +201,7 @@ def understand(normalised: str) -> Intent:
     what = _ASKS_WHAT.search(re.sub(r"\s+", "", _POINTING_BACK.sub("", text)))
     subject = what.group(1) if what and not what.group(1).endswith("的") else ""
     asks = ("" if earliest or _ASKS_WHY.search(text) else "summary" if _ASKS_SUMMARY.search(text) else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
-            else "day" if _ASKS_DAY.search(text)
+            else "day" if _ASKS_DAY.search(text) else "place" if _ASKS_PLACE.search(text)
             else "duration" if _ASKS_DURATION.search(text) else "number" if _ASKS_NUMBER.search(text)
             else "meaning" if subject and _ASKS_MEANING.search(text) else "what" if subject else "")
     if asks == "summary":  # the words of asking what it is about match nothing

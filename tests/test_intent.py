@@ -261,6 +261,16 @@ def test_a_span_of_years_is_a_period():
     assert intent_of("2021年 目标").period is None
 
 
+@pytest.mark.parametrize("query, asks", [
+    ("2024年中央经济工作会议在哪里召开", "place"),
+    ("2026年7月 台风“巴威” 在哪儿登陆", "place"),
+    ("亚太经合组织领导人会议在哪个城市举行", "place"),
+    ("神舟十五号 几点发射", "time"),  # a time asked is a time, wherever
+])
+def test_where_asks_for_a_place(query, asks):
+    assert intent_of(query).asks == asks
+
+
 def test_a_what_question_names_its_subject():
     assert intent_of("第一个五年计划的基本任务是什么？").subject == "第一个五年计划的基本任务"
     assert intent_of("稳增长的主要措施有哪些").subject == "稳增长的主要措施"

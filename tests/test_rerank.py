@@ -169,6 +169,14 @@ def test_which_day_is_answered_by_a_day_of_a_month():
     assert not any(day.search(text) for text in ("离香港回归祖国只有122天了", "1997年7月", "5月份"))
 
 
+def test_where_is_answered_by_a_place_something_happened_in():
+    place = answer_pattern("place")
+    assert all(place.search(text) for text in ("中央经济工作会议12月11日至12日在北京举行", "台风“巴威”在浙江台州登陆",
+                                               "柯拉一期光伏电站位于四川省甘孜州雅江县"))
+    assert not any(place.search(text) for text in ("这次会议是在深入学习贯彻中共二十届三中全会精神之际召开的",
+                                                   "会议强调，要做好明年经济工作"))
+
+
 def test_a_what_question_prefers_the_passage_that_states_its_subject(tmp_path):
     # A news item of 2023-07-12: its lead names the plan, its second passage says what it is.
     item = ("我国载人登月初步方案公布\n\n央视网消息（新闻联播）：在今天（7月12日）召开的第九届中国国际商业航天高峰论坛上，"
