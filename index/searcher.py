@@ -24,6 +24,7 @@ import numpy as np
 
 from . import kernel
 from .analysis import QueryTerm, plain_words
+from .answers import answer_pattern
 from .earliest import concept_pattern, oldest_first, oldest_stating
 from .errors import QueryError
 from .intent import FRAMING_TERMS, Intent, named_documents, understand
@@ -32,7 +33,7 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
-from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_lead_factor, answer_pattern, colloquial_weights,
+from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_lead_factor, colloquial_weights,
                      factors, phrase_factor, shares_of, word_shares)
 from .verdict import judge
 

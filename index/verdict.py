@@ -29,12 +29,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .analysis import dictionary_tags
+from .answers import answer_pattern
+from .cleaning import reports_part_of_year
 from .intent import Intent
+from .metadata import searchable_fields
 from .models import DocumentMeta, Hit
 from .normalize import normalize
-from .cleaning import reports_part_of_year
-from .metadata import searchable_fields
-from .rerank import REVIEW_MONTHS, Shares, answer_pattern
+from .rerank import REVIEW_MONTHS, Shares
 
 # Below this IDF-weighted share of the question matched, the top hit is not an answer.
 MIN_COVERAGE = 0.6

@@ -15,7 +15,8 @@ from index.earliest import concept_pattern
 from index.cleaning import reports_part_of_year
 from index.metadata import searchable_fields
 from index.models import DocumentMeta
-from index.rerank import (NEUTRAL, Weights, answer_lead_factor, answer_pattern, colloquial_weights, lead_factor,
+from index.answers import answer_pattern
+from index.rerank import (NEUTRAL, Weights, answer_lead_factor, colloquial_weights, lead_factor,
                           named_document_factor, plan_factor, shares_of, word_shares, year_factor)
 
 SPEECH = """在全市经济工作会议上的讲话
