@@ -30,9 +30,9 @@ from functools import lru_cache
 
 from .analysis import dictionary_tags
 from .answers import answer_pattern
-from .cleaning import reports_part_of_year
+from .cleaning import HEADING_MAX, is_heading, reports_part_of_year
 from .intent import Intent
-from .metadata import searchable_fields
+from .metadata import searchable_fields, year_a_title_names
 from .models import DocumentMeta, Hit
 from .normalize import normalize
 from .rerank import REVIEW_MONTHS, Shares
@@ -73,6 +73,7 @@ class _Top:
     passage: str
     metadata: str
     bits: int
+    section_year: int = 0  # the one year the heading of the report's section it is in names
 
     def has(self, text: str) -> bool:
         return text in self.passage or text in self.metadata
@@ -86,11 +87,26 @@ class _Top:
                 or bool(re.search(spelled, self.passage) or re.search(spelled, self.metadata)))
 
 
-def _top_of(hit: Hit, norm: str, bits: int) -> _Top:
+def _top_of(hit: Hit, norm: str, bits: int, section_year: int = 0) -> _Top:
     """`norm`: the passage's normalised text, as the index keeps it."""
     meta = hit.document.meta
     year_text = meta.year or meta.date[:4]
-    return _Top(int(year_text) if year_text.isdigit() else 0, meta.date, norm, _metadata_text(meta), bits)
+    return _Top(int(year_text) if year_text.isdigit() else 0, meta.date, norm, _metadata_text(meta), bits, section_year)
+
+
+def section_year(reader, hit: Hit) -> int:
+    """The one year the numbered heading of the section a passage is in names ("一、2023年工作
+    回顾": its passages tell of 2023, whatever the report's year), or 0."""
+    first = int(reader.doc_first[hit.document.id])
+    short = [i for i in range(first, hit.passage_id) if reader.passage_chars[i] <= HEADING_MAX]  # (a heading is)
+    rows = reader.rows(short)
+    for passage_id in sorted(rows, reverse=True):
+        norm = rows[passage_id][4].rstrip()
+        if is_heading(norm) and (year := year_a_title_names(norm)):
+            return year
+        if _TOP_HEADING.match(norm) and is_heading(norm):
+            return 0  # a section of its own, which names no year
+    return 0
 
 
 @lru_cache(maxsize=4096)
@@ -100,6 +116,7 @@ def _metadata_text(meta: DocumentMeta) -> str:
     return normalize(" ".join((*searchable_fields(meta), meta.date)))
 
 
+_TOP_HEADING = re.compile(r"\s*[一二三四五六七八九十]{1,3}[、.．]")  # 一、 (not a subsection's (一))
 # (a year after 比 or 较 is a baseline: "比1980年增加" tells of the year after it)
 _YEAR_WRITTEN = re.compile(r"(?<![\d比较])((?:19|20)\d\d)(?!\d)")
 
@@ -124,7 +141,8 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
     missing = []
     for year in intent.years:
         # (the year as a year, not a quantity: 2028万; or a relative year its text resolves to)
-        written = bool(re.search(rf"(?<![\d.]){year}(?![\d.%]|\s*[万亿千百多余])", top.passage)) or str(year) in top.metadata
+        in_text = bool(re.search(rf"(?<![\d.]){year}(?![\d.%]|\s*[万亿千百多余])", top.passage))
+        written = in_text or str(year) in top.metadata
         matched = str(year) in distinct and (top.bits >> distinct.index(str(year))) & 1
         in_passage = written or (matched and str(year) not in top.passage)
         if _reviews_period(intent, top):
@@ -133,7 +151,8 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
         reviews = top.year == year + 1 and (not month or int(month.group(1)) <= REVIEW_MONTHS)
         if top.year != year and not reviews and not in_passage:
             missing.append(f"{year}年")
-        elif (len(intent.years) == 1 and not intent.dates and _about_other_years(top.passage, year)
+        elif (len(intent.years) == 1 and not intent.dates
+              and (_about_other_years(top.passage, year) or top.section_year not in (0, year) and not in_text)
               and not any(named == year == top.year for named, _, _ in intent.documents)):  # (1958年的报告说上一年…)
             missing.append(f"{year}年")
     if intent.whole_year and intent.asks == "number" and reports_part_of_year(top.passage):
@@ -201,7 +220,7 @@ def judge(reader, intent: Intent, distinct: list[str], shares: Shares, top_bits:
         return Verdict("low", ())
     if not distinct:  # filters alone: the documents asked for, nothing to judge
         return Verdict("high")
-    top = _top_of(hits[0], norms[0], top_bits)
+    top = _top_of(hits[0], norms[0], top_bits, section_year(reader, hits[0]) if intent.years else 0)
     if _reviews_period(intent, top):  # the span's years are what the document is about
         top_bits |= sum(1 << j for j, t in enumerate(distinct) if t.isdigit() and int(t) in intent.years)
     unmatched = _missing_constraints(reader, intent, distinct, top)

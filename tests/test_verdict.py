@@ -266,6 +266,20 @@ def test_a_near_miss_is_low_and_the_fact_itself_high(tmp_path, case):
     assert searcher.search(answered).confidence == "high"
 
 
+def test_a_passage_of_a_section_about_another_year_does_not_answer_for_the_reports_year(tmp_path):
+    # A work report reviews the year before under a heading that names it: its figures are
+    # that year's, though the report is the next year's.
+    searcher = one_document(tmp_path, "gwr_2024.txt", "2024年政府工作报告\n\n一、2023年工作回顾\n\n"
+                            "民生保障有力有效。居民人均可支配收入增长6.1%，城乡居民收入差距继续缩小。\n\n"
+                            "二、2024年政府工作任务\n\n稳定就业，促进居民收入增长和经济增长同步。\n",
+                            "file,kind,year,title\ngwr_2024.txt,report,2024,2024年政府工作报告\n", True)
+    wrong_year = searcher.search("2024年 居民人均可支配收入 增长多少")
+    assert wrong_year.hits[0].text.startswith("民生保障") and wrong_year.confidence == "low"
+    assert "2024年" in wrong_year.unmatched
+    assert searcher.search("2023年 居民人均可支配收入 增长多少").confidence == "high"  # reviewed the year after
+    assert searcher.search("2024年政府工作报告 居民人均可支配收入 增长多少").confidence == "high"  # the report named
+
+
 def test_a_name_in_a_news_items_lead_covers_the_passage_that_answers(tmp_path):
     # The lead names the station by its river; the passage with the figure does not.  The
     # 贵州 question names a place the item never does.
