@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .metadata import year_a_title_names
 from .normalize import normalize
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]")
@@ -272,6 +273,26 @@ _SENTENCE_END = re.compile(r"[。！？；!?;]")
 def is_heading(norm: str) -> bool:
     """Whether a passage (normalised) is a section's numbered heading."""
     return len(norm) <= HEADING_MAX and bool(_HEADING.match(norm)) and not _SENTENCE_END.search(norm)
+
+
+# A section's own heading (一、), not a subsection's ((一)).
+_SECTION_HEADING = re.compile(r"\s*[一二三四五六七八九十]{1,3}[、.．]")
+
+
+def section_years(norms: list[str]) -> list[int]:
+    """Per passage (normalised), the one year the numbered heading of its section names
+    ("一、2023年工作回顾": the 2024 report's review tells of 2023), or 0; a section's heading
+    that names none ends it, a subsection's does not.  Stored per passage at build time: a
+    change needs store.SCHEMA_VERSION bumped."""
+    years, year = [], 0
+    for norm in norms:
+        norm = norm.rstrip()
+        if is_heading(norm):
+            named = year_a_title_names(norm)
+            if named or _SECTION_HEADING.match(norm):
+                year = named
+        years.append(year)
+    return years
 
 
 # A news lead opens with its dateline: 央视网消息（新闻联播）：, 新华社北京3月5日电（记者…）.

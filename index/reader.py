@@ -117,6 +117,7 @@ class IndexReader:
         self.passage_chars = read_array(db, "passage_chars")
         self.passage_lead = read_array(db, "passage_lead").astype(bool)  # a news item's lead
         self.passage_part = read_array(db, "passage_part").astype(bool)  # reports part of a year
+        self.passage_year = read_array(db, "passage_year").astype(np.int32)  # the year its section's heading names
         self.norms = length_norms(read_array(db, "passage_tokens"), float(meta["avgdl"]))
         self.analyzer = Analyzer(json.loads(meta.get("user_words", "[]")))
         self.max_idf = math.log((self.passage_count + 0.5) / 0.5) if self.passage_count else 1.0

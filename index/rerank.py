@@ -198,6 +198,19 @@ def year_factor(weights: Weights, years: tuple[int, ...], doc_years: np.ndarray,
     return factor
 
 
+def by_section_year(weights: Weights, factor: np.ndarray, year: int, doc_years: np.ndarray,
+                    section_years: np.ndarray, year_seen: np.ndarray, target: bool) -> np.ndarray:
+    """`year_factor`'s `factor`, corrected by the year the heading of each passage's section
+    names (`cleaning.section_years`): the review of the year before in the year's own report
+    ("一、2023年工作回顾" of 2024's) tells of that year, `year_next` unless its text names the
+    year asked; the next year's review of the year asked tells of it, 1 (a target, though, is
+    set by its own year's report)."""
+    factor = np.where((doc_years == year) & (section_years == year - 1) & ~year_seen, weights.year_next, factor)
+    if not target:
+        factor[(doc_years == year + 1) & (section_years == year)] = 1.0
+    return factor
+
+
 def plan_factor(weights: Weights, plan: tuple[int, int], doc_years: np.ndarray, target: bool, outcome: bool) -> np.ndarray:
     """A five-year plan is set out the year it begins (and in the proposals of the autumn
     before; a few later, `plan_set_out`) and reviewed the year after it ends: 1 for those documents (its `target`s only
@@ -318,7 +331,11 @@ def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: S
                 seen[unsure] |= reader.has_term(ids[unsure], term)
         # No review of the year before: a title naming another year, a date after March.
         no_review = (subject != doc_years) | (reader.doc_date[docs] // 100 % 100 > REVIEW_MONTHS)
-        factor *= year_factor(weights, intent.years, subject, seen, intent.period, no_review, intent.target)
+        years = year_factor(weights, intent.years, subject, seen, intent.period, no_review, intent.target)
+        if len(intent.years) == 1 and intent.period is None and not intent.documents:
+            years = by_section_year(weights, years, intent.years[0], subject, reader.passage_year[ids], seen,
+                                    intent.target)
+        factor *= years
     elif intent.plan:
         factor *= plan_factor(weights, intent.plan, reader.doc_subject_year[docs], intent.about_target, intent.about_outcome)
     elif intent.era:

@@ -34,7 +34,7 @@ from .filters import FILTERS
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "17"  # 5: postings carry a checksum; meta counts terms and postings; 6: role;
+SCHEMA_VERSION = "18"  # 5: postings carry a checksum; meta counts terms and postings; 6: role;
 # 7: WAL mode, updated in place; meta has the document-frequency histogram, not every file's hash;
 # 8: file stats packed per folder; metadata.csv rows and stat recorded (`filestats`);
 # 9: documents record what their titles say (title_year, title_feature), passages whether
@@ -42,9 +42,9 @@ SCHEMA_VERSION = "17"  # 5: postings carry a checksum; meta counts terms and pos
 # 10: a kind slug's Chinese words are metadata terms (cpc_national_congress_report: 报告);
 # 11: and 党代会 for congress, 人大 for npc; 12: 十大 for a title's 第十次全国代表大会;
 # 13: a section's passages carry the words of its numbered heading (`cleaning.carry_headers`);
-# 14: 二中全会 for a title's 中央委员会第二次全体会议; 15: a short sentence announcing a list is
-# one passage with its first item (`cleaning.passages`); 16: a party congress report is of its congress's year;
-# 17: a numbered line cut at a comma is joined with the next
+# 14: 二中全会 for a title's 中央委员会第二次全体会议; 15: a short sentence announcing a list is one passage
+# with its first item (`cleaning.passages`); 16: a congress report is of its congress's year; 17: a numbered
+# line cut at a comma joins the next; 18: the year a passage's section heading names (passage_year)
 TOKEN_SEPARATOR = "\t"
 REBUILD_HINT = "rebuild it with: python -m index build"
 
@@ -280,10 +280,10 @@ def publish(temporary: Path, final: Path) -> None:
         os.close(directory)
 
 
-# passage_lead: 1 where the passage is a news item's lead (`cleaning.is_lead`); passage_part:
-# 1 where it reports part of a year (`cleaning.reports_part_of_year`)
+# passage_lead: 1 where the passage is a news item's lead (`cleaning.is_lead`); passage_part: 1 where it
+# reports part of a year (`cleaning.reports_part_of_year`); passage_year (`cleaning.section_years`)
 ARRAY_TYPES = {"passage_doc": np.int32, "passage_chars": np.int32, "passage_tokens": np.int32, "passage_lead": np.int8,
-               "passage_part": np.int8}
+               "passage_part": np.int8, "passage_year": np.int16}
 
 
 def read_array(db: sqlite_utils.Database, name: str) -> np.ndarray:

@@ -30,9 +30,9 @@ from functools import lru_cache
 
 from .analysis import dictionary_tags
 from .answers import answer_pattern
-from .cleaning import HEADING_MAX, is_heading, reports_part_of_year
+from .cleaning import reports_part_of_year
 from .intent import Intent
-from .metadata import searchable_fields, year_a_title_names
+from .metadata import searchable_fields
 from .models import DocumentMeta, Hit
 from .normalize import normalize
 from .rerank import REVIEW_MONTHS, Shares
@@ -73,7 +73,7 @@ class _Top:
     passage: str
     metadata: str
     bits: int
-    section_year: int = 0  # the one year the heading of the report's section it is in names
+    section_year: int = 0  # the year the heading of its section names (`cleaning.section_years`)
 
     def has(self, text: str) -> bool:
         return text in self.passage or text in self.metadata
@@ -94,21 +94,6 @@ def _top_of(hit: Hit, norm: str, bits: int, section_year: int = 0) -> _Top:
     return _Top(int(year_text) if year_text.isdigit() else 0, meta.date, norm, _metadata_text(meta), bits, section_year)
 
 
-def section_year(reader, hit: Hit) -> int:
-    """The one year the numbered heading of the section a passage is in names ("一、2023年工作
-    回顾": its passages tell of 2023, whatever the report's year), or 0."""
-    first = int(reader.doc_first[hit.document.id])
-    short = [i for i in range(first, hit.passage_id) if reader.passage_chars[i] <= HEADING_MAX]  # (a heading is)
-    rows = reader.rows(short)
-    for passage_id in sorted(rows, reverse=True):
-        norm = rows[passage_id][4].rstrip()
-        if is_heading(norm) and (year := year_a_title_names(norm)):
-            return year
-        if _TOP_HEADING.match(norm) and is_heading(norm):
-            return 0  # a section of its own, which names no year
-    return 0
-
-
 @lru_cache(maxsize=4096)
 def _metadata_text(meta: DocumentMeta) -> str:
     """The values a document is found by (title, speaker, place, year, kind and its Chinese
@@ -116,7 +101,6 @@ def _metadata_text(meta: DocumentMeta) -> str:
     return normalize(" ".join((*searchable_fields(meta), meta.date)))
 
 
-_TOP_HEADING = re.compile(r"\s*[一二三四五六七八九十]{1,3}[、.．]")  # 一、 (not a subsection's (一))
 # (a year after 比 or 较 is a baseline: "比1980年增加" tells of the year after it)
 _YEAR_WRITTEN = re.compile(r"(?<![\d比较])((?:19|20)\d\d)(?!\d)")
 
@@ -220,7 +204,7 @@ def judge(reader, intent: Intent, distinct: list[str], shares: Shares, top_bits:
         return Verdict("low", ())
     if not distinct:  # filters alone: the documents asked for, nothing to judge
         return Verdict("high")
-    top = _top_of(hits[0], norms[0], top_bits, section_year(reader, hits[0]) if intent.years else 0)
+    top = _top_of(hits[0], norms[0], top_bits, int(reader.passage_year[hits[0].passage_id]))
     if _reviews_period(intent, top):  # the span's years are what the document is about
         top_bits |= sum(1 << j for j, t in enumerate(distinct) if t.isdigit() and int(t) in intent.years)
     unmatched = _missing_constraints(reader, intent, distinct, top)

@@ -23,7 +23,7 @@ import sqlite_utils
 
 from .analysis import Analyzer
 from .build_types import Progress, SourceDocument
-from .cleaning import is_lead, reports_part_of_year
+from .cleaning import is_lead, reports_part_of_year, section_years
 from .filestats import FileRecord, Recorded
 from .filters import FILTER_FIELDS
 from .metadata import looks_like_a_feature, searchable_fields, year_a_title_names
@@ -111,6 +111,7 @@ def write_full(path: Path, docs: list[SourceDocument], analyzer: Analyzer, build
         write_array(db, "passage_lead", np.fromiter((is_lead(n) for d in docs for n in d.norms), dtype=np.int8))
         write_array(db, "passage_part", np.fromiter((reports_part_of_year(n) for d in docs for n in d.norms),
                                                     dtype=np.int8))
+        write_array(db, "passage_year", np.fromiter((y for d in docs for y in section_years(d.norms)), dtype=np.int16))
         lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int32, count=len(token_lists))
         write_array(db, "passage_tokens", lengths)
         create_indexes(db)
@@ -169,6 +170,7 @@ def _update(db: sqlite_utils.Database, path: Path, drop: list[SourceDocument], a
     chars = read_array(db, "passage_chars")
     leads = read_array(db, "passage_lead")
     parts = read_array(db, "passage_part")
+    years = read_array(db, "passage_year")
     lengths = read_array(db, "passage_tokens")
 
     drop_ids = sorted(doc.old_id for doc in drop)
@@ -177,6 +179,7 @@ def _update(db: sqlite_utils.Database, path: Path, drop: list[SourceDocument], a
     chars[removed_ids] = 0
     leads[removed_ids] = 0
     parts[removed_ids] = 0
+    years[removed_ids] = 0
     lengths[removed_ids] = 0
     progress("writing", 1, 3)
 
@@ -184,7 +187,7 @@ def _update(db: sqlite_utils.Database, path: Path, drop: list[SourceDocument], a
     next_passage = len(passage_doc)
     added: dict[str, tuple[list[int], list[int]]] = {}
     doc_rows = []
-    new_doc, new_chars, new_leads, new_parts, new_lengths = [], [], [], [], []
+    new_doc, new_chars, new_leads, new_parts, new_years, new_lengths = [], [], [], [], [], []
     for doc in add:
         doc_rows.append(document_row(doc, next_doc, next_passage, analyzer))
         _insert(db, "passages", list(passage_rows(doc, next_doc, next_passage)))
@@ -198,6 +201,7 @@ def _update(db: sqlite_utils.Database, path: Path, drop: list[SourceDocument], a
         new_chars.extend(len(text) for text in doc.texts)
         new_leads.extend(is_lead(norm) for norm in doc.norms)
         new_parts.extend(reports_part_of_year(norm) for norm in doc.norms)
+        new_years.extend(section_years(doc.norms))
         next_doc += 1
         next_passage += len(doc.texts)
     _insert(db, "documents", doc_rows)
@@ -211,6 +215,7 @@ def _update(db: sqlite_utils.Database, path: Path, drop: list[SourceDocument], a
     write_array(db, "passage_chars", np.concatenate([chars, np.asarray(new_chars, dtype=np.int32)]))
     write_array(db, "passage_lead", np.concatenate([leads, np.asarray(new_leads, dtype=np.int8)]))
     write_array(db, "passage_part", np.concatenate([parts, np.asarray(new_parts, dtype=np.int8)]))
+    write_array(db, "passage_year", np.concatenate([years, np.asarray(new_years, dtype=np.int16)]))
     write_array(db, "passage_tokens", lengths)
     live = int(np.count_nonzero(passage_doc >= 0))
     documents = db.execute("select count(*) from documents").fetchone()[0]

@@ -181,6 +181,27 @@ def test_an_incremental_build_ranks_exactly_like_a_full_one(collection, tmp_path
     assert not Searcher.open(db_path).search("經濟發展險中有進").hits[0].text.count("险中有进")
 
 
+def test_an_incremental_build_records_the_year_of_each_passages_section_as_a_full_one(collection, tmp_path):
+    db_path = tmp_path / "incremental.sqlite"
+    build_index([collection], db_path)
+    (collection / "gwr_2024.txt").write_text(
+        "2024年政府工作报告\n\n一、2023年工作回顾\n\n居民人均可支配收入增长6.1%。\n\n（一）民生\n\n就业形势总体稳定。\n\n"
+        "二、2024年政府工作任务\n\n稳定就业。\n\n三、对政府自身建设的要求\n\n坚持依法行政。\n", encoding="utf-8")
+    build_index([collection], db_path)
+    full_path = tmp_path / "full.sqlite"
+    build_index([collection], full_path)
+
+    def years(path):
+        reader = Searcher.open(path).reader
+        rows = reader.rows([i for i in range(reader.slots) if reader.passage_doc[i] != reader.no_document])
+        return {row[3]: int(reader.passage_year[i]) for i, row in rows.items()}
+
+    incremental = years(db_path)
+    assert incremental == years(full_path)
+    assert incremental["就业形势总体稳定。"] == 2023  # a subsection stays in its section
+    assert incremental["稳定就业。"] == 2024 and incremental["坚持依法行政。"] == 0
+
+
 def _meta(db_path):
     return {r["key"]: r["value"] for r in sqlite_utils.Database(db_path)["meta"].rows}
 

@@ -11,12 +11,12 @@ import pytest
 from index import Searcher, build_index
 from index import searcher as searcher_module
 from index.analysis import plain_words
+from index.answers import answer_pattern
 from index.earliest import concept_pattern
 from index.cleaning import reports_part_of_year
 from index.metadata import searchable_fields
 from index.models import DocumentMeta
-from index.answers import answer_pattern
-from index.rerank import (NEUTRAL, Weights, answer_lead_factor, colloquial_weights, lead_factor,
+from index.rerank import (NEUTRAL, Weights, answer_lead_factor, by_section_year, colloquial_weights, lead_factor,
                           named_document_factor, plan_factor, shares_of, word_shares, year_factor)
 
 SPEECH = """在全市经济工作会议上的讲话
@@ -704,6 +704,32 @@ def test_a_plan_is_set_out_the_year_it_begins_and_reviewed_the_year_after_it_end
     searcher = Searcher.open(tmp_path / "index.sqlite")
     assert searcher.search("十四五 常住人口城镇化率 目标").hits[0].document.meta.year == "2021"
     assert searcher.search("十四五 常住人口城镇化率 完成情况").hits[0].document.meta.year == "2026"
+
+
+def test_a_reports_review_of_the_year_before_tells_of_that_year(tmp_path):
+    # The 2012 report reviews 2011 under its first heading, then sets 2012's tasks; the 2013
+    # report reviews 2012.  The 2011 figures are not 2012's, though the report is.
+    texts = {2012: "一、2011年工作回顾\n\n城镇保障性住房基本建成432万套，新开工城镇保障性住房1043万套。\n\n"
+                   "二、2012年主要任务\n\n城镇保障性住房基本建成500万套以上，新开工700万套以上。",
+             2013: "一、过去五年工作回顾\n\n保障性住房建设稳步推进，民生持续改善。"}
+    files = {f"gwr_{year}.txt": f"{year}年政府工作报告\n\n{text}\n" for year, text in texts.items()}
+    folder = write(tmp_path / "reports", files, "file,kind,year,title\n" + "".join(
+        f"gwr_{year}.txt,report,{year},{year}年政府工作报告\n" for year in texts))
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    assert "500万套" in searcher.search("2012年 城镇保障性住房 基本建成 新开工 多少万套").hits[0].text
+    assert "432万套" in searcher.search("2011年 城镇保障性住房 基本建成 新开工 多少万套").hits[0].text
+
+
+def test_a_section_year_corrects_the_year_of_the_document():
+    weights = Weights()
+    factor = np.array([1.0, 1.0, weights.year_next, weights.year_next])
+    doc_years, sections = np.array([2012, 2012, 2013, 2013]), np.array([2011, 2012, 2012, 0])
+    seen = np.zeros(4, dtype=bool)
+    corrected = by_section_year(weights, factor, 2012, doc_years, sections, seen, target=False)
+    assert corrected.tolist() == [weights.year_next, 1.0, 1.0, weights.year_next]
+    # A year's target is set by its own report: the next one's review of it stays as it was.
+    assert by_section_year(weights, factor, 2012, doc_years, sections, seen, target=True)[2] == weights.year_next
 
 
 def test_a_plan_set_out_late_is_looked_for_where_it_was_set_out():
