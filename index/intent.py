@@ -62,6 +62,8 @@ _FIFTH_TERM = 1978
 _YEAR_END = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?:底|末)")
 # The months of a year up to one: 2024年1至11月, 2024年1-11月, 2024年前11个月 (a figure as that month ends).
 _MONTHS_TO = re.compile(r"(?<!\d)((?:19|20)\d\d)年\s*(?:[1一]\s*(?:至|到|-|—|~)\s*|前)(\d{1,2})个?月(?:份)?")
+# A quarter of a year, or the quarters up to one: 2026年第四季度, 2025年前三季度 (as its last month ends).
+_QUARTER = re.compile(r"(?<!\d)((?:19|20)\d\d)年\s*(?:第|前)?([一二三四1-4])季度")
 # A figure as a month ends ("截至6月底") is reported within this many months after it.
 MONTH_END_REPORTED = 3
 # A year is written short at the start, after a space or a preposition (在98年, 是08年), not
@@ -187,7 +189,8 @@ def understand(normalised: str) -> Intent:
     month_ends = tuple((int(m.group(1)), int(m.group(2))) for m in ends) + tuple(
         (int(year), 12) for year in _YEAR_END.findall(text)) + tuple(
         (int(year), int(month)) for year, month in _MONTHS_TO.findall(text) if 1 <= int(month) <= 12)
-    text = _MONTHS_TO.sub(lambda m: f"{m.group(1)}年 ", text)
+    month_ends += tuple((int(year), 3 * number(quarter)) for year, quarter in _QUARTER.findall(text))
+    text = _MONTHS_TO.sub(lambda m: f"{m.group(1)}年 ", text)  # (a quarter's words stay: 四季度 is written so)
     text = _DATE.sub(lambda m: f"{m.group(1)}年 ", text)  # the month and day are constraints, not words
     text = _YEAR_END.sub(lambda m: f"{m.group(1)}年 ", text)
     sessions = session_years(text)
@@ -276,6 +279,19 @@ def plan_set_out(start: int) -> int:
 
 # "要比2000年增长多少", "到2035年": a year that is a baseline or a horizon names no document.
 _NOT_A_NAME = frozenset("比较到至从与截")
+# What a document's or a meeting's name ends with (政府工作报告, 中央金融工作会议, 新年贺词): a
+# year before other title words (2024年全国, 2022年全国高校) says when, and names none.
+_NAMED_HEAD = re.compile(r"(?:报告|讲话|决议|决定|公报|文件|会议|全会|贺词|规划|纲要|计划|意见|条例)$")
+_NAME_TAIL = 4  # characters of a name's end that are no title words of the collection (一号文件)
+
+
+def _names_a_document(text: str, start: int, end: int) -> bool:
+    """Whether the title words from `start` to `end`, or with at most _NAME_TAIL more
+    characters of the same word run, end as a document's or a meeting's name does."""
+    tail = re.match(rf"[^\s，,。？?的]{{0,{_NAME_TAIL}}}", text[end:]).group(0)
+    return any(_NAMED_HEAD.search(text[start : end + n]) for n in range(len(tail) + 1))
+
+
 # A part of the year right after it: the question says when, and names no document.
 _TIME_OF_YEAR = re.compile(rf"全年|年[初中底末]|{PART_OF_YEAR.pattern}")
 
@@ -306,6 +322,9 @@ def named_documents(intent: Intent, metadata_terms: list[str],
                 break
             words.append(word)
             end += len(word)
+        # (as far as a document's or a meeting's name ends: 2030年政府工作报告 of …报告目标)
+        while words and not _names_a_document(intent.text, start, end):
+            end -= len(words.pop())
         if words:
             found.append((year, tuple(words), intent.text[start:end]))
     return tuple(found)

@@ -51,12 +51,14 @@ def test_a_month_end_is_when_a_figure_stood_reported_in_the_months_after():
     ("2023年1-9月 规模以上工业增加值", ((2023, 9),)),
     ("2025年前11个月 货物贸易进出口", ((2025, 11),)),
     ("2024年11月 全国铁路发送旅客", ()),  # a month: a date, not the months up to it
+    ("2026年第四季度 国内生产总值 同比增长多少", ((2026, 12),)),  # a quarter, as its last month ends
+    ("2025年前三季度 GDP", ((2025, 9),)),
 ])
 def test_the_months_of_a_year_up_to_one_are_a_figure_as_that_month_ends(query, month_ends):
     intent = intent_of(query)
     assert intent.month_ends == month_ends and not intent.whole_year
     if month_ends:
-        assert intent.dates == () and "月" not in intent.text
+        assert intent.dates == () and "月" not in intent.text.replace("季度", "")
 
 
 def test_a_year_end_is_its_last_month_and_the_months_after():
@@ -173,8 +175,8 @@ def test_a_baseline_or_horizon_year_names_no_document():
 
     intent = intent_of("要比2000年增长多少 到2035年基本实现")
     assert named_documents(intent, ["增长", "基本"]) == ()
-    named = intent_of("2030年政府工作报告目标")
-    assert named_documents(named, ["政府工作报告", "目标"]) == ((2030, ("政府工作报告", "目标"), "2030年政府工作报告目标"),)
+    named = intent_of("2030年政府工作报告目标")  # (the name ends with 报告, whatever title word follows)
+    assert named_documents(named, ["政府工作报告", "目标"]) == ((2030, ("政府工作报告",), "2030年政府工作报告"),)
 
 
 def test_a_named_document_ends_where_no_title_has_the_next_word():
@@ -195,6 +197,18 @@ def test_a_part_of_the_year_after_it_names_no_document():
         assert named_documents(intent_of(question), ["全年", "上半年", "年底", "国内生产总值"]) == ()
     assert named_documents(intent_of("2024年中央经济工作会议"), ["中央经济工作会议"]) == (
         (2024, ("中央经济工作会议",), "2024年中央经济工作会议"),)
+
+
+def test_a_name_ends_as_a_documents_or_a_meetings_name_does():
+    from index.intent import named_documents
+
+    # Words of some titles after a year say when and what, and name no document.
+    for question, words in (("2022年全国教育经费总投入是多少亿元", ["全国"]), ("2024年全国研发经费投入总量", ["全国"]),
+                            ("2022年全国高校毕业生有多少人", ["全国高校"])):
+        assert named_documents(intent_of(question), words) == ()
+    # A name may end in a few characters no title has (一号文件).
+    assert named_documents(intent_of("2027年中央一号文件 提出了哪些重点任务"), ["中央"]) == (
+        (2027, ("中央",), "2027年中央"),)
 
 
 def test_names_after_an_office_are_learned_as_words():

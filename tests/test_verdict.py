@@ -243,6 +243,12 @@ NEAR_MISSES = {
         "gwr_1981.txt", "1981年政府工作报告", "农业，粮食产量34250万吨，比1980年预计增加1000万吨；棉花产量255万吨。",
         "file,kind,year,title\ngwr_1981.txt,report,1981,1981年政府工作报告\n", True,
         "1985年 粮食产量 多少万吨", "1985年", "1981年 粮食产量 多少万吨"),
+    # A quarter's figure comes out in the months after it: an August item cannot state the
+    # fourth quarter's.
+    "a quarter not yet reported": (
+        "20260815_02.txt", "上半年国民经济运行稳中有进", "初步核算，上半年国内生产总值同比增长5.1%，二季度增长5.0%。",
+        "file,kind,date,title\n20260815_02.txt,news,2026-08-15,上半年国民经济运行稳中有进\n", True,
+        "2026年第四季度 国内生产总值 同比增长多少", "2026年12月底", "2026年二季度 国内生产总值 同比增长多少"),
     # An evening's closing ceremony is on the next day's news, not on one two days after.
     "the next day's news": (
         "20260501_10.txt", "三亚亚沙会闭幕", "三亚亚洲沙滩运动会4月30日晚闭幕，中国体育代表团以24金18银13铜的成绩位列奖牌榜首位。",
@@ -325,5 +331,6 @@ def test_a_document_is_named_by_words_of_its_own_years_title_or_of_a_series(tmp_
         return named_documents(understand(normalize(question)), words, reader.named_together)
 
     assert named("2030年政府工作报告 目标", ["政府", "工作", "报告"])  # a series names a year it lacks
-    assert named("2022年高等教育 招生", ["高等", "教育"])  # that year's own title
+    assert named("2022年高等教育工作会议 招生", ["高等", "教育"])  # that year's own title, a meeting's name
+    assert named("2022年高等教育 招生", ["高等", "教育"]) == ()  # words of a headline: when and what, no name
     assert named("为什么1981年高等学校招生还是只安排27万人", ["高等"]) == ()  # a word one title happens to have
