@@ -15,6 +15,7 @@ hit satisfies what the question names, "low" (with what it lacks) when it does n
 - numbered names (十九大, 五中全会), which must carry the same number in the hit;
 - a quantity asked in a unit with its magnitude (多少万人次), which the passage must state;
 - a figure the question states (提高到每月8000元), which the hit must state too;
+- how a figure turned out (实际增长多少), which a passage setting only its target does not state;
 - a passage too short to hold a sentence (a heading, a stub page) answers nothing;
 - how much of the question the hit covers at all (IDF-weighted), so that a question whose
   specific words appear nowhere is not answered by its general ones.
@@ -191,6 +192,11 @@ def _missing_numbers(intent: Intent, top: _Top) -> list[str]:
 
 # What a "how many" question misses when the best passage states no quantity.
 NO_FIGURE = "具体数字"
+# What a question of how a figure turned out (实际增长多少) misses when the best passage only sets
+# the target (今年发展主要预期目标是：…, 拟按2.8%安排).
+NO_OUTCOME = "实际完成情况"
+_TARGET_SET = re.compile(r"预期目标|目标为|目标是|拟按")
+_TURNED_OUT = re.compile(r"实际增长|实际完成|完成了|实现了|达到了|比上年增长|同比增长|增长了|全年[^，。]{0,12}增长")
 
 
 def _missing_quantities(intent: Intent, top: _Top) -> list[str]:
@@ -238,6 +244,8 @@ def _missing_constraints(reader, intent: Intent, distinct: list[str], top: _Top)
     missing += _missing_numbers(intent, top)
     missing += _missing_quantities(intent, top)
     missing += _missing_figures(intent, top)
+    if "实际" in intent.text and _TARGET_SET.search(top.passage) and not _TURNED_OUT.search(top.passage):
+        missing.append(NO_OUTCOME)  # 实际 asked, and the quote only sets a target (预期目标为…)
     if intent.asks == "number" and not intent.units and not answer_pattern("number").search(top.passage):
         missing.append(NO_FIGURE)  # 多少 asked, and the quote states no quantity (a year is none)
     missing += [t for t in distinct if is_name(t, reader.named_terms) and not top.names(t)]

@@ -243,6 +243,11 @@ NEAR_MISSES = {
         "gwr_1981.txt", "1981年政府工作报告", "农业，粮食产量34250万吨，比1980年预计增加1000万吨；棉花产量255万吨。",
         "file,kind,year,title\ngwr_1981.txt,report,1981,1981年政府工作报告\n", True,
         "1985年 粮食产量 多少万吨", "1985年", "1981年 粮食产量 多少万吨"),
+    # A speech of January sets the year's target; asked how the year turned out, it has no answer.
+    "a target for an outcome": (
+        "speech.txt", "市委经济工作会议上的讲话", "市委考虑2021年经济发展预期目标为地区生产总值增长8%左右，规模工业增加值增长8%左右。",
+        "file,title,place,year\nspeech.txt,市委经济工作会议上的讲话,岳阳,2021\n", True,
+        "岳阳 2021年 地区生产总值 实际增长多少", "实际完成情况", "岳阳 2021年 地区生产总值 增长 预期目标"),
     # A quarter's figure comes out in the months after it: an August item cannot state the
     # fourth quarter's.
     "a quarter not yet reported": (
