@@ -245,9 +245,9 @@ NEAR_MISSES = {
         "1985年 粮食产量 多少万吨", "1985年", "1981年 粮食产量 多少万吨"),
     # A speech of January sets the year's target; asked how the year turned out, it has no answer.
     "a target for an outcome": (
-        "speech.txt", "市委经济工作会议上的讲话", "市委考虑2021年经济发展预期目标为地区生产总值增长8%左右，规模工业增加值增长8%左右。",
-        "file,title,place,year\nspeech.txt,市委经济工作会议上的讲话,岳阳,2021\n", True,
-        "岳阳 2021年 地区生产总值 实际增长多少", "实际完成情况", "岳阳 2021年 地区生产总值 增长 预期目标"),
+        "speech.txt", "市委经济工作会议上的讲话", "市委考虑2022年经济发展预期目标为地区生产总值增长7%左右，规模工业增加值增长7.5%左右。",
+        "file,title,place,year\nspeech.txt,市委经济工作会议上的讲话,株洲,2022\n", True,
+        "株洲 2022年 地区生产总值 实际增长多少", "实际完成情况", "株洲 2022年 地区生产总值 增长 预期目标"),
     # A quarter's figure comes out in the months after it: an August item cannot state the
     # fourth quarter's.
     "a quarter not yet reported": (
