@@ -55,14 +55,15 @@ class Scored:
     final: np.ndarray  # final scores
     text: np.ndarray  # BM25 of the passage text alone
     bits: np.ndarray  # query terms matched by the passage or its document's metadata
-    shares: Shares  # of the distinct terms, for coordination
+    shares: Shares  # of the distinct terms, IDF-weighted, for the verdict
     distinct: list[str]
+    ranked: Shares | None = None  # the same with colloquial words weighing less, for the ranking
     lead_gain: np.ndarray | None = None  # gained as saying what a news item is about (`rerank.lead_factor`)
 
     def subset(self, keep: np.ndarray) -> Scored:
         """The candidates selected by `keep` (a mask or positions)."""
         return Scored(self.ids[keep], self.final[keep], self.text[keep], self.bits[keep], self.shares, self.distinct,
-                      None if self.lead_gain is None else self.lead_gain[keep])
+                      self.ranked, None if self.lead_gain is None else self.lead_gain[keep])
 
 
 class Searcher:
@@ -199,7 +200,7 @@ class Searcher:
         coverage = word_shares(terms, distinct, ranking_weights) if any(t.of_word < 1 for t in terms) else ranked
         factor, lead_gain = factors(reader, weights, intent, ids, docs, bits, ranked, coverage, distinct, doc_bits,
                                     doc_meta_bits)
-        scored = Scored(ids, found.base * factor, text, bits, shares, distinct, lead_gain)
+        scored = Scored(ids, found.base * factor, text, bits, shares, distinct, ranked, lead_gain)
         if not len(scored.final) or scored.final.min() > 0:  # usually: spare the copies
             return scored
         return scored.subset(scored.final > 0)
@@ -272,7 +273,7 @@ class Searcher:
         factor = answer_factor(weights, norms, pattern)
         if pattern is not None and pool.lead_gain is not None and pool.lead_gain.any():
             factor *= answer_lead_factor(weights, pool.lead_gain, self.reader.passage_doc[ids], factor == 1.0,
-                                         pool.final, pool.shares(pool.bits))
+                                         pool.final, pool.ranked(pool.bits))
         if weights.phrase and intent.phrases:
             phrase_weights = np.array([self.reader.idf(p) for p in intent.phrases])
             factor *= phrase_factor(weights, norms, intent.phrases, phrase_weights)
