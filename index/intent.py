@@ -117,6 +117,7 @@ class Intent:
     years: tuple[int, ...] = ()  # years the question names
     dates: tuple[tuple[int, int, int], ...] = ()  # (year, month, day or 0)
     month_ends: tuple[tuple[int, int], ...] = ()  # (year, month) of "截至…月底": when a figure stood
+    month_ends_written: tuple[str, ...] = ()  # and as the question writes them (2026年第四季度)
     earliest: bool = False  # "first mention" question
     phrases: tuple[str, ...] = ()  # adjacent word pairs, filled in by the searcher's analyzer
     # Documents the question names by year and series title ("2030年政府工作报告"), as
@@ -186,10 +187,13 @@ def understand(normalised: str) -> Intent:
     ends = [m for m in found if not m.group(3) and text.startswith(("底", "末"), m.end())]
     dates = tuple((int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) for m in found if m not in ends)
     # (2025年底: the year's last month, a figure as it ends or an event of its last weeks)
-    month_ends = tuple((int(m.group(1)), int(m.group(2))) for m in ends) + tuple(
-        (int(year), 12) for year in _YEAR_END.findall(text)) + tuple(
-        (int(year), int(month)) for year, month in _MONTHS_TO.findall(text) if 1 <= int(month) <= 12)
-    month_ends += tuple((int(year), 3 * number(quarter)) for year, quarter in _QUARTER.findall(text))
+    # (each with the words the question says it in, for what a hit lacks)
+    written_ends = [(int(m.group(1)), int(m.group(2)), text[m.start() : m.end() + 1]) for m in ends]
+    written_ends += [(int(m.group(1)), 12, m.group(0)) for m in _YEAR_END.finditer(text)]
+    written_ends += [(int(m.group(1)), int(m.group(2)), m.group(0).strip()) for m in _MONTHS_TO.finditer(text)
+                     if 1 <= int(m.group(2)) <= 12]
+    written_ends += [(int(m.group(1)), 3 * number(m.group(2)), m.group(0)) for m in _QUARTER.finditer(text)]
+    month_ends = tuple((year, month) for year, month, _ in written_ends)
     text = _MONTHS_TO.sub(lambda m: f"{m.group(1)}年 ", text)  # (a quarter's words stay: 四季度 is written so)
     text = _DATE.sub(lambda m: f"{m.group(1)}年 ", text)  # the month and day are constraints, not words
     text = _YEAR_END.sub(lambda m: f"{m.group(1)}年 ", text)
@@ -224,7 +228,8 @@ def understand(normalised: str) -> Intent:
     concept = _TRAILING_FUNCTION.sub("", words[0].strip(_MARKS)) if earliest and words else ""
     if concept:  # "一带一路 倡议": a word apart that only says what kind of thing the concept is
         text = " ".join(w for w in text.split() if not _KIND_OF_CONCEPT.fullmatch(w))
-    return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends, earliest=earliest,
+    return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends,
+                  month_ends_written=tuple(written for _, _, written in written_ends), earliest=earliest,
                   units=units, asks=asks, subject=subject if asks in ("what", "meaning") else "", concept=concept, period=period,
                   plan=plan_years(text), era=era_years(decade) if decade else None,
                   era_written=decade.group(0) if decade else "")

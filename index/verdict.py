@@ -154,9 +154,9 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
             missing.append(f"{year}年{month}月")
     # A figure as a month ends (截至6月底, 1至11月, 四季度) is reported in the months after it.
     dated = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", top.date)
-    for (year, month), (low, high) in zip(intent.month_ends, intent.date_numbers[len(intent.dates):]):
+    for written, (low, high) in zip(intent.month_ends_written, intent.date_numbers[len(intent.dates):]):
         if dated and not low <= int("".join(dated.groups())) <= high:
-            missing.append(f"{year}年{month}月底")
+            missing.append(written)
     return missing
 
 

@@ -57,6 +57,7 @@ def test_a_month_end_is_when_a_figure_stood_reported_in_the_months_after():
 def test_the_months_of_a_year_up_to_one_are_a_figure_as_that_month_ends(query, month_ends):
     intent = intent_of(query)
     assert intent.month_ends == month_ends and not intent.whole_year
+    assert all(written in query for written in intent.month_ends_written)  # (as the question says it)
     if month_ends:
         assert intent.dates == () and "月" not in intent.text.replace("季度", "")
 
