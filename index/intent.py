@@ -24,8 +24,9 @@ _QUESTION = re.compile(
     r"什么|啥|怎么样|怎么|怎样|如何|为何|为什么|是否|是不是|有没有|能不能|会不会|让不让|要不要|"
     r"了吗|吗|呢|吧|那会儿|那阵子|那[场架篇个项次件份]|是谁|谁"
 )
-# "Which report" asks for a kind of document, with its short qualifier (哪次党代会报告):
-# the answer's type, no words to match.
+# "Which report" asks for a kind of document, with its short qualifier: the answer's type. 哪份报告
+# leaves no words to match; a qualifier naming a kind of the collection's documents (哪次党代会报告)
+# keeps the kind, which their metadata has (`_kind_asked`).
 _WHICH_DOCUMENT = re.compile(r"哪[个份篇次]?([^\s，。？?]{0,3}?)(报告|文件|讲话|文章)")
 # Qualifiers that name a kind of document of the collection (哪次党代会报告).
 _KIND_QUALIFIERS = frozenset({"党代会", "政府工作", "人大", "全会", "党代表大会"})
