@@ -96,7 +96,7 @@ _DECADE_PARTS = {"初": (0, 3), "前": (0, 4), "中": (3, 6), "后": (5, 9), "�
 # A question of why asks a reason, whatever quantity its clause names (为什么要连续几年发行).
 _ASKS_WHY = re.compile(r"为什么|为何|什么原因|原因是什么")
 _ASKS_DURATION = re.compile(r"几年|多少年|几个月|多少个?月|几天|多少天|多久|多长时间")
-_ASKS_NUMBER = re.compile(r"多少|几[个项名位人岁次条十百千万亿倍成点年]|多[大高长久远快重]"
+_ASKS_NUMBER = re.compile(r"多少|百分之几|几[个项名位人岁次条十百千万亿倍成点年]|多[大高长久远快重]"
                           # a keyword query ending on a quantity: 转移安置人数, 金牌数, 全国粮食总产量, 城镇化率
                           r"|(?:人数|金牌数|次数|数量|金额|总额|总量|规模|产量|增速|增幅|比重|占比|率)[？?]?$")
 _ASKS_YEAR = re.compile(r"哪一?年|何年|何时|什么时候")

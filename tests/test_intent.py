@@ -229,6 +229,7 @@ def test_names_after_an_office_are_learned_as_words():
     ("1960年的政府工作报告主要讲的是什么内容？", "summary"),
     ("1963年政府工作报告 讲了什么", "summary"),
     ("1958年 钢产量 是多少", "number"),
+    ("上半年GDP 具体增长了百分之几", "number"),  # a percentage
     ("这个组织成立多久了", "duration"),
     ("2024年1月 乌什县7.1级地震 转移安置人数", "number"),  # a keyword query ending on a quantity
     ("2022年 全国粮食总产量", "number"),

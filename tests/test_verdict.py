@@ -122,6 +122,14 @@ def test_a_quantity_asked_in_a_unit_must_be_stated_in_it(seeds):
     assert result.confidence == "high"
 
 
+def test_a_percentage_asked_is_not_answered_by_a_redacted_figure(seeds):
+    # The district speech states every figure as X (上半年实现GDP增长X%): the passage is the
+    # right one, and it cannot say how much.
+    result = seeds.search("区委全会落实会议精神讲话 上半年GDP 具体增长了百分之几")
+    assert "上半年实现GDP增长X%" in result.hits[0].text
+    assert result.confidence == "low" and result.unmatched == ("具体数字",)
+
+
 def test_how_many_is_not_answered_by_a_passage_without_a_figure(national):
     # The collection has no 2020 report, only the resolution approving it: it names the
     # year and the targets, and states no figure.
