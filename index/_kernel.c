@@ -1,6 +1,7 @@
 /* The searcher's loops over passages in C: a query's candidates with what re-ranking needs
  * of them (`candidates`), plain BM25's top k by MaxScore or by blocked sums (`top`), the k
- * best of any scores (`top_k`) and two small helpers (`or_at`, `take`).
+ * best of any scores (`top_k`), the match of passages within their document
+ * (`within_document`) and two small helpers (`or_at`, `take`).
  * See index/kernel.py, the only caller, which checks types; this file checks bounds again,
  * so that a bad id raises instead of reading or writing outside an array.  Arrays come in
  * through the buffer protocol (C-contiguous, native byte order); no numpy headers needed.
@@ -702,12 +703,104 @@ done:
     return PyErr_Occurred() ? NULL : PyLong_FromSsize_t(size);
 }
 
+/* -- passages told apart within the document a question names ----------------------------- */
+
+/* The first of ids[0:n] (ascending) that is at least id. */
+static Py_ssize_t lower_bound(const int64_t *ids, Py_ssize_t n, int64_t id) {
+    Py_ssize_t low = 0, high = n;
+    while (low < high) {
+        Py_ssize_t mid = low + (high - low) / 2;
+        if (ids[mid] < id)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
+/* within_document(ids, bits, named, doc_first, doc_count, doc_meta_bits, shares, log_one, log_half,
+ *                 weight, out) -> documents
+ *
+ * For each document of `named` (int64; one may come twice, to the same effect): its candidates
+ * are the run of ids (int64 ascending) in [doc_first, doc_first + doc_count).  With
+ * text = bits & ~doc_meta_bits[doc] and n = doc_count[doc], per term j (of len(shares)):
+ *   df[j] = the run's candidates with bit j;  idf[j] = log_one[n] - log_half[df[j]]
+ *   local = 0.0; then for j in order: local = local + idf[j] * shares[j] where bit j is set
+ *   out = (1 - weight) + (weight * local) / most   (most: the run's largest local, if > 0)
+ * log_one[k] = log(k + 1), log_half[k] = log(k + 0.5), for k up to the largest doc_count.
+ * Other candidates' out (float64, one per candidate) are left as they are.  Looking documents
+ * up by their ids, not scanning the candidates for them, reads little of the per-document
+ * arrays, which the candidates' pass has pushed out of the cache. */
+static PyObject *within_document(PyObject *self, PyObject *args) {
+    Py_buffer ids, bits, named, first, count, meta, shares, log_one, log_half, out;
+    Py_ssize_t documents = 0;
+    double weight;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*y*dw*", &ids, &bits, &named, &first, &count, &meta, &shares,
+                          &log_one, &log_half, &weight, &out))
+        return NULL;
+    Py_ssize_t n = ids.len / 8, m = named.len / 8, size = meta.len / 8, terms = shares.len / 8;
+    Py_ssize_t logs = log_one.len / 8;
+    const int64_t *id = ids.buf, *doc = named.buf, *doc_first = first.buf, *doc_count = count.buf;
+    const uint64_t *bit = bits.buf, *doc_meta = meta.buf;
+    const double *share = shares.buf, *one = log_one.buf, *half = log_half.buf;
+    double *factor = out.buf;
+    uint64_t asked = terms >= 64 ? ~0ULL : (1ULL << terms) - 1;
+    if (bits.len != ids.len || out.len != ids.len || first.len != meta.len || count.len != meta.len
+        || log_half.len != log_one.len || terms > 64) {
+        PyErr_SetString(PyExc_ValueError, "within_document: arrays of mismatched lengths");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < m; k++) {
+        int64_t d = doc[k];
+        if ((uint64_t)d >= (uint64_t)size || doc_count[d] < 0 || doc_count[d] >= logs) {
+            PyErr_SetString(PyExc_IndexError, "within_document: a document out of range, or longer than the logs");
+            goto done;
+        }
+        Py_ssize_t low = lower_bound(id, n, doc_first[d]), high = lower_bound(id, n, doc_first[d] + doc_count[d]);
+        if (low == high)
+            continue;
+        documents++;
+        int64_t df[64] = {0};
+        for (Py_ssize_t i = low; i < high; i++)
+            for (uint64_t text = bit[i] & ~doc_meta[d] & asked; text; text &= text - 1)
+                df[__builtin_ctzll(text)]++;
+        double idf[64], most = 0.0;
+        for (Py_ssize_t j = 0; j < terms; j++)
+            idf[j] = one[doc_count[d]] - half[df[j]];
+        for (Py_ssize_t i = low; i < high; i++) {  /* each local match, kept in out for now */
+            double local = 0.0;
+            for (uint64_t text = bit[i] & ~doc_meta[d] & asked; text; text &= text - 1) {
+                int j = __builtin_ctzll(text);
+                local = local + idf[j] * share[j];
+            }
+            factor[i] = local;
+            if (local > most)
+                most = local;
+        }
+        for (Py_ssize_t i = low; i < high; i++)
+            factor[i] = most > 0 ? (1 - weight) + (weight * factor[i]) / most : 1.0;
+    }
+done:
+    PyBuffer_Release(&ids);
+    PyBuffer_Release(&bits);
+    PyBuffer_Release(&named);
+    PyBuffer_Release(&first);
+    PyBuffer_Release(&count);
+    PyBuffer_Release(&meta);
+    PyBuffer_Release(&shares);
+    PyBuffer_Release(&log_one);
+    PyBuffer_Release(&log_half);
+    PyBuffer_Release(&out);
+    return PyErr_Occurred() ? NULL : PyLong_FromSsize_t(documents);
+}
+
 static PyMethodDef methods[] = {
     {"or_at", or_at, METH_VARARGS, "target[positions] |= bit."},
     {"take", take, METH_VARARGS, "out = values[ids]."},
     {"candidates", candidates, METH_VARARGS, "The candidates of a query, with what re-ranking needs of them."},
     {"top_k", top_k, METH_VARARGS, "The indices of the k highest positive scores, best first."},
     {"top", top, METH_VARARGS, "The k best passages by the sum of their weights over posting lists."},
+    {"within_document", within_document, METH_VARARGS, "Passages told apart by words rare in their document."},
     {NULL, NULL, 0, NULL},
 };
 

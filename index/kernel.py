@@ -15,6 +15,7 @@ way to compute each thing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -87,6 +88,26 @@ def candidates(terms: list[tuple[np.ndarray, np.ndarray, int, int, np.ndarray]],
         _array(doc_meta_bits, np.int64), _array(doc_text_bits, np.int64), _array(meta_score, np.float64),
         int(no_document), scratch.scores, scratch.bits, scratch.marks, *arrays)
     return Candidates(*(array[:count] for array in arrays))
+
+
+def within_document(ids: np.ndarray, bits: np.ndarray, named: np.ndarray, doc_first: np.ndarray,
+                    doc_count: np.ndarray, doc_meta_bits: np.ndarray, term_shares: np.ndarray, weight: float,
+                    longest: int) -> np.ndarray:
+    """Per candidate, the factor `rerank.within_document_factor` describes, for the candidates
+    of the `named` documents (1 for the others); `longest`: the most passages a document has."""
+    out = np.ones(len(ids))
+    _kernel.within_document(_array(ids, np.int64), _array(bits, np.int64), _array(named, np.int64),
+                            _array(doc_first, np.int64), _array(doc_count, np.int64), _array(doc_meta_bits, np.int64),
+                            _array(term_shares, np.float64), *log_tables(longest + 1), float(weight), out)
+    return out
+
+
+@lru_cache(maxsize=4)
+def log_tables(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """log(k + 1) and log(k + 0.5) for k below `size`: a passage count and a term's count in
+    a document, whose difference is the term's IDF among the document's passages."""
+    counts = np.arange(size, dtype=np.float64)
+    return np.log(counts + 1.0), np.log(counts + 0.5)
 
 
 def take(values: np.ndarray, ids: np.ndarray) -> np.ndarray:

@@ -111,6 +111,7 @@ class IndexReader:
             self.doc_news[doc_id] = (any(w in kind for w in NEWS_WORDS) if kind
                                      else bool(date) and per_day[(source, date)] >= NEWS_ITEMS_PER_DAY)
             self.doc_feature[doc_id] = self.doc_news[doc_id] and bool(title_feature)
+        self.longest_document = int(self.doc_count.max(initial=0))  # passages
         passage_doc = read_array(db, "passage_doc")
         self.passage_doc = np.where(passage_doc < 0, self.no_document, passage_doc).astype(np.int32)
         self.slots = len(passage_doc)

@@ -12,13 +12,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from . import kernel
-from .analysis import QueryTerm
 from .intent import Intent, plan_set_out
+from .shares import Shares
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,11 @@ class Weights:
     # how the texts say it: its weight in the share of the question a passage matches falls,
     # down to this (`colloquial_weights`).
     colloquial: float = 0.2
+    # Within a document the question names by its metadata (a title, a speaker), whose
+    # passages all share that evidence, a passage is told apart by the question's words that
+    # are rare in the document: scaled by 1 - `within_document` + `within_document` x its
+    # document-local match relative to the document's best (`within_document_factor`).
+    within_document: float = 0.7
     # Passages shorter than this many characters (headings, date lines) are scaled down
     # in proportion: users want a quotable sentence, and BM25 alone favours short lines.
     short_passage: float = 60.0
@@ -92,65 +96,15 @@ class Weights:
 # Each factor's "off": no metadata evidence, no coordination, no document coverage, news
 # like speeches, years and dates and named documents not enforced, in-metadata occurrences
 # counted like any, no first-mention order, no phrase pairs, years back as metadata
-# evidence, any passage as good an answer to 多少 or 哪年, no short-passage prior.
+# evidence, any passage as good an answer to 多少 or 哪年, no short-passage prior, a named
+# document's passages by the collection's word weights alone.
 NEUTRAL = {
     "field": 0.0, "inside": 1.0, "coordination": 0.0, "document": 0.0, "news": 1.0, "year_miss": 1.0,
     "year_next": 1.0, "document_miss": 1.0, "date_miss": 1.0, "phrase": 0.0, "year_metadata": 1.0,
     "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0, "lead": 1.0, "lead_margin": 1.0, "feature": 1.0,
-    "part_of_year": 1.0, "summary": 0.0, "colloquial": 1.0,
+    "part_of_year": 1.0, "summary": 0.0, "colloquial": 1.0, "within_document": 0.0,
 }
 DEFAULT = Weights()
-
-
-@dataclass(frozen=True)
-class Shares:
-    """The weighted share of a query's terms that a bit mask selects (bit j: term j).
-
-    Eight terms at a time through a table of the 256 sums their bits can select, so the
-    cost is one lookup per byte of the masks rather than one pass per term; the tables are
-    made once per query (`shares_of`)."""
-
-    tables: tuple[np.ndarray, ...]  # per byte of the masks: the sum each value selects
-    total: float
-
-    def __call__(self, bits: np.ndarray) -> np.ndarray:
-        """The share of each mask of `bits` (int64)."""
-        if len(self.tables) == 1:  # eight terms or fewer: the masks are their own bytes
-            return self.tables[0][bits] / self.total
-        share = None
-        for start, table in zip(range(0, 8 * len(self.tables), 8), self.tables):
-            byte = (bits >> start if start else bits) & 0xFF
-            if share is None:  # the first chunk needs no zeros to add to
-                share = table[byte]
-            else:
-                share += table[byte]
-        if share is None:
-            return np.zeros(len(bits))
-        return share / self.total
-
-    def one(self, bits: int) -> float:
-        """The share of one mask, added up in the order of `__call__`, so equal to the bit."""
-        share = 0.0
-        for start, table in zip(range(0, 8 * len(self.tables), 8), self.tables):
-            value = float(table[(bits >> start) & 0xFF])
-            share = value if not start else share + value
-        return share / self.total
-
-
-def word_shares(terms: list[QueryTerm], distinct: list[str], term_weights: np.ndarray) -> Shares:
-    """The `Shares` of the `distinct` terms where each word of the question counts once, however
-    many terms search mode makes of it (`QueryTerm.of_word`): a document's coverage of the question."""
-    of_words: dict[str, float] = {}
-    for t in terms:
-        of_words[t.term] = of_words.get(t.term, 0.0) + t.of_word
-    return shares_of(term_weights * np.minimum(1.0, [of_words.get(term, 1.0) for term in distinct]))
-
-
-@lru_cache(maxsize=None)
-def _bits(n: int) -> np.ndarray:
-    """A row per byte value, its n low bits as 0.0 or 1.0, in C order: the array numpy makes of
-    the integer bits to multiply them by floats, so the tables are the same to the bit."""
-    return ((np.arange(256)[:, None] >> np.arange(n)) & 1).astype(np.float64)
 
 
 # How much more often everyday Chinese uses a word than the collection does, in logs (the
@@ -166,13 +120,6 @@ def colloquial_weights(weights: Weights, everyday: np.ndarray, idf: np.ndarray) 
     excess = everyday + idf - COLLOQUIAL_FROM
     scaled = np.clip(1 - excess / COLLOQUIAL_SPAN, weights.colloquial, 1.0)
     return np.where(np.isnan(excess), 1.0, scaled)
-
-
-def shares_of(term_weights: np.ndarray) -> Shares:
-    """The `Shares` of terms of these weights."""
-    tables = tuple(_bits(len(chunk)) @ chunk
-                   for chunk in (term_weights[start : start + 8] for start in range(0, len(term_weights), 8)))
-    return Shares(tables, float(term_weights.sum()) or 1.0)
 
 
 # Reviews of a year (work reports, annual statistics) come out by March of the next.
@@ -271,6 +218,28 @@ def lead_factor(weights: Weights, lead: np.ndarray, docs: np.ndarray, share: np.
     return np.where(says | detail, weights.lead, 1.0)
 
 
+# A document needs this many passages for its own word counts to tell them apart.
+WITHIN_MIN_PASSAGES = 8
+
+
+def within_document_factor(weights: Weights, reader, ids: np.ndarray, bits: np.ndarray, doc_meta_bits: np.ndarray,
+                           shares: Shares, terms: int, named: np.ndarray) -> np.ndarray:
+    """For the candidates of a document the question names best by its metadata (`named`:
+    its title, speaker or place has words of the question; every passage of it is a
+    candidate) that has WITHIN_MIN_PASSAGES or more: 1 - `within_document` + `within_document` x
+    the passage's local match over the best of its document's.  The local match weighs each
+    question word the passage's text has by its share of the question times its IDF among the
+    document's passages: in the 十五大 report 社会主义初级阶段 is everywhere, and the passage with
+    至少需要…时间 answers "至少需要多长时间".  Words of the metadata, in every passage alike,
+    weigh nothing."""
+    named = named[reader.doc_count[named] >= WITHIN_MIN_PASSAGES]
+    if not len(named):
+        return np.ones(len(ids))
+    term_shares = shares(np.int64(1) << np.arange(terms, dtype=np.int64))
+    return kernel.within_document(ids, bits, named, reader.doc_first, reader.doc_count, doc_meta_bits,
+                                  term_shares, weights.within_document, reader.longest_document)
+
+
 def best_of_document(values: np.ndarray, docs: np.ndarray) -> np.ndarray:
     """Per candidate, the largest of `values` among the candidates of its document
     (`docs`: each candidate's document; a document's candidates are adjacent)."""
@@ -300,11 +269,12 @@ def date_factor(weights: Weights, ranges: tuple[tuple[int, int], ...], doc_dates
 
 
 def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: Shares, coverage: Shares,
-            distinct: list[str], doc_bits, doc_meta_bits) -> tuple[np.ndarray, np.ndarray | None]:
+            distinct: list[str], doc_bits, doc_meta_bits, named_documents: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """The product of the re-ranking factors per candidate, and which candidates gained as
     what says what a news item looked up by date is about (`lead_factor`; None when the
     question names no date); `doc_bits`: per candidate, the terms its whole document has
-    (text or metadata), weighed by `coverage`."""
+    (text or metadata), weighed by `coverage`; `named_documents`: those whose metadata the
+    question names best, all of whose passages are candidates."""
     lead_gain = None
     factor = shares(bits)
     if weights.coordination != 1.0:  # (x ** 1.0 is x: spare a pass)
@@ -315,6 +285,8 @@ def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: S
         factor *= 1 - weights.document + weights.document * coverage(doc_bits)
     factor *= reader.per_passage(("news", weights.news, weights.feature), lambda: np.where(
         reader.doc_news, weights.news, 1.0) * np.where(reader.doc_feature, weights.feature, 1.0))[docs]
+    if weights.within_document and len(named_documents):
+        factor *= within_document_factor(weights, reader, ids, bits, doc_meta_bits, shares, len(distinct), named_documents)
     if intent.years or intent.documents:
         doc_years, subject = reader.doc_year[docs], reader.doc_subject_year[docs]
     if intent.years:

@@ -33,8 +33,8 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
-from .rerank import (DEFAULT, Shares, Weights, answer_factor, answer_lead_factor, colloquial_weights,
-                     factors, phrase_factor, shares_of, word_shares)
+from .rerank import DEFAULT, Weights, answer_factor, answer_lead_factor, colloquial_weights, factors, phrase_factor
+from .shares import Shares, shares_of, word_shares
 from .verdict import judge
 
 # The documents whose metadata matches the query best also offer every passage as a
@@ -187,7 +187,8 @@ class Searcher:
                 kernel.or_at(doc_meta_bits, field_docs, bit)
                 specificity = reader.field_idf(term) * (weights.year_metadata if term.isdigit() else 1.0)
                 meta_score[field_docs] += weights.field * specificity
-        named = self._metadata_passages(meta_score, field_lists)
+        named_documents = self._metadata_documents(meta_score, field_lists)
+        named = self.reader.passages_of(named_documents)
         found = kernel.candidates(lists, weights.inside, named, 1 << 63, self._scratch(),
                                   sum(len(t[0]) for t in lists) + len(named), reader.passage_doc, doc_meta_bits,
                                   doc_text_bits, meta_score, reader.no_document)
@@ -199,14 +200,14 @@ class Searcher:
         ranked = shares_of(ranking_weights)
         coverage = word_shares(terms, distinct, ranking_weights) if any(t.of_word < 1 for t in terms) else ranked
         factor, lead_gain = factors(reader, weights, intent, ids, docs, bits, ranked, coverage, distinct, doc_bits,
-                                    doc_meta_bits)
+                                    doc_meta_bits, named_documents)
         scored = Scored(ids, found.base * factor, text, bits, shares, distinct, ranked, lead_gain)
         if not len(scored.final) or scored.final.min() > 0:  # usually: spare the copies
             return scored
         return scored.subset(scored.final > 0)
 
-    def _metadata_passages(self, meta_score: np.ndarray, field_lists: list[np.ndarray]) -> np.ndarray:
-        """The passages of the METADATA_DOCUMENTS documents whose metadata the query names best
+    def _metadata_documents(self, meta_score: np.ndarray, field_lists: list[np.ndarray]) -> np.ndarray:
+        """The METADATA_DOCUMENTS documents whose metadata the query names best, ascending
         (equal scores: the lower ids).  Only the documents of `field_lists` score at all: when
         they are few, only they are looked at."""
         if not field_lists:
@@ -217,7 +218,7 @@ class Searcher:
             named = docs[kernel.top_k(meta_score[docs], METADATA_DOCUMENTS)]
         else:
             named = kernel.top_k(meta_score, METADATA_DOCUMENTS)
-        return self.reader.passages_of(np.sort(named))
+        return np.sort(named)
 
     def _order(self, scored: Scored, intent: Intent, weights: Weights, k: int, read: dict[int, tuple]) -> np.ndarray:
         """Positions of the k best candidates.  Equal scores go to the stronger text match,

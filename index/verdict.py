@@ -36,7 +36,8 @@ from .intent import Intent
 from .metadata import searchable_fields
 from .models import DocumentMeta, Hit
 from .normalize import normalize
-from .rerank import REVIEW_MONTHS, Shares
+from .rerank import REVIEW_MONTHS
+from .shares import Shares
 
 # Below this IDF-weighted share of the question matched, the top hit is not an answer.
 MIN_COVERAGE = 0.6

@@ -188,3 +188,48 @@ def test_top_k_equals_the_numpy_definition(seed):
     for k in (1, 10, 200, 5000):
         assert kernel.top_k(scores, k).tolist() == top_k(scores, k).tolist()
     assert kernel.top_k(np.zeros(0), 10).tolist() == []
+
+
+
+
+def _reference_within_document(ids, bits, named, doc_first, doc_count, doc_meta_bits, shares, weight):
+    """`kernel.within_document` in numpy: per named document, each of its candidates' match
+    weighted by its terms' IDF among the document's passages, over the document's best."""
+    log_one, log_half = kernel.log_tables(int(doc_count.max()) + 1)
+    out = np.ones(len(ids))
+    for d in named:
+        run = np.flatnonzero((ids >= doc_first[d]) & (ids < doc_first[d] + doc_count[d]))
+        if not len(run):
+            continue
+        has = ((bits[run] & ~doc_meta_bits[d])[:, None] >> np.arange(len(shares))) & 1 == 1
+        idf = log_one[doc_count[d]] - log_half[has.sum(axis=0)]
+        local = np.zeros(len(run))
+        for j in range(len(shares)):
+            local = np.where(has[:, j], local + idf[j] * shares[j], local)
+        most = local.max()
+        out[run] = (1 - weight) + (weight * local) / most if most > 0 else 1.0
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_within_document_equals_the_numpy_reference(seed):
+    rng = np.random.default_rng(seed)
+    doc_count = rng.integers(0, 20, DOCUMENTS).astype(np.int64)
+    doc_first = (np.cumsum(doc_count) - doc_count).astype(np.int64)
+    ids = np.flatnonzero(rng.random(int(doc_count.sum())) < 0.6).astype(np.int64)
+    docs = np.repeat(np.arange(DOCUMENTS), doc_count)[ids]
+    terms = int(rng.integers(1, 12))
+    doc_meta_bits = np.where(rng.random(DOCUMENTS) < 0.5, rng.integers(0, 1 << terms, DOCUMENTS), 0).astype(np.int64)
+    bits = rng.integers(0, 1 << terms, len(ids)).astype(np.int64) | doc_meta_bits[docs]
+    named = rng.choice(DOCUMENTS, 60).astype(np.int64)  # (some twice)
+    shares = rng.random(terms)
+    args = (ids, bits, named, doc_first, doc_count, doc_meta_bits, shares, 0.7)
+    got = kernel.within_document(*args, int(doc_count.max()))
+    assert (got != 1).any()
+    assert np.array_equal(got, _reference_within_document(*args))
+
+
+def test_within_document_rejects_a_document_outside_the_arrays():
+    one = np.ones(1, np.int64)
+    with pytest.raises(IndexError):
+        kernel.within_document(one, one, np.array([3]), one * 0, one * 5, one, np.ones(1), 0.7, 5)

@@ -17,7 +17,8 @@ from index.cleaning import reports_part_of_year
 from index.metadata import searchable_fields
 from index.models import DocumentMeta
 from index.rerank import (NEUTRAL, Weights, answer_lead_factor, by_section_year, colloquial_weights, lead_factor,
-                          named_document_factor, plan_factor, shares_of, word_shares, year_factor)
+                          named_document_factor, plan_factor, year_factor)
+from index.shares import shares_of, word_shares
 
 SPEECH = """在全市经济工作会议上的讲话
 
@@ -771,3 +772,36 @@ def test_the_unit_of_the_figure_asked_for_is_no_evidence_in_a_title(tmp_path):
 
     assert logistics_score(Weights()) == pytest.approx(logistics_score(Weights().without("field")))
     assert searcher.search("2024年全年 国内生产总值 多少亿元").hits[0].document.path == "20250117_02.txt"
+
+
+
+CONGRESS_TITLE = "在中国共产党第十五次全国代表大会上的报告"
+# Every passage of the congress report speaks of 社会主义初级阶段; the one that answers how
+# long it lasts is told apart by 至少…时间, words the report rarely uses.
+CONGRESS_BODY = ["我国正处于并将长期处于社会主义初级阶段，社会主义初级阶段是一个很长的历史阶段，需要全党认清社会主义初级阶段的基本国情。",
+                 "这样的历史进程，至少需要一百年时间。巩固和发展社会主义制度，还需要几代人、十几代人的坚持不懈。"]
+CONGRESS_BODY += [f"在社会主义初级阶段，要坚持以经济建设为中心，推进第{n}方面的改革，发展社会生产力。" for n in range(1, 8)]
+
+
+def congress_searcher(tmp_path: Path, passages: list[str]) -> Searcher:
+    folder = write(tmp_path / "congress", {"cpc_15.txt": CONGRESS_TITLE + "\n\n" + "\n\n".join(passages) + "\n"},
+                   f"file,kind,year,title\ncpc_15.txt,congress report,1997,{CONGRESS_TITLE}\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    return Searcher.open(tmp_path / "index.sqlite")
+
+
+def test_within_a_named_document_the_words_rare_in_it_tell_its_passages_apart(tmp_path):
+    searcher = congress_searcher(tmp_path, CONGRESS_BODY)
+    named = "十五大报告认为社会主义初级阶段至少需要多长时间？"
+    assert searcher.search(named).hits[0].text.startswith("这样的历史进程")
+    assert not searcher.search(named, weights=Weights().without("within_document")).hits[0].text.startswith("这样的历史进程")
+    # Asked without naming the report, the collection's weights alone rank its passages.
+    assert not searcher.search("社会主义初级阶段至少需要多长时间？").hits[0].text.startswith("这样的历史进程")
+
+
+
+def test_a_short_document_keeps_the_collections_weights(tmp_path):
+    # Seven passages are too few for counts of the document's own.
+    searcher = congress_searcher(tmp_path, CONGRESS_BODY[:7])
+    named = "十五大报告认为社会主义初级阶段至少需要多长时间？"
+    assert not searcher.search(named).hits[0].text.startswith("这样的历史进程")

@@ -215,7 +215,7 @@ def test_the_metadata_documents_are_the_first_of_a_stable_sort_by_score():
     from index.searcher import METADATA_DOCUMENTS
 
     rng = np.random.default_rng(3)
-    itself = SimpleNamespace(reader=SimpleNamespace(passages_of=lambda docs: docs))  # documents, not passages
+    itself = SimpleNamespace()
     for size in (5, 30, 1000, 50_000):
         for _ in range(20):
             meta_score = rng.choice([0.0, 0.0, 1.5, 2.0, 2.5, 3.0], size) * rng.choice([1.0, 1.0, 1.1], size)
@@ -226,5 +226,5 @@ def test_the_metadata_documents_are_the_first_of_a_stable_sort_by_score():
             # per term, the documents whose metadata has it: overlapping, in any order, some scoring 0
             field_lists = [rng.permutation(np.concatenate([named[rng.random(len(named)) < 0.5], named[:1], [0]]))
                            .astype(np.int32) for _ in range(3)] + [rng.permutation(named).astype(np.int32)]
-            assert Searcher._metadata_passages(itself, meta_score, field_lists).tolist() == expected.tolist()
-    assert not len(Searcher._metadata_passages(itself, np.zeros(5), []))  # no term in any metadata
+            assert Searcher._metadata_documents(itself, meta_score, field_lists).tolist() == expected.tolist()
+    assert not len(Searcher._metadata_documents(itself, np.zeros(5), []))  # no term in any metadata
