@@ -184,17 +184,26 @@ def era_factor(weights: Weights, era: tuple[int, int], doc_years: np.ndarray) ->
 def named_document_factor(weights: Weights, documents, subject_years: np.ndarray, doc_years: np.ndarray,
                           meta_bits: np.ndarray, distinct: list[str]) -> np.ndarray:
     """`document_miss` for candidates whose document is not one the question names by year
-    and title (`Intent.documents`): about that year, with every title word in its metadata.
-    A document whose title names another year (2023年全年…, out in 2024) is not 2024's."""
+    and title (`Intent.documents`, `named_by_title`)."""
     factor = np.ones(len(doc_years))
-    for year, words, _ in documents:
-        named = subject_years == year
-        if str(year) in distinct:  # a title naming several years, one of them this
-            named |= ((meta_bits >> distinct.index(str(year))) & 1 == 1) & (subject_years == doc_years)
-        for word in words:
-            named &= (meta_bits >> distinct.index(word)) & 1 == 1
-        factor *= np.where(named, 1.0, weights.document_miss)
+    for document in documents:
+        factor *= np.where(named_by_title(document, subject_years, doc_years, meta_bits, distinct), 1.0,
+                           weights.document_miss)
     return factor
+
+
+def named_by_title(document, subject_years: np.ndarray, doc_years: np.ndarray, meta_bits: np.ndarray,
+                   distinct: list[str]) -> np.ndarray:
+    """Per candidate, whether its document is the one a question names by year and title
+    (one of `Intent.documents`): about that year, with every title word in its metadata.  A
+    document whose title names another year (2023年全年…, out in 2024) is not 2024's."""
+    year, words, _ = document
+    named = subject_years == year
+    if str(year) in distinct:  # a title naming several years, one of them this
+        named |= ((meta_bits >> distinct.index(str(year))) & 1 == 1) & (subject_years == doc_years)
+    for word in words:
+        named &= (meta_bits >> distinct.index(word)) & 1 == 1
+    return named
 
 
 def lead_factor(weights: Weights, lead: np.ndarray, docs: np.ndarray, share: np.ndarray,
@@ -224,14 +233,15 @@ WITHIN_MIN_PASSAGES = 8
 
 def within_document_factor(weights: Weights, reader, ids: np.ndarray, bits: np.ndarray, doc_meta_bits: np.ndarray,
                            shares: Shares, terms: int, named: np.ndarray) -> np.ndarray:
-    """For the candidates of a document the question names best by its metadata (`named`:
-    its title, speaker or place has words of the question; every passage of it is a
-    candidate) that has WITHIN_MIN_PASSAGES or more: 1 - `within_document` + `within_document` x
+    """For the candidates of a document the question names (`named`: by the words of its
+    title, speaker or place, or by year and title) that has WITHIN_MIN_PASSAGES or more:
+    1 - `within_document` + `within_document` x
     the passage's local match over the best of its document's.  The local match weighs each
     question word the passage's text has by its share of the question times its IDF among the
     document's passages: in the 十五大 report 社会主义初级阶段 is everywhere, and the passage with
     至少需要…时间 answers "至少需要多长时间".  Words of the metadata, in every passage alike,
-    weigh nothing."""
+    weigh nothing.  (Every passage with a word of the question is a candidate: the counts
+    are the document's.)"""
     named = named[reader.doc_count[named] >= WITHIN_MIN_PASSAGES]
     if not len(named):
         return np.ones(len(ids))
@@ -274,7 +284,7 @@ def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: S
     what says what a news item looked up by date is about (`lead_factor`; None when the
     question names no date); `doc_bits`: per candidate, the terms its whole document has
     (text or metadata), weighed by `coverage`; `named_documents`: those whose metadata the
-    question names best, all of whose passages are candidates."""
+    question names best."""
     lead_gain = None
     factor = shares(bits)
     if weights.coordination != 1.0:  # (x ** 1.0 is x: spare a pass)
@@ -285,6 +295,11 @@ def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: S
         factor *= 1 - weights.document + weights.document * coverage(doc_bits)
     factor *= reader.per_passage(("news", weights.news, weights.feature), lambda: np.where(
         reader.doc_news, weights.news, 1.0) * np.where(reader.doc_feature, weights.feature, 1.0))[docs]
+    if weights.within_document and intent.documents:  # and those named by year and title (1979年政府工作报告)
+        subject, meta = reader.doc_subject_year[docs], doc_meta_bits[docs]
+        for document in intent.documents:
+            by_title = named_by_title(document, subject, reader.doc_year[docs], meta, distinct)
+            named_documents = np.union1d(named_documents, docs[by_title])
     if weights.within_document and len(named_documents):
         factor *= within_document_factor(weights, reader, ids, bits, doc_meta_bits, shares, len(distinct), named_documents)
     if intent.years or intent.documents:

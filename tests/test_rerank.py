@@ -805,3 +805,18 @@ def test_a_short_document_keeps_the_collections_weights(tmp_path):
     searcher = congress_searcher(tmp_path, CONGRESS_BODY[:7])
     named = "十五大报告认为社会主义初级阶段至少需要多长时间？"
     assert not searcher.search(named).hits[0].text.startswith("这样的历史进程")
+
+
+def test_a_document_named_by_year_and_title_is_told_apart_within_too(tmp_path):
+    # Twenty-one reports share the title's words: the question names the last by its year,
+    # not by words of its metadata that the others lack.
+    files = {f"gwr_{year}.txt": f"{year}年政府工作报告\n\n{year}年，各项工作取得新的进展，人民生活继续改善。\n"
+             for year in range(1959, 1979)}
+    files["gwr_1979.txt"] = "1979年政府工作报告\n\n" + "\n\n".join(CONGRESS_BODY) + "\n"
+    folder = write(tmp_path / "reports", files, "file,kind,year,title\n" + "".join(
+        f"{name},report,{name[4:8]},{name[4:8]}年政府工作报告\n" for name in files))
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    question = "1979年政府工作报告认为社会主义初级阶段至少需要多长时间？"
+    assert searcher.search(question).hits[0].text.startswith("这样的历史进程")
+    assert not searcher.search(question, weights=Weights().without("within_document")).hits[0].text.startswith("这样的历史进程")
