@@ -193,6 +193,10 @@ def _missing_numbers(intent: Intent, top: _Top) -> list[str]:
 
 # What a "how many" question misses when the best passage states no quantity.
 NO_FIGURE = "具体数字"
+# ... and how the miss is named when the passage has the figure redacted (增长X%, X亿元): the
+# scrape's placeholder for a number the source left out.
+REDACTED = "（原文以X代替）"
+_REDACTED_FIGURE = re.compile(r"(?<![A-Za-z])[Xx](?![A-Za-z])\s*(?:%|[万亿千百]*[元个项人天处次吨])")
 # What a question of how a figure turned out (实际增长多少) misses when the best passage only sets
 # the target (今年发展主要预期目标是：…, 拟按2.8%安排).
 NO_OUTCOME = "实际完成情况"
@@ -204,7 +208,8 @@ def _missing_quantities(intent: Intent, top: _Top) -> list[str]:
     """Units of a quantity asked with its magnitude (多少万吨) that the top passage does not
     state a number in.  Any magnitude will do (多少亿元 is answered in 万亿元), and the
     unit's first character: scrapes clip units (65.37万标 for 万标箱)."""
-    return [unit for unit in intent.units
+    redacted = REDACTED if _REDACTED_FIGURE.search(top.passage) else ""
+    return [unit + redacted for unit in intent.units
             if not re.search(rf"{_NUMBER}\s*[万亿千百]*{unit[1]}", top.passage)]
 
 
@@ -248,7 +253,8 @@ def _missing_constraints(reader, intent: Intent, distinct: list[str], top: _Top)
     if "实际" in intent.text and _TARGET_SET.search(top.passage) and not _TURNED_OUT.search(top.passage):
         missing.append(NO_OUTCOME)  # 实际 asked, and the quote only sets a target (预期目标为…)
     if intent.asks == "number" and not intent.units and not answer_pattern("number").search(top.passage):
-        missing.append(NO_FIGURE)  # 多少 asked, and the quote states no quantity (a year is none)
+        # 多少 asked, and the quote states no quantity (a year is none), or has it redacted
+        missing.append(NO_FIGURE + (REDACTED if _REDACTED_FIGURE.search(top.passage) else ""))
     missing += [t for t in distinct if is_name(t, reader.named_terms) and not top.names(t)]
     return missing
 

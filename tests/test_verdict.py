@@ -122,12 +122,16 @@ def test_a_quantity_asked_in_a_unit_must_be_stated_in_it(seeds):
     assert result.confidence == "high"
 
 
-def test_a_percentage_asked_is_not_answered_by_a_redacted_figure(seeds):
+def test_a_figure_asked_is_not_answered_by_a_redacted_one_and_the_reply_says_so(seeds):
     # The district speech states every figure as X (上半年实现GDP增长X%): the passage is the
-    # right one, and it cannot say how much.
+    # right one, and it cannot say how much; the miss says why.
     result = seeds.search("区委全会落实会议精神讲话 上半年GDP 具体增长了百分之几")
     assert "上半年实现GDP增长X%" in result.hits[0].text
-    assert result.confidence == "low" and result.unmatched == ("具体数字",)
+    assert result.confidence == "low" and result.unmatched == ("具体数字（原文以X代替）",)
+    # A quantity asked in a unit: the unit's figure is redacted too (X亿元).
+    result = seeds.search("区委全会讲话 化解政府隐性债务 多少亿元")
+    assert "化解政府隐性债务、关注类债务X亿元" in result.hits[0].text
+    assert result.confidence == "low" and result.unmatched == ("亿元（原文以X代替）",)
 
 
 def test_how_many_is_not_answered_by_a_passage_without_a_figure(national):
