@@ -29,6 +29,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from .analysis import dictionary_tags
 from .answers import answer_pattern
 from .cleaning import reports_part_of_year
@@ -36,7 +38,7 @@ from .intent import Intent
 from .metadata import searchable_fields
 from .models import DocumentMeta, Hit
 from .normalize import normalize
-from .rerank import REVIEW_MONTHS
+from .rerank import DEFAULT, REVIEW_MONTHS, colloquial_weights
 from .shares import Shares
 
 # Below this IDF-weighted share of the question matched, the top hit is not an answer.
@@ -235,7 +237,7 @@ def judge(reader, intent: Intent, distinct: list[str], shares: Shares, top_bits:
     # shares only general words with a question whose specific words are nowhere in it.
     answerable = not all(general) and (coverage >= 0.5 or any(m and not g for m, g in zip(matched, general)))
     if coverage < MIN_COVERAGE:
-        unmatched += [t for t, m, g in zip(distinct, matched, general) if not m and not g]
+        unmatched += _worth_naming(reader, [t for t, m, g in zip(distinct, matched, general) if not m and not g])
     unmatched = [u for u in dict.fromkeys(unmatched) if not any(u != o and u in o for o in unmatched)]
     stub = len(top.passage) < STUB_CHARS and not _SENTENCE.search(top.passage)
     low = bool(unmatched) or coverage < MIN_COVERAGE or stub
@@ -257,6 +259,18 @@ def _missing_constraints(reader, intent: Intent, distinct: list[str], top: _Top)
         missing.append(NO_FIGURE + (REDACTED if _REDACTED_FIGURE.search(top.passage) else ""))
     missing += [t for t in distinct if is_name(t, reader.named_terms) and not top.names(t)]
     return missing
+
+
+def _worth_naming(reader, lacking: list[str]) -> list[str]:
+    """Of the words of the question the best passage lacks, those to name in the reply: not
+    single characters (点, 钱) nor words everyday Chinese uses far more often than the
+    collection does (提醒, 打算: how people ask, not what the texts say), unless no other is
+    left."""
+    words = [t for t in lacking if len(t) > 1] or lacking
+    everyday = np.array([reader.analyzer.everyday_log_frequency(t) for t in words])
+    idf = np.array([reader.idf(t) for t in words])
+    plain = colloquial_weights(DEFAULT, everyday, idf) == 1.0
+    return [t for t, keep in zip(words, plain) if keep] or words
 
 
 def _item_lead(reader, hit: Hit) -> str:

@@ -351,3 +351,11 @@ def test_a_document_is_named_by_words_of_its_own_years_title_or_of_a_series(tmp_
     assert named("2022年高等教育工作会议 招生", ["高等", "教育"])  # that year's own title, a meeting's name
     assert named("2022年高等教育 招生", ["高等", "教育"]) == ()  # words of a headline: when and what, no name
     assert named("为什么1981年高等学校招生还是只安排27万人", ["高等"]) == ()  # a word one title happens to have
+
+
+def test_the_reply_names_the_question_words_that_matter(seeds):
+    # The best passage lacks most of a colloquial question: the reply names its words, not
+    # the single characters (点) or the everyday ones people ask with (注意).
+    result = seeds.search("应勇提醒干部过年期间要注意点啥")
+    assert result.confidence == "low"
+    assert "过年" in result.unmatched and not {"点", "注意"} & set(result.unmatched)
