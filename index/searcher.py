@@ -133,11 +133,14 @@ class Searcher:
         """The candidates whose passage has every quoted phrase as written (after the same
         normalisation) and none of the excluded words, best first, until `needed` are found.
 
-        Only candidates that matched every term of the phrases are read, in score order and
+        Only candidates that matched every word of the phrases are read, in score order and
         in batches, so a phrase query costs about a plain query plus reading its hits."""
         possible = np.ones(len(scored.ids), dtype=bool)
         for phrase in parsed.phrases:
-            for term in {t.term for t in self.analyzer.query_terms(phrase)} & set(scored.distinct):
+            terms = {t.term for t in self.analyzer.query_terms(phrase)} & set(scored.distinct)
+            # Only the words a compound is made of: a passage can write the phrase inside a longer
+            # run that jieba cuts otherwise (全面复辟资本主义 gives no 全面复辟), never without them.
+            for term in {t for t in terms if not any(o != t and o in t for o in terms)}:
                 possible &= (scored.bits >> scored.distinct.index(term)) & 1 == 1
         positions = np.flatnonzero(possible)
         positions = positions[np.argsort(-scored.final[positions], kind="stable")]

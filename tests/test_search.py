@@ -184,6 +184,21 @@ def test_a_quoted_phrase_is_found_only_as_written(searcher):
     assert traditional and all("县域经济" in normalize(h.text) for h in traditional)
 
 
+def test_a_quoted_phrase_is_found_inside_a_longer_run_of_words(tmp_path):
+    # One text quotes the phrase and another one, so both are words of the index; the other
+    # text writes the first inside the second (全面复辟资本主义), which jieba cuts as 全面 /
+    # 复辟资本主义.  Both texts have the phrase as written.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("1978年的报告\n\n“四人帮”妄图“全面复辟”，要“复辟资本主义”，阴谋篡党夺权，全国人民决不答应。\n", encoding="utf-8")
+    (folder / "b.txt").write_text("1969年的报告\n\n对内，加紧镇压苏联人民，加紧全面复辟资本主义。\n", encoding="utf-8")
+    shutil.copytree(SEEDS, tmp_path / "seeds")  # (words with the frequencies of a real collection)
+    build_index([folder, tmp_path / "seeds"], tmp_path / "i.sqlite")
+    searcher = Searcher.open(tmp_path / "i.sqlite")
+    assert "全面复辟" not in searcher.analyzer.tokens("加紧全面复辟资本主义")
+    assert {h.document.path for h in searcher.search("“全面复辟”").hits} == {"a.txt", "b.txt"}
+
+
 def test_a_minus_word_leaves_out_the_passages_that_have_it(searcher):
     from index.normalize import normalize
 
