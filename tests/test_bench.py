@@ -142,3 +142,24 @@ def test_queries_are_fixed_by_the_seed_and_drawn_from_real_passages(tmp_path):
     assert first[:30] == list(HAND_WRITTEN_QUERIES)
     vocabulary = {t for doc in pool.docs for tokens in doc.tokens for t in tokens}
     assert all(set(q.split()) <= vocabulary for q in first[30:])
+
+
+def test_first_mention_cases_name_the_oldest_document_that_states_the_phrase(tmp_path):
+    from benchmarks.first_mention import main, make_cases
+    from index import build_index
+
+    texts = {1995: "要实施“科教兴国”战略，加快科技进步。", 2001: "继续实施“科教兴国”战略和可持续发展战略。",
+             2006: "坚持“科教兴国”，建设创新型国家。"}
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for year, text in texts.items():
+        (folder / f"gwr_{year}.txt").write_text(f"{year}年政府工作报告\n\n{text}\n", encoding="utf-8")
+    (folder / "metadata.csv").write_text("file,kind,year,title\n" + "".join(
+        f"gwr_{year}.txt,report,{year},{year}年政府工作报告\n" for year in texts), encoding="utf-8")
+    build_index([folder], tmp_path / "index.sqlite")
+    cases = make_cases(Searcher.open(tmp_path / "index.sqlite"), 10, 7)
+    assert [(c["doc"], c["any"]) for c in cases] == [("gwr_1995", ["科教兴国"])]
+    assert "科教兴国" in cases[0]["q"]
+    out = tmp_path / "cases.jsonl"
+    assert main(["--db", str(tmp_path / "index.sqlite"), "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["doc"] == "gwr_1995"

@@ -1,0 +1,86 @@
+"""First-mention questions made from the collection itself, asked of it.
+
+    python -m benchmarks.first_mention --db data/full.sqlite [--count 120] [--seed 7] [--out FILE]
+
+A concept is a phrase of 3 to 8 characters that some speech or report puts in quotation
+marks (“厕所革命”).  Its first mention is the oldest such document (news left out) whose text
+has it; a concept whose oldest year has it in one document only and that two or more
+documents state is asked, in one of five phrasings ("“X”最早是在哪份报告里提出的？",
+"X 首次出现在哪个报告" …), and judged as `dev_eval` judges: a hit of that document whose
+passage has the phrase.  The truth is found by plain substring search, so it can be wrong
+where the phrase is part of a longer word (大民主 in 扩大民主) or an older document states the
+idea in other words; read the misses (`--misses`) before counting one as the engine's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from index import Searcher
+from index.errors import IndexUnavailable
+
+from .dev_eval import misses, run, summarise, table
+
+PHRASINGS = ("“{c}”最早是在哪份报告里提出的？", "{c} 这个提法最早出现在哪个报告", "{c} 首次出现在哪个报告",
+             "{c}最早是哪一年提出的", "哪份报告第一次提到{c}")
+_QUOTED = re.compile(r"“([\u4e00-\u9fff]{3,8})”")
+
+
+def make_cases(searcher: Searcher, count: int, seed: int) -> list[dict]:
+    """`count` first-mention cases over the searcher's dated documents that are not news."""
+    reader = searcher.reader
+    texts: dict[int, str] = {}
+    for doc in range(len(reader.doc_count) - 1):
+        if reader.doc_count[doc] and reader.doc_year[doc] and not reader.doc_news[doc]:
+            first = int(reader.doc_first[doc])
+            rows = reader.rows(list(range(first, first + int(reader.doc_count[doc]))))
+            texts[doc] = "\n".join(row[4] for row in rows.values())
+    concepts = sorted({c for text in texts.values() for c in _QUOTED.findall(text)})
+    cases = []
+    for concept in concepts:
+        by_year: dict[int, list[int]] = defaultdict(list)
+        for doc, text in texts.items():
+            if concept in text:
+                by_year[int(reader.doc_year[doc])].append(doc)
+        years = sorted(by_year)
+        if sum(map(len, by_year.values())) < 2 or len(by_year[years[0]]) != 1:
+            continue
+        stem = Path(reader.document(by_year[years[0]][0]).path).stem
+        cases.append({"type": "e", "doc": stem, "any": [concept]})
+    random.Random(seed).shuffle(cases)
+    cases = cases[:count]
+    for i, case in enumerate(cases):
+        case["q"] = PHRASINGS[i % len(PHRASINGS)].format(c=case["any"][0])
+    return cases
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, required=True, help="a built index")
+    parser.add_argument("--count", type=int, default=120)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, help="also write the cases here, one JSON object a line")
+    parser.add_argument("--misses", action="store_true", help="list the cases not answered first")
+    args = parser.parse_args(argv)
+    try:
+        searcher = Searcher.open(args.db)
+    except IndexUnavailable as error:
+        parser.error(str(error))
+    cases = make_cases(searcher, args.count, args.seed)
+    if args.out:
+        args.out.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+    rows = run(searcher, cases)
+    print(f"{len(cases)} first-mention questions made from {args.db}")
+    print(table({"current": summarise(rows)}))
+    if args.misses:
+        print(misses(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
