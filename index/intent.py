@@ -24,6 +24,11 @@ _QUESTION = re.compile(
     r"什么|啥|怎么样|怎么|怎样|如何|为何|为什么|是否|是不是|有没有|能不能|会不会|让不让|要不要|"
     r"了吗|吗|呢|吧|那会儿|那阵子|那[场架篇个项次件份]|是谁|谁"
 )
+# A greeting or a request to look something up (请问, 我想知道, 帮我查一下, 能告诉我): taken out
+# first, so that what follows starts the question (请问98年…, 帮我查一下区里…).
+_REQUEST = re.compile(
+    r"(?:你好|您好|请问(?:一下)?|请教(?:一下)?|(?:请|麻烦)?(?:你|您)?帮(?:我|忙)(?:查|找|看|搜)(?:一下|查|找|看|搜)?|"
+    r"(?:我)?想(?:问|知道|了解)(?:一下)?|(?:请|麻烦)?(?:你|您)?(?:能否|能不能|可以|能)?告诉我(?:一下)?)[,:;\s]*")
 # "Which report" asks for a kind of document, with its short qualifier: the answer's type. 哪份报告
 # leaves no words to match; a qualifier naming a kind of the collection's documents (哪次党代会报告)
 # keeps the kind, which their metadata has (`_kind_asked`).
@@ -75,7 +80,7 @@ _SHORT_YEAR = re.compile(r"(?:(?<![\w.])|(?<=[在于从自到至是那这的和�
 # what something is ("基本任务是什么": the passage that says "基本任务……是：").
 _ASKS_SUMMARY = re.compile(r"(?:主要)?(?:讲|说|谈)(?:了|的是|的)?(?:什么|啥|哪些)(?:内容)?|主要内容(?:是什么)?|内容是什么")
 # (几点 is also "how many points": 提出了几点意见)
-_ASKS_TIME = re.compile(r"几点(?:钟|(?=[发开举召起到出结闭]|$|[\s,，。?？!！]))|几时|什么时间")
+_ASKS_TIME = re.compile(r"几点(?:钟|(?=[发开举召起到出结闭]|$|[\s,，。?？!！]|[吗呢啊呀](?:$|[\s,，。?？!！])))|几时|什么时间")
 _ASKS_WHAT = re.compile(r"([\u4e00-\u9fff]{2,})(?:是(?:什么|怎样的|怎么样的|啥)|(?:有|包括)哪些)")
 # Between the subject and 是什么, words that only point back to it or press the question:
 # "“两头在外”这个说法是什么意思", "“封关”到底是什么意思".
@@ -182,7 +187,7 @@ def _full_year(match: re.Match) -> str:
 
 def understand(normalised: str) -> Intent:
     """Read the years, dates and first-mention intent of a normalised query."""
-    text = _SHORT_YEAR.sub(_full_year, normalised)  # 98年 -> 1998年
+    text = _SHORT_YEAR.sub(_full_year, _REQUEST.sub(" ", normalised))  # 98年 -> 1998年
     found = [m for m in _DATE.finditer(text) if 1 <= int(m.group(2)) <= 12]
     # "截至2025年6月底": a figure as a month ends comes out in the months after it
     ends = [m for m in found if not m.group(3) and text.startswith(("底", "末"), m.end())]

@@ -225,6 +225,7 @@ def test_names_after_an_office_are_learned_as_words():
 @pytest.mark.parametrize("query, kind", [
     ("1958年 钢产量 多少万吨", "number"),
     ("神舟十五號 發射時間 幾點", "time"),
+    ("你好，能告诉我神舟十五號 發射時間 幾點吗", "time"),
     ("习近平会见郑丽文时提出了几点意见", "number"),  # how many points, not what time
     ("1960年的政府工作报告主要讲的是什么内容？", "summary"),
     ("1963年政府工作报告 讲了什么", "summary"),
@@ -353,3 +354,13 @@ def test_a_plan_question_asks_its_target_or_its_outcome():
     assert intent_of("十四五规划 常住人口城镇化率 目标").about_target
     assert intent_of("十四五规划 102项重大工程 完成情况").about_outcome
     assert not intent_of("十四五规划 102项重大工程 完成情况").about_target
+
+
+@pytest.mark.parametrize("asked, plain", [
+    ("请问98年那场大洪水国家一共损失了多少钱", "98年那场大洪水国家一共损失了多少钱"),
+    ("我想知道区里定点医院收治的新冠病人有没有死人", "区里定点医院收治的新冠病人有没有死人"),
+    ("帮我查一下2021年岳阳GDP目标", "2021年岳阳GDP目标"),
+    ("你好，能告诉我雄安新区 最早出现在哪份报告吗", "雄安新区 最早出现在哪份报告"),
+])
+def test_a_greeting_or_a_request_to_look_it_up_changes_nothing(asked, plain):
+    assert intent_of(asked) == intent_of(plain)
