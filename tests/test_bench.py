@@ -163,3 +163,19 @@ def test_first_mention_cases_name_the_oldest_document_that_states_the_phrase(tmp
     out = tmp_path / "cases.jsonl"
     assert main(["--db", str(tmp_path / "index.sqlite"), "--out", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["doc"] == "gwr_1995"
+
+
+def test_phrasings_ask_each_question_in_every_variant(tmp_path):
+    from benchmarks.phrasings import VARIANTS, compare
+    from index import build_index
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "gwr_2024.txt").write_text("2024年政府工作报告\n\n今年赤字率拟按3%安排，赤字规模4.06万亿元。\n",
+                                         encoding="utf-8")
+    build_index([folder, Path(__file__).resolve().parent.parent / "seeds"], tmp_path / "index.sqlite")
+    cases = [{"q": "2024年 赤字规模", "type": "d", "doc": "gwr_2024", "any": ["赤字规模4.06万亿元"]},
+             {"q": "2099年 赤字规模", "type": "i", "none": True}]
+    results = compare(Searcher.open(tmp_path / "index.sqlite"), cases)
+    assert set(results) == set(VARIANTS)
+    assert all(lost == 0 and gained == 0 for lost, gained, _ in results.values())

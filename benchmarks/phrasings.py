@@ -1,0 +1,74 @@
+"""The same questions asked another way: does the first answer stay?
+
+    python -m benchmarks.phrasings CASES.jsonl [CASES.jsonl ...] --db data/full.sqlite
+
+Each answerable case is asked as written and in each variant below (a polite opening, a
+request to look it up, Traditional script, no spaces, no question mark); a variant should
+neither lose a first answer nor gain one.  Prints, per variant, the first answers lost and
+gained, with the lost questions under --misses.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from index import Searcher
+from index.errors import IndexUnavailable
+
+from .dev_eval import load_cases, run
+
+
+def _traditional(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+VARIANTS = {
+    "请问…": lambda q: "请问" + q,
+    "我想知道…": lambda q: "我想知道" + q,
+    "帮我查一下…": lambda q: "帮我查一下" + q,
+    "你好，能告诉我…吗": lambda q: "你好，能告诉我" + q.rstrip("？?") + "吗",
+    "Traditional": _traditional,
+    "no spaces": lambda q: q.replace(" ", ""),
+    "no question mark": lambda q: q.rstrip("？?"),
+}
+
+
+def compare(searcher: Searcher, cases: list[dict]) -> dict[str, tuple[int, int, list[str]]]:
+    """Per variant: first answers lost, gained, and the questions lost (as asked)."""
+    cases = [c for c in cases if not c.get("none")]
+    plain = [row["rank"] == 1 for row in run(searcher, cases)]
+    results = {}
+    for name, rewrite in VARIANTS.items():
+        rows = run(searcher, [dict(c, q=rewrite(c["q"])) for c in cases])
+        lost = [row["case"]["q"] for was, row in zip(plain, rows) if was and row["rank"] != 1]
+        gained = sum(not was and row["rank"] == 1 for was, row in zip(plain, rows))
+        results[name] = (len(lost), gained, lost)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("cases", type=Path, nargs="+", help="JSON Lines of cases, as dev_eval reads them")
+    parser.add_argument("--db", type=Path, required=True, help="a built index")
+    parser.add_argument("--misses", action="store_true", help="list the questions a variant loses")
+    args = parser.parse_args(argv)
+    try:
+        searcher = Searcher.open(args.db)
+    except IndexUnavailable as error:
+        parser.error(str(error))
+    cases = [case for path in args.cases for case in load_cases(path)]
+    answerable = sum(not c.get("none") for c in cases)
+    print(f"{answerable} answerable questions")
+    for name, (lost, gained, questions) in compare(searcher, cases).items():
+        print(f"{name:<20} lost {lost:3}  gained {gained:3}")
+        if args.misses:
+            for question in questions:
+                print(f"    {question}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
