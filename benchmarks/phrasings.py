@@ -3,7 +3,8 @@
     python -m benchmarks.phrasings CASES.jsonl [CASES.jsonl ...] --db data/full.sqlite
 
 Each answerable case is asked as written and in each variant below (a polite opening, a
-request to look it up, Traditional script, no spaces, no question mark); a variant should
+request to look it up, Traditional script, no spaces, no question mark, a month in Chinese
+numerals, a date written 2022.9.5 or 2022-09-05); a variant should
 neither lose a first answer nor gain one.  Prints, per variant, the first answers lost and
 gained, with the lost questions under --misses.
 """
@@ -11,6 +12,7 @@ gained, with the lost questions under --misses.
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from index import Searcher
@@ -25,6 +27,10 @@ def _traditional(text: str) -> str:
     return opencc.OpenCC("s2t").convert(text)
 
 
+_CHINESE_MONTHS = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+_FULL_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
+
+
 VARIANTS = {
     "请问…": lambda q: "请问" + q,
     "我想知道…": lambda q: "我想知道" + q,
@@ -33,6 +39,9 @@ VARIANTS = {
     "Traditional": _traditional,
     "no spaces": lambda q: q.replace(" ", ""),
     "no question mark": lambda q: q.rstrip("？?"),
+    "2025年二月": lambda q: re.sub(r"年(\d{1,2})月", lambda m: "年" + _CHINESE_MONTHS[int(m.group(1))] + "月", q),
+    "2022.9.5": lambda q: _FULL_DATE.sub(r"\1.\2.\3", q),
+    "2022-09-05": lambda q: _FULL_DATE.sub(lambda m: f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}", q),
 }
 
 

@@ -51,6 +51,10 @@ _TRAILING_FUNCTION = re.compile(r"[是的在了]+$")
 _KIND_OF_CONCEPT = re.compile(r"倡议|战略|理念|思想|概念|政策|制度|方针|口号|目标|提法|说法|表述")
 _MARKS = "“”\"'‘’「」『』《》〈〉()（）"  # quotation marks and brackets around a concept, not part of it
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?")
+# Dates written otherwise, read as 2022年9月5日: 2022.9.5, 2022-09-05, 2022/9/5, 2022.9, and
+# months and days in Chinese numerals (2025年二月, 九月五日).
+_NUMERIC_DATE = re.compile(r"(?<![\d.])((?:19|20)\d\d)[./-](\d{1,2})(?:[./-](\d{1,2}))?(?![\d./-]|[年万亿千百元%])")
+_CHINESE_MONTH = re.compile(r"(?<=年)([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号])?")
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
 # A span of years: 2018至2022年, 2013-2017年, 2008年到2012年.
@@ -180,6 +184,21 @@ def _months_later(year: int, month: int, months: int) -> int:
     return year * 10000 + month * 100 + 99
 
 
+def _dates_as_words(text: str) -> str:
+    """Dates as the collection's texts write them: 2022年9月5日 for 2022.9.5, 2022-09-05 and
+    2022年九月五日 (a month must be 1 to 12, a day 1 to 31; other digits are left alone)."""
+
+    def written(year: str, month: int, day: int | None, original: str) -> str:
+        if not 1 <= month <= 12 or day is not None and not 1 <= day <= 31:
+            return original
+        return (f"{year}年" if year else "") + f"{month}月" + (f"{day}日" if day is not None else "")
+
+    text = _NUMERIC_DATE.sub(lambda m: written(m.group(1), int(m.group(2)), m.group(3) and int(m.group(3)),
+                                               m.group(0)), text)
+    return _CHINESE_MONTH.sub(lambda m: written("", number(m.group(1)), m.group(2) and number(m.group(2)),
+                                                m.group(0)), text)
+
+
 def _full_year(match: re.Match) -> str:
     short = int(match.group(1))
     return f"{1900 + short if short >= 50 else 2000 + short}年"
@@ -187,7 +206,7 @@ def _full_year(match: re.Match) -> str:
 
 def understand(normalised: str) -> Intent:
     """Read the years, dates and first-mention intent of a normalised query."""
-    text = _SHORT_YEAR.sub(_full_year, _REQUEST.sub(" ", normalised))  # 98年 -> 1998年
+    text = _SHORT_YEAR.sub(_full_year, _dates_as_words(_REQUEST.sub(" ", normalised)))  # 98年 -> 1998年
     found = [m for m in _DATE.finditer(text) if 1 <= int(m.group(2)) <= 12]
     # "截至2025年6月底": a figure as a month ends comes out in the months after it
     ends = [m for m in found if not m.group(3) and text.startswith(("底", "末"), m.end())]

@@ -365,3 +365,22 @@ def test_a_plan_question_asks_its_target_or_its_outcome():
 ])
 def test_a_greeting_or_a_request_to_look_it_up_changes_nothing(asked, plain):
     assert intent_of(asked) == intent_of(plain)
+
+
+@pytest.mark.parametrize("written, plain", [
+    ("2022.9.5 泸定6.8级地震", "2022年9月5日 泸定6.8级地震"),
+    ("2022-09-05 泸定6.8级地震", "2022年9月5日 泸定6.8级地震"),
+    ("2022/9/5 泸定6.8级地震", "2022年9月5日 泸定6.8级地震"),
+    ("2025年二月 哈尔滨亚冬会开幕式", "2025年2月 哈尔滨亚冬会开幕式"),
+    ("2022年十二月三十一日 新年贺词", "2022年12月31日 新年贺词"),
+    ("2023.5 社会消费品零售总额", "2023年5月 社会消费品零售总额"),
+])
+def test_a_date_written_otherwise_is_the_same_date(written, plain):
+    assert intent_of(written) == intent_of(plain)
+
+
+@pytest.mark.parametrize("query", ["2013-2017年 城镇新增就业", "2008-12年 教育经费", "收入增长到2023.5亿元",
+                                   "2022年十三月 会议"])
+def test_digits_that_are_no_date_stay_as_written(query):
+    # a span of years (2008-12年 is 2008 to 2012), a figure, no month
+    assert intent_of(query).dates == ()
