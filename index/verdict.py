@@ -11,7 +11,8 @@ hit satisfies what the question names, "low" (with what it lacks) when it does n
   titles must be that document's own year;
 - places, people and organisations (words of the collection's metadata, and jieba's
   dictionary words tagged as places or organisations), against the passage, its
-  document's metadata and, in a news item, the item's lead;
+  document's metadata and, in a news item, the item's lead; so too the question's rarest
+  word when jieba's dictionary tags it as any proper noun (英超, 奥斯卡);
 - numbered names (十九大, 五中全会), which must carry the same number in the hit;
 - a quantity asked in a unit with its magnitude (多少万人次), which the passage must state;
 - a figure the question states (提高到每月8000元), which the hit must state too;
@@ -236,6 +237,7 @@ def judge(reader, intent: Intent, distinct: list[str], shares: Shares, top_bits:
     # Nothing to quote when the question's words are all general, or when the best passage
     # shares only general words with a question whose specific words are nowhere in it.
     answerable = not all(general) and (coverage >= 0.5 or any(m and not g for m, g in zip(matched, general)))
+    unmatched += _missing_rarest_name(reader, distinct, matched, top, hits[0])
     if coverage < MIN_COVERAGE:
         unmatched += _worth_naming(reader, [t for t, m, g in zip(distinct, matched, general) if not m and not g])
     unmatched = [u for u in dict.fromkeys(unmatched) if not any(u != o and u in o for o in unmatched)]
@@ -259,6 +261,23 @@ def _missing_constraints(reader, intent: Intent, distinct: list[str], top: _Top)
         missing.append(NO_FIGURE + (REDACTED if _REDACTED_FIGURE.search(top.passage) else ""))
     missing += [t for t in distinct if is_name(t, reader.named_terms) and not top.names(t)]
     return missing
+
+
+# Proper nouns by jieba's dictionary tags: people, places, organisations and other names.
+PROPER_NOUN_TAGS = ("nr", "nrt", "nz", "ns", "nt")
+
+
+def _missing_rarest_name(reader, distinct: list[str], matched: list[bool], top: _Top, hit: Hit) -> list[str]:
+    """The question's rarest word, when it is a proper noun (英超, 奥斯卡) that neither the
+    passage, its document's metadata nor its news item's lead has: a question about
+    something the collection does not cover, answered with what shares its other words."""
+    if not distinct:
+        return []
+    j = max(range(len(distinct)), key=lambda k: reader.idf(distinct[k]))
+    word = distinct[j]
+    if matched[j] or len(word) < 2 or dictionary_tags().get(word) not in PROPER_NOUN_TAGS or top.names(word):
+        return []
+    return [] if word in _item_lead(reader, hit) else [word]
 
 
 def _worth_naming(reader, lacking: list[str]) -> list[str]:
