@@ -235,6 +235,7 @@ def test_names_after_an_office_are_learned_as_words():
     ("2024年1月 乌什县7.1级地震 转移安置人数", "number"),  # a keyword query ending on a quantity
     ("2022年 全国粮食总产量", "number"),
     ("你好，能告诉我2024年 财政赤字率 赤字规模吗", "number"),
+    ("2024年 财政赤字率 赤字规模？？", "number"),
     ("区 上半年 主要经济指标 增速 全市第一", ""),  # (only its last word says what is asked)
     ("农业税是哪年取消的", "year"),
     ("1997年的政府工作报告说我国哪一天对香港恢复行使主权", "day"),
