@@ -27,7 +27,7 @@ from pathlib import Path
 
 from index import Searcher, build_index
 from index.cleaning import strip_pinyin
-from index.errors import QueryError
+from index.errors import IndexUnavailable, QueryError
 from index.normalize import _t2s
 
 TOP = 10
@@ -134,6 +134,14 @@ def misses(rows: list[dict]) -> str:
             out.append(f"[{case['type']}] rank={row['rank']} conf={row['confidence']} {case['q']}  "
                        f"want={case.get('doc', '-')}  top={row['top']} unmatched={row.get('unmatched')}")
     return "\n".join(out)
+
+
+def open_index(parser: argparse.ArgumentParser, path: Path) -> Searcher:
+    """The searcher of a built index, or the parser's usage error saying why there is none."""
+    try:
+        return Searcher.open(path)
+    except IndexUnavailable as error:
+        parser.error(str(error))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,9 +22,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from index import Searcher
-from index.errors import IndexUnavailable
 
-from .dev_eval import misses, run, summarise, table
+from .dev_eval import misses, open_index, run, summarise, table
 
 PHRASINGS = ("“{c}”最早是在哪份报告里提出的？", "{c} 这个提法最早出现在哪个报告", "{c} 首次出现在哪个报告",
              "{c}最早是哪一年提出的", "哪份报告第一次提到{c}")
@@ -67,10 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="also write the cases here, one JSON object a line")
     parser.add_argument("--misses", action="store_true", help="list the cases not answered first")
     args = parser.parse_args(argv)
-    try:
-        searcher = Searcher.open(args.db)
-    except IndexUnavailable as error:
-        parser.error(str(error))
+    searcher = open_index(parser, args.db)
     cases = make_cases(searcher, args.count, args.seed)
     if args.out:
         args.out.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")

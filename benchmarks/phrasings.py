@@ -16,9 +16,8 @@ import re
 from pathlib import Path
 
 from index import Searcher
-from index.errors import IndexUnavailable
 
-from .dev_eval import load_cases, run
+from .dev_eval import load_cases, open_index, run
 
 
 def _traditional(text: str) -> str:
@@ -64,10 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, required=True, help="a built index")
     parser.add_argument("--misses", action="store_true", help="list the questions a variant loses")
     args = parser.parse_args(argv)
-    try:
-        searcher = Searcher.open(args.db)
-    except IndexUnavailable as error:
-        parser.error(str(error))
+    searcher = open_index(parser, args.db)
     cases = [case for path in args.cases for case in load_cases(path)]
     answerable = sum(not c.get("none") for c in cases)
     print(f"{answerable} answerable questions")

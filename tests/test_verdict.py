@@ -364,16 +364,11 @@ def test_the_reply_names_the_question_words_that_matter(seeds):
 def test_a_question_about_a_name_the_collection_lacks_is_not_answered_by_its_other_words(tmp_path):
     # The news has a season and a champion, of skiing; nothing of 英超 (the Premier League),
     # which jieba's dictionary knows as a name.
-    folder = tmp_path / "news"
-    folder.mkdir()
-    (folder / "20230304_09.txt").write_text(
+    searcher = one_document(
+        tmp_path, "20230304_09.txt",
         "国内联播快讯\n\n当地时间3日，在美国猛犸山举行的2022—2023赛季国际雪联自由式滑雪U型场地技巧世界杯比赛中，"
-        "中国选手获得冠军，并提前锁定本赛季该项目的总冠军。\n", encoding="utf-8")
-    (folder / "metadata.csv").write_text("file,kind,date,title\n20230304_09.txt,news,2023-03-04,国内联播快讯\n",
-                                         encoding="utf-8")
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
-    build_index([folder, tmp_path / "seeds"], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
+        "中国选手获得冠军，并提前锁定本赛季该项目的总冠军。\n",
+        "file,kind,date,title\n20230304_09.txt,news,2023-03-04,国内联播快讯\n", beside_the_seeds=True)
     result = searcher.search("英超2023赛季冠军是谁")
     assert "冠军" in result.hits[0].text
     assert result.confidence == "low" and "英超" in result.unmatched
