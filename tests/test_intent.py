@@ -76,11 +76,18 @@ def test_a_year_end_is_its_last_month_and_the_months_after():
     "大众创业 万众创新 首次写入政府工作报告",
     "科学发展观 从哪一年开始出现在政府工作报告里",
     "雄安新区 第一次出现在哪份报告",
+    "厕所革命是哪一年提出的",
+    "厕所革命是什么时候提出的",
+    "厕所革命的提法始于哪一年",
+    "厕所革命是在哪份报告里首先提出的",
+    "厕所革命 出处",
+    "厕所革命这个说法是从哪来的",
 ])
 def test_first_mention_questions(query):
     intent = intent_of(query)
     assert intent.earliest
-    for word in ("最早", "首次", "第一次", "提出", "出现", "写入"):
+    assert intent.concept in ("构建社会主义和谐社会", "大众创业", "科学发展观", "雄安新区", "厕所革命")
+    for word in ("最早", "首次", "第一次", "提出", "出现", "写入", "出处", "始于"):
         assert word not in intent.text
 
 
@@ -116,6 +123,8 @@ def test_question_words_are_not_searched():
     assert {"十九大", "矛盾", "主要矛盾"} <= terms  # 主要 frames a question, 主要矛盾 is a concept
     assert not terms & {"什么", "是不是", "主要"}
     assert not intent_of("农民种地交的皇粮国税是哪年彻底不用交的").earliest  # 哪年 alone asks a year, not a first
+    assert not intent_of("王一鸥提出了哪些要求").earliest  # what was put forward, not when first
+    assert not intent_of("全国生态日是什么时候设立的").earliest
     asked = {t.term for t in analyzer.query_terms(intent_of("新能源汽车 首次写入政府工作报告 年份").text)}
     assert "年份" in asked and "年份" in FRAMING_TERMS  # (the year asked for, dropped like 情况)
 
