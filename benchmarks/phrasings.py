@@ -4,7 +4,7 @@
 
 Each answerable case is asked as written and in each variant below (a polite opening, a
 request to look it up, Traditional script, no spaces, no question mark, a month in Chinese
-numerals, a date written 2022.9.5 or 2022-09-05); a variant should
+numerals, a date written 2022.9.5 or 2022-09-05, 什么是X for X是什么); a variant should
 neither lose a first answer nor gain one.  Prints, per variant, the first answers lost and
 gained, with the lost questions under --misses.
 """
@@ -30,6 +30,15 @@ _CHINESE_MONTHS = ["", "一", "二", "三", "四", "五", "六", "七", "八", "
 _FULL_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
 
 
+_WHAT = re.compile(r"^(.*?)([\u4e00-\u9fff“”]{2,})是什么[？?]?$")
+
+
+def _what_first(question: str) -> str:
+    """…X是什么？ asked as 什么是X？ (other questions as they are)."""
+    m = _WHAT.match(question)
+    return f"{m.group(1)}什么是{m.group(2)}？" if m else question
+
+
 VARIANTS = {
     "请问…": lambda q: "请问" + q,
     "我想知道…": lambda q: "我想知道" + q,
@@ -40,6 +49,7 @@ VARIANTS = {
     "no question mark": lambda q: q.rstrip("？?"),
     "2025年二月": lambda q: re.sub(r"年(\d{1,2})月", lambda m: "年" + _CHINESE_MONTHS[int(m.group(1))] + "月", q),
     "2022.9.5": lambda q: _FULL_DATE.sub(r"\1.\2.\3", q),
+    "什么是X": _what_first,
     "2022-09-05": lambda q: _FULL_DATE.sub(lambda m: f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}", q),
 }
 

@@ -303,6 +303,9 @@ def test_a_what_question_names_its_subject():
     assert intent_of("第一个五年计划的基本任务是什么？").subject == "第一个五年计划的基本任务"
     assert intent_of("稳增长的主要措施有哪些").subject == "稳增长的主要措施"
     assert intent_of("2023年 粮食产量 多少").subject == ""
+    # the other way round
+    assert intent_of("什么是第一个五年计划的基本任务？").subject == "第一个五年计划的基本任务"
+    assert intent_of("为什么要发行超长期特别国债").subject == ""
 
 
 @pytest.mark.parametrize("query, subject", [
