@@ -4,7 +4,7 @@
 
 Each answerable case is asked as written and in each variant below (a polite opening, a
 request to look it up, Traditional script, no spaces, no question mark, a month in Chinese
-numerals, a date written 2022.9.5 or 2022-09-05, 什么是X for X是什么); a variant should
+numerals, a date written 2022.9.5 or 2022-09-05, 什么是X for X是什么, a year's 年度 for 年); a variant should
 neither lose a first answer nor gain one.  Prints, per variant, the first answers lost and
 gained, with the lost questions under --misses.
 """
@@ -50,6 +50,7 @@ VARIANTS = {
     "2025年二月": lambda q: re.sub(r"年(\d{1,2})月", lambda m: "年" + _CHINESE_MONTHS[int(m.group(1))] + "月", q),
     "2022.9.5": lambda q: _FULL_DATE.sub(r"\1.\2.\3", q),
     "什么是X": _what_first,
+    "2022年度": lambda q: re.sub(r"^((?:19|20)\d\d)年(?![0-9一二三四五六七八九十]+月|全年|年度)", r"\1年度", q),
     "2022-09-05": lambda q: _FULL_DATE.sub(lambda m: f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}", q),
 }
 

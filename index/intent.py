@@ -56,6 +56,8 @@ _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?
 # Dates written otherwise, read as 2022年9月5日: 2022.9.5, 2022-09-05, 2022/9/5, 2022.9, and
 # months and days in Chinese numerals (2025年二月, 九月五日).
 _NUMERIC_DATE = re.compile(r"(?<![\d.])((?:19|20)\d\d)[./-](\d{1,2})(?:[./-](\d{1,2}))?(?![\d./-]|[年万亿千百元%])")
+# A year's accounts or awards (2022年度): the year.
+_YEAR_OF_ACCOUNTS = re.compile(r"((?:19|20)\d\d)年度")
 _CHINESE_MONTH = re.compile(r"(?<=年)([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号])?")
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
@@ -189,7 +191,8 @@ def _months_later(year: int, month: int, months: int) -> int:
 
 def _dates_as_words(text: str) -> str:
     """Dates as the collection's texts write them: 2022年9月5日 for 2022.9.5, 2022-09-05 and
-    2022年九月五日 (a month must be 1 to 12, a day 1 to 31; other digits are left alone)."""
+    2022年九月五日 (a month must be 1 to 12, a day 1 to 31; other digits are left alone), and
+    2022年 for 2022年度."""
 
     def written(year: str, month: int, day: int | None, original: str) -> str:
         if not 1 <= month <= 12 or day is not None and not 1 <= day <= 31:
@@ -198,6 +201,7 @@ def _dates_as_words(text: str) -> str:
 
     text = _NUMERIC_DATE.sub(lambda m: written(m.group(1), int(m.group(2)), m.group(3) and int(m.group(3)),
                                                m.group(0)), text)
+    text = _YEAR_OF_ACCOUNTS.sub(r"\1年 ", text)
     return _CHINESE_MONTH.sub(lambda m: written("", number(m.group(1)), m.group(2) and number(m.group(2)),
                                                 m.group(0)), text)
 

@@ -387,6 +387,7 @@ def test_a_greeting_or_a_request_to_look_it_up_changes_nothing(asked, plain):
     ("2025年二月 哈尔滨亚冬会开幕式", "2025年2月 哈尔滨亚冬会开幕式"),
     ("2022年十二月三十一日 新年贺词", "2022年12月31日 新年贺词"),
     ("2023.5 社会消费品零售总额", "2023年5月 社会消费品零售总额"),
+    ("2022年度 居民医保 人均财政补助标准", "2022年 居民医保 人均财政补助标准"),
 ])
 def test_a_date_written_otherwise_is_the_same_date(written, plain):
     assert intent_of(written) == intent_of(plain)
