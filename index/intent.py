@@ -56,6 +56,10 @@ _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?
 # Dates written otherwise, read as 2022年9月5日: 2022.9.5, 2022-09-05, 2022/9/5, 2022.9, and
 # months and days in Chinese numerals (2025年二月, 九月五日).
 _NUMERIC_DATE = re.compile(r"(?<![\d.])((?:19|20)\d\d)[./-](\d{1,2})(?:[./-](\d{1,2}))?(?![\d./-]|[年万亿千百元%])")
+# A run of the question this long without a break or a question word is a sentence pasted in to
+# find its source (这就需要积极探索大胆试验尊重群众的首创精神), longer than the names of things
+# (国家空间科学中长期发展规划, 13; 长江经济带绿色发展示范区, 11) that many passages repeat.
+_VERBATIM = re.compile(r"[\u4e00-\u9fff0-9a-z]{15,}")
 # A year's accounts or awards (2022年度): the year.
 _YEAR_OF_ACCOUNTS = re.compile(r"((?:19|20)\d\d)年度")
 _CHINESE_MONTH = re.compile(r"(?<=年)([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号])?")
@@ -147,6 +151,7 @@ class Intent:
     plan: tuple[int, int] | None = None  # the years of a five-year plan it names: 十四五 (2021, 2025)
     era: tuple[int, int] | None = None  # the years of a decade it names: 八十年代初 (1980, 1983)
     era_written: str = ""  # and the decade as written
+    verbatim: tuple[str, ...] = ()  # runs long enough to be a sentence pasted in, not a name (`_VERBATIM`)
 
     @property
     def about_target(self) -> bool:
@@ -265,7 +270,7 @@ def understand(normalised: str) -> Intent:
                   month_ends_written=tuple(written for _, _, written in written_ends), earliest=earliest,
                   units=units, asks=asks, subject=subject if asks in ("what", "meaning") else "", concept=concept, period=period,
                   plan=plan_years(text), era=era_years(decade) if decade else None,
-                  era_written=decade.group(0) if decade else "")
+                  era_written=decade.group(0) if decade else "", verbatim=tuple(_VERBATIM.findall(text)))
 
 
 def session_years(text: str) -> list[int]:

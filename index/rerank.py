@@ -84,6 +84,10 @@ class Weights:
     # are rare in the document: scaled by 1 - `within_document` + `within_document` x its
     # document-local match relative to the document's best (`within_document_factor`).
     within_document: float = 0.7
+    # A passage that has, verbatim, a run of the question long enough to be a sentence pasted
+    # in (`Intent.verbatim`) is scaled by 1 + `verbatim` x the share of such runs' characters
+    # it has: a quote's source.
+    verbatim: float = 2.0
     # Passages shorter than this many characters (headings, date lines) are scaled down
     # in proportion: users want a quotable sentence, and BM25 alone favours short lines.
     short_passage: float = 60.0
@@ -103,6 +107,7 @@ NEUTRAL = {
     "year_next": 1.0, "document_miss": 1.0, "date_miss": 1.0, "phrase": 0.0, "year_metadata": 1.0,
     "earliest": 0.0, "answer_kind": 1.0, "short_passage": 0.0, "lead": 1.0, "lead_margin": 1.0, "feature": 1.0,
     "part_of_year": 1.0, "summary": 0.0, "colloquial": 1.0, "within_document": 0.0,
+    "verbatim": 0.0,
 }
 DEFAULT = Weights()
 
@@ -349,6 +354,14 @@ def phrase_factor(weights: Weights, norms: list[str], phrases: tuple[str, ...], 
     passage (its normalised text) has verbatim: proximity."""
     found = np.array([[p in norm for p in phrases] for norm in norms], dtype=float).reshape(len(norms), len(phrases))
     return 1 + weights.phrase * (found @ phrase_weights) / (phrase_weights.sum() or 1.0)
+
+
+def verbatim_factor(weights: Weights, norms: list[str], runs: tuple[str, ...]) -> np.ndarray:
+    """1 + `verbatim` x the share of the runs' characters (`Intent.verbatim`) that each passage
+    (its normalised text) has verbatim."""
+    lengths = np.array([len(run) for run in runs], dtype=float)
+    found = np.array([[run in norm for run in runs] for norm in norms], dtype=float).reshape(len(norms), len(runs))
+    return 1 + weights.verbatim * (found @ lengths) / (lengths.sum() or 1.0)
 
 
 def answer_lead_factor(weights: Weights, gained: np.ndarray, docs: np.ndarray, answers: np.ndarray,

@@ -33,7 +33,8 @@ from .normalize import normalize, warm_up
 from .query import ParsedQuery, parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
-from .rerank import DEFAULT, Weights, answer_factor, answer_lead_factor, colloquial_weights, factors, phrase_factor
+from .rerank import (DEFAULT, Weights, answer_factor, answer_lead_factor, colloquial_weights, factors, phrase_factor,
+                     verbatim_factor)
 from .shares import Shares, shares_of, word_shares
 from .verdict import judge
 
@@ -229,7 +230,7 @@ class Searcher:
         for its document's metadata only, then to the earlier passage (a news item's lead)."""
         if not len(scored.ids):
             return np.zeros(0, dtype=np.int64)
-        text_factors = (weights.phrase and intent.phrases) or intent.asks
+        text_factors = (weights.phrase and intent.phrases) or intent.asks or (weights.verbatim and intent.verbatim)
         size = max(k, PHRASE_POOL)
         if 3 * k < size and not text_factors and not intent.earliest:
             # Nothing changes the pool's scores, so its first k are the best of the candidates
@@ -269,7 +270,7 @@ class Searcher:
     def _text_factors(self, pool: Scored, intent: Intent, weights: Weights, read: dict[int, tuple]) -> np.ndarray:
         """The factors read off the pool's normalised text: adjacent word pairs, the kind of
         answer asked for (and, in a news item looked up by date, the passage that has it
-        rather than a lead that does not)."""
+        rather than a lead that does not), a sentence pasted in found as written."""
         ids = pool.ids
         rows = self._rows(ids, read)
         norms = [rows[i][4] for i in ids.tolist()]
@@ -281,6 +282,8 @@ class Searcher:
         if weights.phrase and intent.phrases:
             phrase_weights = np.array([self.reader.idf(p) for p in intent.phrases])
             factor *= phrase_factor(weights, norms, intent.phrases, phrase_weights)
+        if weights.verbatim and intent.verbatim:
+            factor *= verbatim_factor(weights, norms, intent.verbatim)
         return factor
 
     def bm25_top(self, terms: list[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:

@@ -179,3 +179,17 @@ def test_phrasings_ask_each_question_in_every_variant(tmp_path):
     results = compare(Searcher.open(tmp_path / "index.sqlite"), cases)
     assert set(results) == set(VARIANTS)
     assert all(lost == 0 and gained == 0 for lost, gained, _ in results.values())
+
+
+def test_quote_source_asks_sentences_of_real_passages(tmp_path, capsys):
+    from benchmarks.quote_source import main, sentences
+    from index import build_index
+
+    build_index([Path(__file__).resolve().parent.parent / "seeds"], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    picked = sentences(searcher, 5, 3)
+    assert picked and all(10 <= len(p) <= 30 for p in picked)
+    assert all(searcher.search(f"“{p}”").hits for p in picked)  # each is written in the collection
+    assert main(["--db", str(tmp_path / "index.sqlite"), "--documents", "5"]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(picked)} sentences" in out and f"/{len(picked)} first hit has it" in out

@@ -398,3 +398,9 @@ def test_a_date_written_otherwise_is_the_same_date(written, plain):
 def test_digits_that_are_no_date_stay_as_written(query):
     # a span of years (2008-12年 is 2008 to 2012), a figure, no month
     assert intent_of(query).dates == ()
+
+
+def test_a_sentence_pasted_in_is_kept_whole_and_a_name_is_not():
+    pasted = "这就需要积极探索大胆试验尊重群众的首创精神"
+    assert intent_of(pasted + " 出自哪里").verbatim == (pasted,)
+    assert intent_of("《国家空间科学中长期发展规划》分成几个阶段").verbatim == ()  # a name of 13 characters

@@ -13,6 +13,8 @@ from index import searcher as searcher_module
 from index.analysis import plain_words
 from index.answers import answer_pattern
 from index.earliest import concept_pattern
+from index.intent import understand
+from index.normalize import normalize
 from index.cleaning import reports_part_of_year
 from index.metadata import searchable_fields
 from index.models import DocumentMeta
@@ -820,3 +822,20 @@ def test_a_document_named_by_year_and_title_is_told_apart_within_too(tmp_path):
     question = "1979年政府工作报告认为社会主义初级阶段至少需要多长时间？"
     assert searcher.search(question).hits[0].text.startswith("这样的历史进程")
     assert not searcher.search(question, weights=Weights().without("within_document")).hits[0].text.startswith("这样的历史进程")
+
+
+def test_a_sentence_pasted_in_finds_the_passage_that_has_it_as_written(tmp_path):
+    # Both items have the sentence's words, the first in its title too; only the second has the
+    # sentence itself.
+    items = {
+        "20230105_03.txt": "因地制宜发展特色产业 带动群众增收致富\n\n央视网消息（新闻联播）：各地因地制宜发展特色产业。特色产业兴旺，"
+                           "带动群众增收致富；各地因地制宜发展特色产业，带动群众增收致富的路子越走越宽。\n",
+        "20230106_04.txt": "某县发展特色产业\n\n央视网消息（新闻联播）：某县因地制宜发展特色产业带动群众增收致富，"
+                           "当地还建起了合作社，为村民提供技术培训。\n",
+    }
+    searcher = news_searcher(tmp_path, items)
+    pasted = "因地制宜发展特色产业带动群众增收致富"
+    assert understand(normalize(pasted)).verbatim == (pasted,)
+    assert searcher.search(pasted).hits[0].document.path == "20230106_04.txt"
+    plain = searcher.search(pasted, weights=Weights().without("verbatim"))
+    assert plain.hits[0].document.path == "20230105_03.txt"
