@@ -56,13 +56,13 @@ _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(?:(\d{1,2})[日号])?
 # Dates written otherwise, read as 2022年9月5日: 2022.9.5, 2022-09-05, 2022/9/5, 2022.9, and
 # months and days in Chinese numerals (2025年二月, 九月五日).
 _NUMERIC_DATE = re.compile(r"(?<![\d.])((?:19|20)\d\d)[./-](\d{1,2})(?:[./-](\d{1,2}))?(?![\d./-]|[年万亿千百元%])")
+_CHINESE_MONTH = re.compile(r"(?<=年)([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号])?")
+# A year's accounts or awards (2022年度): the year.
+_YEAR_OF_ACCOUNTS = re.compile(r"((?:19|20)\d\d)年度")
 # A run of the question this long without a break or a question word is a sentence pasted in to
 # find its source (这就需要积极探索大胆试验尊重群众的首创精神), longer than the names of things
 # (国家空间科学中长期发展规划, 13; 长江经济带绿色发展示范区, 11) that many passages repeat.
 _VERBATIM = re.compile(r"[\u4e00-\u9fff0-9a-z]{15,}")
-# A year's accounts or awards (2022年度): the year.
-_YEAR_OF_ACCOUNTS = re.compile(r"((?:19|20)\d\d)年度")
-_CHINESE_MONTH = re.compile(r"(?<=年)([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号])?")
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
 # A span of years: 2018至2022年, 2013-2017年, 2008年到2012年.
