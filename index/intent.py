@@ -44,7 +44,7 @@ FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况", "�
 # "When was X first stated": the oldest document that states X answers it.
 _EARLIEST = re.compile(r"最早|首次|第一次(?!(?:全体)?会议)|最先|首先|首提|首倡|(?:从|是)?哪.?年开始|开始(?:出现|提出)"
                        # when a concept was put forward, where it comes from: 是哪一年提出的, 出处, 始于哪年
-                       r"|(?:是|在)?(?:哪一?年|哪个年份|什么时候|啥时候|何时)(?:被)?提出|始于|出处|源于|源自|起源"
+                       r"|(?:是|在)?(?:哪一?年|哪个年份|什么时候|啥时候|何时)(?:被)?提出|始于|出处"
                        r"|(?:(?:这个|这一)?(?:说法|提法|表述|概念|口号)|这句话)(?:是|最早)?从哪(?:里|儿)?来")  # (not 资金从哪来)
 # A word that names a kind of document: where to look, not what to look for.
 _DOCUMENT_KIND = re.compile(r"(?:报告|讲话|决议|公报|文件)(?:中|里|上)?$")
