@@ -38,7 +38,7 @@ def oldest_stating(reader, scored, n: int, concept: Concept | None = None) -> np
     term (“一个国家、两种制度” states 一个国家两种制度)."""
     if concept is not None:
         written: list[int] = []
-        stating = _by_era(reader, scored, _stating(scored, np.arange(len(scored.ids)), _compounds(scored)))
+        stating = _by_era(reader, scored, _stating(scored, np.arange(len(scored.ids)), _compounds(scored), strong=False))
         for start in range(0, len(stating), READ_BATCH):
             written += _writing(reader, scored, stating[start : start + READ_BATCH], concept).tolist()
             if len(written) >= n:
@@ -54,7 +54,7 @@ def oldest_first(reader, scored, pool: np.ndarray, concept: Concept | None = Non
     first; then the rest in score order."""
     stating = np.zeros(0, dtype=np.int64)
     if concept is not None:
-        stating = _writing(reader, scored, _stating(scored, pool, _compounds(scored)), concept)
+        stating = _writing(reader, scored, _stating(scored, pool, _compounds(scored), strong=False), concept)
     if not len(stating):
         stating = _stating(scored, pool)
     if len(stating) < 2:
@@ -111,12 +111,16 @@ def _compounds(scored) -> int:
     return sum(1 << j for j, t in enumerate(terms) if any(o != t and o in t for o in terms))
 
 
-def _stating(scored, positions: np.ndarray, given: int = 0) -> np.ndarray:
+def _stating(scored, positions: np.ndarray, given: int = 0, strong: bool = True) -> np.ndarray:
     """The positions whose candidates match every term the best of them match (the terms
-    of `given`, bits, counted as matched) and score in the text at least STRONG_SHARE of
-    the best such."""
+    of `given`, bits, counted as matched) and, if `strong`, score in the text at least
+    STRONG_SHARE of the best such.  (A concept written as the question writes it needs no
+    score: in a document whose title has it, 全面建设小康社会 (十六大), its words score in
+    the passages next to nothing, `Weights.inside`.)"""
     share = scored.shares(scored.bits[positions] | given)
     full = share >= share.max() - 1e-9
+    if not strong:
+        return positions[full]
     text = scored.text[positions]
     return positions[full & (text >= STRONG_SHARE * text[full].max())]
 

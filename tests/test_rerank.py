@@ -405,6 +405,21 @@ def test_a_first_mention_is_of_the_concept_as_a_word_not_inside_another(tmp_path
     assert hits[0].document.path == "gwr_2016.txt"
 
 
+def test_a_first_mention_in_a_report_whose_title_names_the_concept(tmp_path):
+    # The 2002 congress report is titled by the concept, so its passages' own words score
+    # next to nothing (`Weights.inside`) against the many later texts that state it; it
+    # still states it first.
+    congress = ("全面建设小康社会 (十六大)\n\n同志们：\n\n本世纪头二十年，要集中力量，全面建设惠及十几亿人口的更高水平的小康社会，"
+                "使经济更加发展、民主更加健全、科教更加进步。全面建设小康社会，是党和国家到二〇二〇年的奋斗目标。\n")
+    later = {f"gwr_{year}.txt": f"{year}年政府工作报告\n\n全面建设小康社会，第{year}项工作。\n" for year in range(2003, 2013)}
+    folder = write(tmp_path / "reports", {"cpc_16.txt": congress, **later},
+                   "file,kind,year,title\ncpc_16.txt,congress_report,2002,全面建设小康社会 (十六大)\n"
+                   + "".join(f"{name},work_report,{name[4:8]},{name[4:8]}年政府工作报告\n" for name in later))
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    hits = Searcher.open(tmp_path / "index.sqlite").search("“全面建设小康社会”这个提法最早是在哪份报告里提出来的？").hits
+    assert [h.document.path for h in hits[:2]] == ["cpc_16.txt", "gwr_2003.txt"]
+
+
 def test_a_first_mention_within_a_year_goes_by_date(tmp_path):
     # Two items of 2022 state the concept; February's is the first, though November's says
     # it more (and in quotation marks, as the question does).
