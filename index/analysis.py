@@ -54,7 +54,7 @@ _NAME_AFTER_OFFICE = re.compile(
     r"([\u4e00-\u9fff]{2,3}?)(?=出席|主持|指出|强调|表示|讲话|介绍|要求|会见|考察|调研|视察|同志|来|到|赴|率|说|在|对|和|等|、|，|,|。)")
 # The commonest Chinese surnames (they cover most people a report names): a name must
 # start with one, which keeps "书记要求" and the like out.
-_SURNAMES = frozenset(
+SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤"
     "应易乔殷尤温常康傅齐伍欧")
@@ -83,7 +83,7 @@ def learned_phrases(normalised_text: str) -> set[str]:
     (“三高四新”, “六稳”, “1336”) and the names it gives after an office (省长王忠林,
     省委书记沈晓明), so that jieba keeps them whole instead of 王/忠/林."""
     phrases = {p for p in _QUOTED_PHRASE.findall(normalised_text) if not p.isdigit() or len(p) >= 3}
-    return phrases | {m.group(1) for m in _NAME_AFTER_OFFICE.finditer(normalised_text) if m.group(1)[0] in _SURNAMES}
+    return phrases | {m.group(1) for m in _NAME_AFTER_OFFICE.finditer(normalised_text) if m.group(1)[0] in SURNAMES}
 
 
 # A new word: a run of characters that jieba's own dictionary leaves single (碳/达/峰,

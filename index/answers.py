@@ -1,10 +1,18 @@
 """The kind of answer a question asks for (`Intent.asks`) as a passage states it: a clock
 time for 几点, a number for 多少, a year for 哪年, a day of a month for 哪一天, a place for
-在哪里, for "X是什么" X stated, for "X是什么意思" X defined."""
+在哪里, a person for 谁, for "X是什么" X stated, for "X是什么意思" X defined."""
 
 from __future__ import annotations
 
 import re
+
+from .analysis import SURNAMES
+
+# A person as the texts name one: an office and a name (省长王忠林, 总理周恩来), or a name and
+# an office or a form of address (周恩来总理, 李德仁院士, 宋平同志).
+_OFFICES = ("总书记|主席|总理|委员长|书记|省长|市长|县长|区长|州长|部长|主任|院士|行政长官|秘书长|局长|厅长|行长|会长|校长"
+            "|教授|同志|先生|女士")
+_NAME = f"[{''.join(sorted(SURNAMES))}][\u4e00-\u9fff]{{1,2}}"
 
 _ANSWERS = {
     # 23时08分, 两时许, 9点30分, 下午3点; not 4点意见 or 一时间
@@ -22,6 +30,7 @@ _ANSWERS = {
     "place": re.compile(r"(?:在|于)[^，,。；;！？!?\s]{1,12}?(?:举行|召开|开幕|闭幕|举办|登陆|开工|投产|建成|成立|挂牌|开通|落地|落户)"
                         r"|位于|坐落"),
     "day": re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"),
+    "person": re.compile(rf"(?:{_OFFICES}){_NAME}|{_NAME}(?:{_OFFICES})"),
     "year": re.compile(r"(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2}年|[去今明前]年|上年"),
 }
 

@@ -118,6 +118,7 @@ _ASKS_DURATION = re.compile(r"几年|多少年|几个月|多少个?月|几天|�
 _ASKS_NUMBER = re.compile(r"多少|百分之几|几[个项名位人岁次条十百千万亿倍成点年]|多[大高长久远快重]"
                           # a keyword query ending on a quantity: 转移安置人数, 金牌数, 全国粮食总产量, 城镇化率
                           r"|(?:人数|金牌数|次数|数量|金额|总额|总量|规模|产量|增速|增幅|比重|占比|率)[吗呢]?[？?！!]*$")
+_ASKS_PERSON = re.compile(r"谁|哪一?位|什么人")
 _ASKS_YEAR = re.compile(r"哪一?年|何年|何时|什么时候")
 _ASKS_DAY = re.compile(r"哪一?天|哪一日|几月几[日号]|(?:什么|哪个)日子")
 # Where something happened: 在哪里举行, 在哪儿登陆, 哪个城市, 什么地方.
@@ -144,7 +145,7 @@ class Intent:
     # (year, title terms, as written); filled in by the searcher, which knows the titles.
     documents: tuple[tuple[int, tuple[str, ...], str], ...] = ()
     units: tuple[str, ...] = ()  # units of the quantities asked for with their magnitude: 万人次
-    asks: str = ""  # the kind of answer: "summary", "time", "day", "place", "duration", "number", "year", "what",
+    asks: str = ""  # the kind of answer: "summary", "time", "day", "place", "person", "duration", "number", "year", "what",
     # "meaning" or "" (anything)
     subject: str = ""  # what a "what" question asks to be stated (第一个五年计划的基本任务), or a "meaning" one defined
     concept: str = ""  # what a first-mention question asks about, as written: 一个国家两种制度
@@ -248,6 +249,7 @@ def understand(normalised: str) -> Intent:
     subject = asked if asked and not asked.endswith("的") else ""
     asks = ("" if earliest or _ASKS_WHY.search(text) else "summary" if _ASKS_SUMMARY.search(text) else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
             else "day" if _ASKS_DAY.search(text) else "place" if _ASKS_PLACE.search(text)
+            else "person" if _ASKS_PERSON.search(text)
             else "duration" if _ASKS_DURATION.search(text) else "number" if _ASKS_NUMBER.search(text)
             else "meaning" if subject and _ASKS_MEANING.search(text) else "what" if subject else "")
     if asks == "summary":  # the words of asking what it is about match nothing

@@ -181,6 +181,16 @@ def test_where_is_answered_by_a_place_something_happened_in():
                                                    "会议强调，要做好明年经济工作"))
 
 
+def test_who_is_answered_by_a_person_named_with_an_office():
+    from index.intent import understand
+    assert understand("1964年三届全国人大一次会议上的政府工作报告是谁作的").asks == "person"
+    assert understand("开幕式上作主旨演讲的是哪位领导").asks == "person"
+    person = answer_pattern("person")
+    assert all(person.search(text) for text in ("省委副书记、省长王忠林出席会议", "周恩来总理在报告中首先指出",
+                                                "武汉大学李德仁院士", "原国务委员宋平同志"))
+    assert not any(person.search(text) for text in ("省委召开县委书记工作交流会", "会议由市委主持", "人大代表票决制度"))
+
+
 def test_a_what_question_prefers_the_passage_that_states_its_subject(tmp_path):
     # A news item of 2023-07-12: its lead names the plan, its second passage says what it is.
     item = ("我国载人登月初步方案公布\n\n央视网消息（新闻联播）：在今天（7月12日）召开的第九届中国国际商业航天高峰论坛上，"
