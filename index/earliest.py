@@ -51,7 +51,8 @@ def oldest_stating(reader, scored, n: int, concept: Concept | None = None) -> np
 def oldest_first(reader, scored, pool: np.ndarray, concept: Concept | None = None) -> np.ndarray:
     """Among the pool (positions in `scored`, best first), the candidates that state every
     term of the question (write the concept, as above, when any does), oldest document
-    first; then the rest in score order."""
+    first, and in a document the passage that says it is the first time; then the rest in
+    score order."""
     stating = np.zeros(0, dtype=np.int64)
     if concept is not None:
         stating = _writing(reader, scored, _stating(scored, pool, _compounds(scored), strong=False), concept)
@@ -60,7 +61,24 @@ def oldest_first(reader, scored, pool: np.ndarray, concept: Concept | None = Non
     if len(stating) < 2:
         return pool
     stating = _by_era(reader, scored, stating)
+    stating = _saying_first_first(reader, scored, stating)
     return np.concatenate([stating, pool[~np.isin(pool, stating)]])
+
+
+_SAYS_FIRST = re.compile(r"首次|第一次|首先提出|首倡")
+
+
+def _saying_first_first(reader, scored, positions: np.ndarray) -> np.ndarray:
+    """The positions (oldest document first), within each document those whose passage says
+    it is the first time (今年首次把这一指标作为预期目标) first, the rest as they were."""
+    if len(positions) < 2:
+        return positions
+    ids = scored.ids[positions]
+    rows = reader.rows(ids.tolist())
+    says = np.array([bool(_SAYS_FIRST.search(rows[i][4])) for i in ids.tolist()])
+    seen: dict[int, int] = {}
+    group = np.array([seen.setdefault(doc, len(seen)) for doc in reader.passage_doc[ids].tolist()])
+    return positions[np.lexsort((np.arange(len(positions)), ~says, group))]
 
 
 @dataclass(frozen=True)

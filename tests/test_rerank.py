@@ -430,6 +430,22 @@ def test_a_first_mention_in_a_report_whose_title_names_the_concept(tmp_path):
     assert [h.document.path for h in hits[:2]] == ["cpc_16.txt", "gwr_2003.txt"]
 
 
+def test_in_the_first_document_the_passage_that_says_it_is_the_first_time_comes_first(tmp_path):
+    # 2018's report lists the targets, the surveyed unemployment rate among them, and then
+    # says it is the first year that rate is a target; 2019's lists it again.
+    files = {
+        "gwr_2018.txt": "2018年政府工作报告\n\n今年发展主要预期目标是：国内生产总值增长6.5%左右；城镇调查失业率5.5%以内，"
+                        "城镇登记失业率4.5%以内，城镇调查失业率预期目标。\n\n"
+                        "城镇调查失业率涵盖农民工等城镇常住人口，今年首次把这一指标作为预期目标，以更全面反映就业状况。\n",
+        "gwr_2019.txt": "2019年政府工作报告\n\n今年发展的主要预期目标是：城镇调查失业率5.5%左右，城镇登记失业率4.5%以内。\n",
+    }
+    folder = write(tmp_path / "reports", files, "file,kind,year,title\n" + "".join(
+        f"{name},work_report,{name[4:8]},{name[4:8]}年政府工作报告\n" for name in files))
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    hits = Searcher.open(tmp_path / "index.sqlite").search("城镇调查失业率 哪一年首次列为预期目标").hits
+    assert "首次把这一指标" in hits[0].text and hits[1].document.path == "gwr_2018.txt"
+
+
 def test_a_first_mention_within_a_year_goes_by_date(tmp_path):
     # Two items of 2022 state the concept; February's is the first, though November's says
     # it more (and in quotation marks, as the question does).
