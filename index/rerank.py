@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import kernel
-from .intent import Intent, plan_set_out
+from .intent import Intent
+from .periods import time_factor
 from .shares import Shares
 
 
@@ -127,65 +128,6 @@ def colloquial_weights(weights: Weights, everyday: np.ndarray, idf: np.ndarray) 
     return np.where(np.isnan(excess), 1.0, scaled)
 
 
-# Reviews of a year (work reports, annual statistics) come out by March of the next.
-REVIEW_MONTHS = 3
-
-
-def year_factor(weights: Weights, years: tuple[int, ...], doc_years: np.ndarray, year_seen: np.ndarray,
-                period: tuple[int, int] | None = None, no_review: np.ndarray | None = None,
-                target: bool = False) -> np.ndarray:
-    """1 where the candidate satisfies a year of the question (its document is of that year,
-    or the year is in its passage), `year_next` for the next year's document (unless it is
-    no review of the year, `no_review`: its title names another year, or it came out later
-    than REVIEW_MONTHS), `year_miss` otherwise.  A span of years is reviewed whole the year
-    after it ends.  A year's `target` is set by its own document: the next year's, which
-    reviews the year ("去年…预期增长目标"), stays at `year_next` though its passage names the year."""
-    factor = np.full(len(doc_years), weights.year_miss)
-    reviews = _any_of(doc_years, [year + 1 for year in years])
-    factor[reviews if no_review is None else reviews & ~no_review] = weights.year_next
-    factor[_any_of(doc_years, years) | (year_seen & ~reviews if target else year_seen)] = 1.0
-    if period is not None:  # within it, a document tells of part of it
-        factor[factor == 1.0] = weights.year_next
-        factor[doc_years == period[1] + 1] = 1.0
-    return factor
-
-
-def by_section_year(weights: Weights, factor: np.ndarray, year: int, doc_years: np.ndarray,
-                    section_years: np.ndarray, year_seen: np.ndarray, target: bool) -> np.ndarray:
-    """`year_factor`'s `factor`, corrected by the year the heading of each passage's section
-    names (`cleaning.section_years`): the review of the year before in the year's own report
-    ("一、2023年工作回顾" of 2024's) tells of that year, `year_next` unless its text names the
-    year asked; the next year's review of the year asked tells of it, 1 (a target, though, is
-    set by its own year's report)."""
-    factor = np.where((doc_years == year) & (section_years == year - 1) & ~year_seen, weights.year_next, factor)
-    if not target:
-        factor[(doc_years == year + 1) & (section_years == year)] = 1.0
-    return factor
-
-
-def plan_factor(weights: Weights, plan: tuple[int, int], doc_years: np.ndarray, target: bool, outcome: bool) -> np.ndarray:
-    """A five-year plan is set out the year it begins (and in the proposals of the autumn
-    before; a few later, `plan_set_out`) and reviewed the year after it ends: 1 for those documents (its `target`s only
-    the first, how it turned out, `outcome`, only the review), `year_next` for the years in
-    between, `year_miss` for the rest; 1 for undated documents, which may be of any year."""
-    start, end = plan
-    factor = np.where((doc_years >= start) & (doc_years <= end), weights.year_next, weights.year_miss)
-    factor[doc_years == 0] = 1.0
-    if not outcome:
-        set_out = plan_set_out(start)
-        factor[(doc_years == set_out) | (doc_years == set_out - 1)] = 1.0
-    if not target:
-        factor[doc_years == end + 1] = 1.0
-    return factor
-
-
-def era_factor(weights: Weights, era: tuple[int, int], doc_years: np.ndarray) -> np.ndarray:
-    """1 for the documents of a decade the question names (八十年代初), and of the year after
-    it, which reviews its last year; `year_miss` for other years; 1 for undated documents."""
-    start, end = era
-    return np.where(((doc_years >= start) & (doc_years <= end + 1)) | (doc_years == 0), 1.0, weights.year_miss)
-
-
 def named_document_factor(weights: Weights, documents, subject_years: np.ndarray, doc_years: np.ndarray,
                           meta_bits: np.ndarray, distinct: list[str]) -> np.ndarray:
     """`document_miss` for candidates whose document is not one the question names by year
@@ -264,25 +206,6 @@ def best_of_document(values: np.ndarray, docs: np.ndarray) -> np.ndarray:
     return np.repeat(np.maximum.reduceat(values, starts), np.diff(np.append(starts, len(docs))))
 
 
-def _any_of(values: np.ndarray, wanted) -> np.ndarray:
-    """`np.isin(values, wanted)` for a few wanted values: a comparison each costs far less
-    than the sort isin does."""
-    found = np.zeros(len(values), dtype=bool)
-    for value in wanted:
-        found |= values == value
-    return found
-
-
-def date_factor(weights: Weights, ranges: tuple[tuple[int, int], ...], doc_dates: np.ndarray) -> np.ndarray:
-    """1 where the document's date falls in a date the question names; `date_miss` where
-    it has a full date outside them; neutral for documents without a day."""
-    inside = np.zeros(len(doc_dates), dtype=bool)
-    for low, high in ranges:
-        inside |= (doc_dates >= low) & (doc_dates <= high)
-    dated = doc_dates % 100 > 0
-    return np.where(inside, 1.0, np.where(dated, weights.date_miss, np.sqrt(weights.date_miss)))
-
-
 def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: Shares, coverage: Shares,
             distinct: list[str], doc_bits, doc_meta_bits, named_documents: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """The product of the re-ranking factors per candidate, and which candidates gained as
@@ -307,33 +230,8 @@ def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: S
             named_documents = np.union1d(named_documents, docs[by_title])
     if weights.within_document and len(named_documents):
         factor *= within_document_factor(weights, reader, ids, bits, doc_meta_bits, shares, len(distinct), named_documents)
-    if intent.years or intent.documents:
-        doc_years, subject = reader.doc_year[docs], reader.doc_subject_year[docs]
-    if intent.years:
-        # The year in the passage's own text: its metadata's year is the document's, which
-        # counts below as the year the document is about.  A year bit is the text's, but
-        # where the metadata has the year too; of those, only a document about another year
-        # (its title says so) needs its text looked at.
-        seen = np.zeros(len(ids), dtype=bool)
-        for j, term in enumerate(distinct):
-            if term.isdigit() and int(term) in intent.years:
-                in_bits, in_meta = (bits >> j) & 1 == 1, (doc_meta_bits[docs] >> j) & 1 == 1
-                seen |= in_bits & ~in_meta
-                unsure = np.flatnonzero(in_bits & in_meta & (subject != int(term)))
-                seen[unsure] |= reader.has_term(ids[unsure], term)
-        # No review of the year before: a title naming another year, a date after March.
-        no_review = (subject != doc_years) | (reader.doc_date[docs] // 100 % 100 > REVIEW_MONTHS)
-        years = year_factor(weights, intent.years, subject, seen, intent.period, no_review, intent.target)
-        if len(intent.years) == 1 and intent.period is None and not intent.documents:
-            years = by_section_year(weights, years, intent.years[0], subject, reader.passage_year[ids], seen,
-                                    intent.target)
-        factor *= years
-    elif intent.plan:
-        factor *= plan_factor(weights, intent.plan, reader.doc_subject_year[docs], intent.about_target, intent.about_outcome)
-    elif intent.era:
-        factor *= era_factor(weights, intent.era, reader.doc_subject_year[docs])
-    if intent.date_numbers:
-        factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
+    if intent.years or intent.plan or intent.era or intent.date_numbers:
+        factor *= time_factor(reader, weights, intent, ids, docs, bits, distinct, doc_meta_bits)
     if intent.dates:  # news looked up by date: a lead says what happened
         last = (bits >> (len(distinct) - 1)) & 1 == 1  # (the question's last word, what it asks)
         gain = lead_factor(weights, reader.passage_lead[ids], docs, shares(bits), last)
@@ -345,7 +243,8 @@ def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: S
         about = doc_meta_bits[docs] == (1 << len(distinct)) - 1
         factor *= np.where(about, 1 + weights.summary / (1 + ids - reader.doc_first[docs]), 1.0)
     if intent.documents:
-        factor *= named_document_factor(weights, intent.documents, subject, doc_years, doc_meta_bits[docs], distinct)
+        factor *= named_document_factor(weights, intent.documents, reader.doc_subject_year[docs], reader.doc_year[docs],
+                                        doc_meta_bits[docs], distinct)
     return factor, lead_gain
 
 

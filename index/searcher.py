@@ -99,8 +99,11 @@ class Searcher:
         words = self.analyzer.cut(intent.text)
         terms = self._terms(intent, words)
         in_metadata = [t.term for t in terms if self.reader.field_docs(t.term) is not None]
-        intent = dataclasses.replace(intent, phrases=tuple(self.analyzer.phrases(words)),
-                                     documents=named_documents(intent, in_metadata, self.reader.named_together))
+        documents = named_documents(intent, in_metadata, self.reader.named_together)
+        # (the words naming a document are the metadata's to match: a passage that quotes the
+        # name, 政府工作报告 in the resolution on it, does not state the question as it asks)
+        phrases = [p for p in self.analyzer.phrases(words) if not any(p in written for _, _, written in documents)]
+        intent = dataclasses.replace(intent, phrases=tuple(phrases), documents=documents)
         if not terms and not parsed.filters:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
         allowed = self.reader.filter_docs(parsed.filters) if parsed.filters else None

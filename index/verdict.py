@@ -39,7 +39,8 @@ from .intent import Intent
 from .metadata import searchable_fields
 from .models import DocumentMeta, Hit
 from .normalize import normalize
-from .rerank import DEFAULT, REVIEW_MONTHS, colloquial_weights
+from .periods import REVIEW_MONTHS
+from .rerank import DEFAULT, colloquial_weights
 from .shares import Shares
 
 # Below this IDF-weighted share of the question matched, the top hit is not an answer.

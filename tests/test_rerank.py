@@ -18,8 +18,8 @@ from index.normalize import normalize
 from index.cleaning import reports_part_of_year
 from index.metadata import searchable_fields
 from index.models import DocumentMeta
-from index.rerank import (NEUTRAL, Weights, answer_lead_factor, by_section_year, colloquial_weights, lead_factor,
-                          named_document_factor, plan_factor, year_factor)
+from index.periods import by_section_year, plan_factor, year_factor
+from index.rerank import NEUTRAL, Weights, answer_lead_factor, colloquial_weights, lead_factor, named_document_factor
 from index.shares import shares_of, word_shares
 
 SPEECH = """在全市经济工作会议上的讲话
@@ -145,6 +145,7 @@ def test_a_how_many_question_prefers_a_passage_with_a_number(tmp_path):
 
 def test_a_year_or_a_date_is_no_figure():
     number = answer_pattern("number")
+    assert not number.search("增强“四个意识”、坚定“四个自信”、做到“两个维护”")  # slogans, not quantities
     assert not number.search("同意报告提出的2020年经济社会发展的主要目标") and not number.search("5月4日闭幕")
     assert all(number.search(text) for text in ("成交出口金额247亿美元", "增长6.5%", "用3年时间", "百分之五十五点八"))
 
@@ -289,6 +290,48 @@ def test_a_first_mention_in_a_kind_of_document_named_first(tmp_path):
     build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
     hits = Searcher.open(tmp_path / "index.sqlite").search("政府工作报告第一次提到人工智能是哪一年").hits
     assert [h.document.path for h in hits[:2]] == ["gwr_2017.txt", "gwr_2019.txt"]
+
+
+def test_a_passage_quoting_the_named_documents_name_is_no_closer_to_the_question(tmp_path):
+    # The resolution on the 2014 report quotes its name (政府工作报告) next to 目标任务; the
+    # report itself sets the target the question asks.  The name is the metadata's to match.
+    resolution = ("第十二届全国人民代表大会第二次会议关于政府工作报告的决议\n\n第十二届全国人民代表大会第二次会议听取和审议了"
+                  "国务院总理李克强所作的政府工作报告。会议充分肯定国务院过去一年的工作，同意报告提出的2014年工作总体部署、"
+                  "目标任务和重点工作，决定批准这个报告。\n")
+    report = ("2014年政府工作报告\n\n——经济运行稳中向好。国内生产总值达到56.9万亿元，比上年增长7.7%。居民消费价格涨幅控制在2.6%。"
+              "城镇登记失业率4.1%。城镇新增就业1310万人，创历史新高。\n\n"
+              "今年经济社会发展的主要预期目标是：国内生产总值增长7.5%左右，居民消费价格涨幅控制在3.5%左右，城镇新增就业1000万人以上，"
+              "城镇登记失业率控制在4.6%以内，国际收支基本平衡，努力实现居民收入增长和经济发展同步。加强对增长、就业、物价、"
+              "国际收支等主要目标的统筹平衡。\n\n"
+              "关于价格水平。把居民消费价格涨幅控制在3.5%左右，考虑了去年涨价翘尾影响和今年新涨价因素，也表明我们抑制通胀、"
+              "保障民生的决心和信心。\n")
+    folder = write(tmp_path / "reports", {"gwr_2014.txt": report, "npc_resolution_2014.txt": resolution},
+                   "file,kind,year,title\ngwr_2014.txt,government_work_report,2014,2014年中华人民共和国国务院政府工作报告\n"
+                   "npc_resolution_2014.txt,npc_resolution_on_gwr,2014,第十二届全国人民代表大会第二次会议关于政府工作报告的决议\n")
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    hits = Searcher.open(tmp_path / "index.sqlite").search("2014年政府工作报告 居民消费价格 目标").hits
+    assert hits[0].document.path == "gwr_2014.txt"
+
+
+def test_a_years_target_is_not_how_it_turned_out_the_year_after(tmp_path):
+    # January 2025's item on 2024 (主要发展目标顺利实现) states the year's GDP; the target is
+    # what the 2024 report set.
+    report = ("2024年政府工作报告\n\n今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上，"
+              "城镇调查失业率5.5%左右；居民消费价格涨幅3%左右；居民收入增长和经济增长同步；国际收支保持基本平衡；"
+              "粮食产量1.3万亿斤以上；单位国内生产总值能耗降低2.5%左右，生态环境质量持续改善。\n")
+    title = "2024年我国经济运行稳中有进 主要发展目标顺利实现"
+    item = (f"{title}\n\n央视网消息（新闻联播）：国务院新闻办公室今天（1月17日）举行新闻发布会，国家统计局发布2024年"
+            "国民经济运行主要指标。数据显示，2024年，我国经济运行总体平稳、稳中有进，主要目标任务顺利实现。\n\n"
+            "初步核算，2024年全年，国内生产总值1349084亿元，比上年增长5.0%，国内生产总值首次突破130万亿元。\n")
+    others = {f"2025{month:02d}{day:02d}_01.txt": f"各地新闻\n\n各地推进第{day}项重点工作，经济运行总体平稳。\n"
+              for month in (2, 3) for day in range(1, 21)}
+    folder = write(tmp_path / "all", {"gwr_2024.txt": report, "20250117_02.txt": item, **others}, "file,kind,year,date,title\n"
+                   "gwr_2024.txt,government_work_report,2024,,2024年中华人民共和国国务院政府工作报告\n"
+                   f"20250117_02.txt,news,2025,2025-01-17,{title}\n"
+                   + "".join(f"{name},news,2025,2025-{name[4:6]}-{name[6:8]},各地新闻\n" for name in others))
+    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
+    hits = Searcher.open(tmp_path / "index.sqlite").search("2024年国内生产总值目标是多少").hits
+    assert hits[0].document.path == "gwr_2024.txt"
 
 
 def test_a_named_year_picks_that_years_document(yearly):
