@@ -3,7 +3,7 @@
     python -m benchmarks.phrasings CASES.jsonl [CASES.jsonl ...] --db data/full.sqlite
 
 Each answerable case is asked as written and in each variant below (a polite opening, a
-request to look it up, Traditional script, no spaces, no question mark, a month in Chinese
+request to look it up, 关于 before it, a request for the wording or thanks after it, Traditional script, no spaces, no question mark, a month in Chinese
 numerals, a date written 2022.9.5 or 2022-09-05, 什么是X for X是什么, a year's 年度 for 年); a variant should
 neither lose a first answer nor gain one.  Prints, per variant, the first answers lost and
 gained, with the lost questions under --misses.
@@ -44,6 +44,10 @@ VARIANTS = {
     "我想知道…": lambda q: "我想知道" + q,
     "帮我查一下…": lambda q: "帮我查一下" + q,
     "你好，能告诉我…吗": lambda q: "你好，能告诉我" + q.rstrip("？?") + "吗",
+    "关于…": lambda q: "关于" + q,
+    "请帮我找一下…的相关论述": lambda q: "请帮我找一下" + q.rstrip("？?") + "的相关论述",
+    "…，原文是怎么说的？": lambda q: q.rstrip("？?") + "，原文是怎么说的？",
+    "…？谢谢！": lambda q: q.rstrip("？?") + "？谢谢！",
     "Traditional": _traditional,
     "no spaces": lambda q: q.replace(" ", ""),
     "no question mark": lambda q: q.rstrip("？?"),

@@ -29,6 +29,11 @@ _QUESTION = re.compile(
 _REQUEST = re.compile(
     r"(?:你好|您好|请问(?:一下)?|请教(?:一下)?|(?:请|麻烦)?(?:你|您)?帮(?:我|忙)(?:查|找|看|搜)(?:一下|查|找|看|搜)?|"
     r"(?:我)?想(?:问|知道|了解)(?:一下)?|(?:请|麻烦)?(?:你|您)?(?:能否|能不能|可以|能)?告诉我(?:一下)?)[,:;\s]*")
+# ... and what only frames the question around it: a leading 关于 ("关于雄安新区 最早出现在哪份报告"),
+# a request for the wording (…的相关论述, …的原话, ，原文是怎么说的) or thanks at its end.
+_ABOUT = re.compile(r"^\s*关于")
+_CLOSING = re.compile(r"[，,\s]*(?:(?:的)?(?:相关)?(?:论述|表述|原文|原话)(?:是(?:怎么说的|什么)|怎么说的?)?|谢谢|多谢|感谢)"
+                      r"[！!。.？?\s]*$")
 # "Which report" asks for a kind of document, with its short qualifier: the answer's type. 哪份报告
 # leaves no words to match; a qualifier naming a kind of the collection's documents (哪次党代会报告)
 # keeps the kind, which their metadata has (`_kind_asked`).
@@ -218,9 +223,18 @@ def _full_year(match: re.Match) -> str:
     return f"{1900 + short if short >= 50 else 2000 + short}年"
 
 
+def _without_framing(text: str) -> str:
+    """The question without a greeting or request (`_REQUEST`), a leading 关于 and what closes
+    it (`_CLOSING`, as often as it repeats: …的相关论述？谢谢！)."""
+    text = _ABOUT.sub("", _REQUEST.sub(" ", text))
+    while (closed := _CLOSING.sub("", text)) != text and closed.strip():
+        text = closed
+    return text
+
+
 def understand(normalised: str) -> Intent:
     """Read the years, dates and first-mention intent of a normalised query."""
-    text = _SHORT_YEAR.sub(_full_year, _dates_as_words(_REQUEST.sub(" ", normalised)))  # 98年 -> 1998年
+    text = _SHORT_YEAR.sub(_full_year, _dates_as_words(_without_framing(normalised)))  # 98年 -> 1998年
     found = [m for m in _DATE.finditer(text) if 1 <= int(m.group(2)) <= 12]
     # "截至2025年6月底": a figure as a month ends comes out in the months after it
     ends = [m for m in found if not m.group(3) and text.startswith(("底", "末"), m.end())]

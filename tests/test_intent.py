@@ -377,9 +377,18 @@ def test_a_plan_question_asks_its_target_or_its_outcome():
     ("我想知道区里定点医院收治的新冠病人有没有死人", "区里定点医院收治的新冠病人有没有死人"),
     ("帮我查一下2021年岳阳GDP目标", "2021年岳阳GDP目标"),
     ("你好，能告诉我雄安新区 最早出现在哪份报告吗", "雄安新区 最早出现在哪份报告"),
+    ("关于生态文明 这个提法最早出现在哪个报告", "生态文明 这个提法最早出现在哪个报告"),
+    ("请帮我找一下2014年政府工作报告关于雾霾的相关论述", "2014年政府工作报告关于雾霾"),
+    ("2025年2月 民营企业座谈会 哪些企业家发言，原文是怎么说的？", "2025年2月 民营企业座谈会 哪些企业家发言"),
+    ("雄安新区 最早出现在哪份报告？谢谢！", "雄安新区 最早出现在哪份报告？"),
+    ("十五大报告论述社会主义初级阶段的原话", "十五大报告论述社会主义初级阶段"),
 ])
 def test_a_greeting_or_a_request_to_look_it_up_changes_nothing(asked, plain):
     assert intent_of(asked) == intent_of(plain)
+
+
+def test_a_question_that_is_only_framing_is_left_as_it_is():
+    assert intent_of("原文").text == "原文" and intent_of("谢谢").text == "谢谢"
 
 
 @pytest.mark.parametrize("written, plain", [
