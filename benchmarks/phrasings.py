@@ -3,7 +3,8 @@
     python -m benchmarks.phrasings CASES.jsonl [CASES.jsonl ...] --db data/full.sqlite
 
 Each answerable case is asked as written and in each variant below (a polite opening, a
-request to look it up, 关于 before it, a request for the wording or thanks after it, Traditional script, no spaces, commas for spaces, no question mark, a month in Chinese
+request to look it up, 关于 before it, a request for the wording or thanks after it, what one is writing and a
+request for the source around it, Traditional script, no spaces, commas for spaces, no question mark, a month in Chinese
 numerals, a date written 2022.9.5 or 2022-09-05, 什么是X for X是什么, a year's 年度 for 年); a variant should
 neither lose a first answer nor gain one.  Prints, per variant, the first answers lost and
 gained, with the lost questions under --misses.
@@ -48,6 +49,7 @@ VARIANTS = {
     "请帮我找一下…的相关论述": lambda q: "请帮我找一下" + q.rstrip("？?") + "的相关论述",
     "…，原文是怎么说的？": lambda q: q.rstrip("？?") + "，原文是怎么说的？",
     "…？谢谢！": lambda q: q.rstrip("？?") + "？谢谢！",
+    "我在写材料，查一下…，请注明出处": lambda q: "我在写材料，查一下" + q.rstrip("？?") + "，请注明出处",
     "Traditional": _traditional,
     "no spaces": lambda q: q.replace(" ", ""),
     "commas for spaces": lambda q: q.replace(" ", "，"),
