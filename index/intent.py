@@ -103,7 +103,10 @@ _ASKS_SUMMARY = re.compile(r"(?:主要)?(?:讲|说|谈)(?:了|的是|的)?(?:什
 # (几点 is also "how many points": 提出了几点意见)
 _ASKS_TIME = re.compile(r"几点(?:钟|(?=[发开举召起到出结闭]|$|[\s,，。?？!！]|[吗呢啊呀](?:$|[\s,，。?？!！])))|几时|什么时间")
 _ASKS_WHAT = re.compile(r"([\u4e00-\u9fff]{2,})(?:是(?:什么|怎样的|怎么样的|啥)|(?:有|包括)哪些)"
-                        r"|^什么(?:是|叫)([\u4e00-\u9fff]{2,})")  # (or the other way round: 什么是新质生产力)
+                        r"|^什么(?:是|叫)([\u4e00-\u9fff]{2,})"  # (or the other way round: 什么是新质生产力)
+                        # (or how it is defined: 怎样定位金融, the passage that says 金融是…)
+                        r"|(?:怎么|怎样|如何)(?:定位|定义|界定)([\u4e00-\u9fff]{2,}?)(?:的|$)")
+_HOW_DEFINED = re.compile(r"(?:怎么|怎样|如何)(?:定位|定义|界定)")
 # Between the subject and 是什么, words that only point back to it or press the question:
 # "“两头在外”这个说法是什么意思", "“封关”到底是什么意思".
 _POINTING_BACK = re.compile(r"[，,]?(?:这个|这一|这种|这项|该)(?:说法|提法|表述|概念|词|名词|口号)|到底|究竟|[“”\"「」『』]"
@@ -263,7 +266,7 @@ def understand(normalised: str) -> Intent:
     # (in a first-mention question, 哪年 asks for the document's year, not one in its text)
     # (quote marks become spaces in the query text: “封关”是什么 is 封关 是什么)
     what = _ASKS_WHAT.search(re.sub(r"\s+", "", _POINTING_BACK.sub("", text)))
-    asked = what and (what.group(1) or what.group(2))
+    asked = what and (what.group(1) or what.group(2) or what.group(3))
     subject = asked if asked and not asked.endswith("的") else ""
     asks = ("" if earliest or _ASKS_WHY.search(text) else "summary" if _ASKS_SUMMARY.search(text) else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
             else "day" if _ASKS_DAY.search(text) else "place" if _ASKS_PLACE.search(text)
@@ -272,6 +275,8 @@ def understand(normalised: str) -> Intent:
             else "meaning" if subject and _ASKS_MEANING.search(text) else "what" if subject else "")
     if asks == "summary":  # the words of asking what it is about match nothing
         text = _ASKS_SUMMARY.sub(" ", text)
+    elif asks == "what" and what.group(3):  # (nor does 定位 of 怎样定位金融: 金融是… answers it)
+        text = _HOW_DEFINED.sub(" ", text)
     text = _LOCAL_LEVEL.sub(lambda m: f" {m.group(1) or m.group(2)}委 全{m.group(1) or m.group(2)} ", text)
     text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(_kind_asked, _EITHER_KIND.sub(" ", text)))
     years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}

@@ -261,6 +261,12 @@ def test_the_kind_of_answer_asked_for(query, kind):
     assert intent_of(query).asks == kind
 
 
+def test_how_something_is_defined_asks_what_it_is():
+    asked = intent_of("2023年中央金融工作会议是怎样定位金融的？")
+    assert (asked.asks, asked.subject) == ("what", "金融") and "定位" not in asked.text
+    assert intent_of("如何界定新质生产力").subject == "新质生产力"
+
+
 def test_asking_what_a_text_is_about_leaves_only_the_text_to_match():
     text = intent_of("1960年的政府工作报告主要讲的是什么内容？").text
     assert text.startswith("1960年的政府工作报告") and not {"讲", "内容"} & set(text)
