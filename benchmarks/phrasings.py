@@ -4,7 +4,7 @@
 
 Each answerable case is asked as written and in each variant below (a polite opening, a
 request to look it up, 关于 before it, a request for the wording or thanks after it, what one is writing and a
-request for the source around it, Traditional script, no spaces, commas for spaces, no question mark, a month in Chinese
+request for the source around it, a name with its form of address (王一鸥书记), Traditional script, no spaces, commas for spaces, no question mark, a month in Chinese
 numerals, a date written 2022.9.5 or 2022-09-05, 什么是X for X是什么, a year's 年度 for 年); a variant should
 neither lose a first answer nor gain one.  Prints, per variant, the first answers lost and
 gained, with the lost questions under --misses.
@@ -25,6 +25,18 @@ def _traditional(text: str) -> str:
     import opencc
 
     return opencc.OpenCC("s2t").convert(text)
+
+
+# People the question sets name, with how they are addressed (王一鸥书记, 李强总理).
+_ADDRESSED = {"习近平": "总书记", "李强": "总理", "李克强": "总理", "温家宝": "总理", "王一鸥": "书记", "应勇": "书记",
+              "王忠林": "省长"}
+_NAMED = re.compile("|".join(sorted(_ADDRESSED, key=len, reverse=True)))
+
+
+def _addressed(question: str) -> str:
+    """The question with 书记, 总理 … after the names of `_ADDRESSED` (as it is without them)."""
+    return _NAMED.sub(lambda m: m.group(0) if question.startswith(_ADDRESSED[m.group(0)], m.end())
+                      else m.group(0) + _ADDRESSED[m.group(0)], question)
 
 
 _CHINESE_MONTHS = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
@@ -50,6 +62,7 @@ VARIANTS = {
     "…，原文是怎么说的？": lambda q: q.rstrip("？?") + "，原文是怎么说的？",
     "…？谢谢！": lambda q: q.rstrip("？?") + "？谢谢！",
     "我在写材料，查一下…，请注明出处": lambda q: "我在写材料，查一下" + q.rstrip("？?") + "，请注明出处",
+    "name + form of address": _addressed,
     "Traditional": _traditional,
     "no spaces": lambda q: q.replace(" ", ""),
     "commas for spaces": lambda q: q.replace(" ", "，"),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .cleaning import PART_OF_YEAR
+from .framing import without_framing
 from .normalize import number
 
 # Interrogatives and fillers of a question: they say how to ask, not what about.
@@ -24,19 +25,6 @@ _QUESTION = re.compile(
     r"什么|啥|怎么样|怎么|怎样|如何|为何|为什么|是否|是不是|有没有|能不能|会不会|让不让|要不要|"
     r"了吗|吗|呢|吧|那会儿|那阵子|那[场架篇个项次件份]|是谁|谁"
 )
-# A greeting or a request to look something up (请问, 我想知道, 帮我查一下, 能告诉我): taken out
-# first, so that what follows starts the question (请问98年…, 帮我查一下区里…).
-_REQUEST = re.compile(
-    r"(?:你好|您好|请问(?:一下)?|请教(?:一下)?|(?:请|麻烦)?(?:你|您)?帮(?:我|忙)(?:查|找|看|搜)(?:一下|查|找|看|搜)?|"
-    r"(?:我)?想(?:问|知道|了解)(?:一下)?|(?:请|麻烦)?(?:你|您)?(?:能否|能不能|可以|能)?告诉我(?:一下)?)[,:;\s]*")
-# ... and what only frames the question around it: at its start 关于 ("关于雄安新区 最早出现在哪份报告"),
-# what one is writing (我在写材料，) or a request to search (查一下, 搜索：, 能不能查到, 给我); at its
-# end a request for the wording or the source (…的相关论述, …的原话, ，原文是怎么说的, ，请注明出处)
-# or thanks.
-_OPENING = re.compile(r"^\s*(?:关于|我(?:在|正在)写[^，,。]{0,12}[，,]|(?:查|找|搜)(?:一下|一查|找看)|搜索?[：:]"
-                      r"|(?:能不能|能否|可以|可不可以)(?:查到|找到|搜到)|给我(?:找|查|搜)?(?:一下)?)\s*")
-_CLOSING = re.compile(r"[，,\s]*(?:(?:的)?(?:相关)?(?:论述|表述|原文|原话)(?:是(?:怎么说的|什么)|怎么说的?)?"
-                      r"|(?:请)?(?:注明|标明|附上?|给出?|带上?|要)(?:出处|原文|来源)|谢谢|多谢|感谢)[！!。.？?\s]*$")
 # "Which report" asks for a kind of document, with its short qualifier: the answer's type. 哪份报告
 # leaves no words to match; a qualifier naming a kind of the collection's documents (哪次党代会报告)
 # keeps the kind, which their metadata has (`_kind_asked`).
@@ -229,19 +217,9 @@ def _full_year(match: re.Match) -> str:
     return f"{1900 + short if short >= 50 else 2000 + short}年"
 
 
-def _without_framing(text: str) -> str:
-    """The question without a greeting or request (`_REQUEST`) and what opens or closes it
-    (`_OPENING`, `_CLOSING`, as often as they repeat: 我在写材料，查一下…的相关论述？谢谢！)."""
-    text = _REQUEST.sub(" ", text)
-    for framing in (_OPENING, _CLOSING):
-        while (framed := framing.sub("", text, count=1)) != text and framed.strip():
-            text = framed
-    return text
-
-
 def understand(normalised: str) -> Intent:
     """Read the years, dates and first-mention intent of a normalised query."""
-    text = _SHORT_YEAR.sub(_full_year, _dates_as_words(_without_framing(normalised)))  # 98年 -> 1998年
+    text = _SHORT_YEAR.sub(_full_year, _dates_as_words(without_framing(normalised)))  # 98年 -> 1998年
     found = [m for m in _DATE.finditer(text) if 1 <= int(m.group(2)) <= 12]
     # "截至2025年6月底": a figure as a month ends comes out in the months after it
     ends = [m for m in found if not m.group(3) and text.startswith(("底", "末"), m.end())]

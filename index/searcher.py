@@ -24,6 +24,7 @@ import numpy as np
 
 from . import kernel
 from .analysis import QueryTerm, plain_words
+from .framing import without_forms_of_address
 from .answers import answer_pattern
 from .earliest import concept_pattern, oldest_first, oldest_stating
 from .errors import QueryError
@@ -96,7 +97,7 @@ class Searcher:
             raise QueryError("usage", f"top must be at least 1 and offset at least 0 (got top={top!r}, offset={offset!r})")
         parsed = parse_query(query)
         intent = understand(parsed.text)
-        words = self.analyzer.cut(intent.text)
+        words = without_forms_of_address(self.analyzer.cut(intent.text))
         terms = self._terms(intent, words)
         in_metadata = [t.term for t in terms if self.reader.field_docs(t.term) is not None]
         documents = named_documents(intent, in_metadata, self.reader.named_together)

@@ -6,6 +6,7 @@ import pytest
 
 from index import Searcher, build_index
 from index.analysis import STOP_WORDS, Analyzer, discovered_words, learned_phrases
+from index.framing import without_forms_of_address
 from index.normalize import normalize, normalize_aligned, original_span
 
 
@@ -101,3 +102,14 @@ def test_everyday_frequency_comes_from_jiebas_counts_not_the_collections_words()
     # the collection's own words (counted 20000 by us), synonyms, numbers: no everyday count
     for term in ("王忠林", "国内生产总值", "gdp", "2024"):
         assert math.isnan(analyzer.everyday_log_frequency(term))
+
+
+def test_a_form_of_address_after_a_name_is_no_word_of_the_question():
+    analyzer = Analyzer(user_words=["王一鸥"])  # (a name learned from the collection's role lines)
+    def words(query):
+        return [w for w in without_forms_of_address(analyzer.cut(query)) if w.strip()]
+    assert words("王一鸥书记讲话") == ["王一鸥", "讲话"]  # a name jieba does not know, by its surname
+    assert "总书记" not in words("习近平总书记在雄安新区考察") and "总理" not in words("李强总理 政府工作报告")
+    # ... but an office of a place, or one asked about, stays
+    assert without_forms_of_address(["江苏", "省长", "是", "谁"]) == ["江苏", "省长", "是", "谁"]  # (a place)
+    assert "市委书记" in words("市委书记王一鸥讲话")

@@ -1,0 +1,60 @@
+"""What frames a question without being asked: a greeting or a request to look it up
+(请问, 帮我查一下, 能告诉我…吗), what opens it (关于…, 我在写材料，…, 搜索：…), what closes it (…的
+相关论述, ，原文是怎么说的, ，请注明出处, 谢谢), and how a person it names is addressed (王一鸥书记,
+李强总理).  Taken out before the question is read, so that the words left are what it asks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .analysis import SURNAMES, dictionary_tags
+
+_HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+
+# A greeting or a request to look something up (请问, 我想知道, 帮我查一下, 能告诉我): taken out
+# first, so that what follows starts the question (请问98年…, 帮我查一下区里…).
+_REQUEST = re.compile(
+    r"(?:你好|您好|请问(?:一下)?|请教(?:一下)?|(?:请|麻烦)?(?:你|您)?帮(?:我|忙)(?:查|找|看|搜)(?:一下|查|找|看|搜)?|"
+    r"(?:我)?想(?:问|知道|了解)(?:一下)?|(?:请|麻烦)?(?:你|您)?(?:能否|能不能|可以|能)?告诉我(?:一下)?)[,:;\s]*")
+# ... and what only frames the question around it: at its start 关于 ("关于雄安新区 最早出现在哪份报告"),
+# what one is writing (我在写材料，) or a request to search (查一下, 搜索：, 能不能查到, 给我); at its
+# end a request for the wording or the source (…的相关论述, …的原话, ，原文是怎么说的, ，请注明出处)
+# or thanks.
+_OPENING = re.compile(r"^\s*(?:关于|我(?:在|正在)写[^，,。]{0,12}[，,]|(?:查|找|搜)(?:一下|一查|找看)|搜索?[：:]"
+                      r"|(?:能不能|能否|可以|可不可以)(?:查到|找到|搜到)|给我(?:找|查|搜)?(?:一下)?)\s*")
+_CLOSING = re.compile(r"[，,\s]*(?:(?:的)?(?:相关)?(?:论述|表述|原文|原话)(?:是(?:怎么说的|什么)|怎么说的?)?"
+                      r"|(?:请)?(?:注明|标明|附上?|给出?|带上?|要)(?:出处|原文|来源)|谢谢|多谢|感谢)[！!。.？?\s]*$")
+
+
+def without_framing(text: str) -> str:
+    """The question without a greeting or request (`_REQUEST`) and what opens or closes it
+    (`_OPENING`, `_CLOSING`, as often as they repeat: 我在写材料，查一下…的相关论述？谢谢！)."""
+    text = _REQUEST.sub(" ", text)
+    for framing in (_OPENING, _CLOSING):
+        while (framed := framing.sub("", text, count=1)) != text and framed.strip():
+            text = framed
+    return text
+
+
+# How a person is addressed after the name (王一鸥书记, 习近平总书记, 李强总理, 宋平同志): no
+# word of what is asked, and, as a term, one every passage of the person's speech has through
+# its metadata (role 市委书记), or that other passages have in another sense.
+FORMS_OF_ADDRESS = frozenset({"书记", "总书记", "总理", "副总理", "省长", "市长", "县长", "区长", "主席", "委员长",
+                              "同志", "院士", "先生", "女士"})
+
+
+def without_forms_of_address(words: list[str]) -> list[str]:
+    """A query's `cut` without a form of address right after a person's name: a word jieba's
+    dictionary tags as a person's name, or, unknown to it, two or three characters that start
+    with a common surname (王一鸥; not 江苏, a place, or 市委)."""
+    tags = dictionary_tags()
+    kept: list[str] = []
+    for word in words:
+        before = kept[-1] if kept else ""
+        tag = tags.get(before)
+        person = (tag or "").startswith("nr") or (
+            tag is None and 2 <= len(before) <= 3 and before[0] in SURNAMES and all(map(_HAN_CHARACTER.match, before)))
+        if not (word in FORMS_OF_ADDRESS and person):
+            kept.append(word)
+    return kept
