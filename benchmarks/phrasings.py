@@ -4,7 +4,8 @@
 
 Each answerable case is asked as written and in each variant below (a polite opening, a
 request to look it up, 关于 before it, a request for the wording or thanks after it, what one is writing and a
-request for the source around it, a name with its form of address (王一鸥书记), Traditional script, no spaces, commas for spaces, no question mark, a month in Chinese
+request for the source around it, a name with its form of address (王一鸥书记), the news programme named (新闻联播 …), the
+leading date put last, Traditional script, no spaces, commas for spaces, no question mark, a month in Chinese
 numerals, a date written 2022.9.5 or 2022-09-05, 什么是X for X是什么, a year's 年度 for 年); a variant should
 neither lose a first answer nor gain one.  Prints, per variant, the first answers lost and
 gained, with the lost questions under --misses.
@@ -27,6 +28,7 @@ def _traditional(text: str) -> str:
     return opencc.OpenCC("s2t").convert(text)
 
 
+_LEADING_DATE = re.compile(r"^((?:19|20)\d\d年(?:\d{1,2}月)?(?:\d{1,2}日)?)\s+(.+?)[？?]?$")
 # People the question sets name, with how they are addressed (王一鸥书记, 李强总理).
 _ADDRESSED = {"习近平": "总书记", "李强": "总理", "李克强": "总理", "温家宝": "总理", "王一鸥": "书记", "应勇": "书记",
               "王忠林": "省长"}
@@ -63,6 +65,8 @@ VARIANTS = {
     "…？谢谢！": lambda q: q.rstrip("？?") + "？谢谢！",
     "我在写材料，查一下…，请注明出处": lambda q: "我在写材料，查一下" + q.rstrip("？?") + "，请注明出处",
     "name + form of address": _addressed,
+    "新闻联播 …": lambda q: "新闻联播 " + q,
+    "date at the end": lambda q: _LEADING_DATE.sub(r"\2 \1", q),
     "Traditional": _traditional,
     "no spaces": lambda q: q.replace(" ", ""),
     "commas for spaces": lambda q: q.replace(" ", "，"),

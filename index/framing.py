@@ -1,5 +1,5 @@
 """What frames a question without being asked: a greeting or a request to look it up
-(请问, 帮我查一下, 能告诉我…吗), what opens it (关于…, 我在写材料，…, 搜索：…), what closes it (…的
+(请问, 帮我查一下, 能告诉我…吗), the news programme as its source (新闻联播), what opens it (关于…, 我在写材料，…, 搜索：…), what closes it (…的
 相关论述, ，原文是怎么说的, ，请注明出处, 谢谢), and how a person it names is addressed (王一鸥书记,
 李强总理).  Taken out before the question is read, so that the words left are what it asks.
 """
@@ -26,11 +26,16 @@ _OPENING = re.compile(r"^\s*(?:关于|我(?:在|正在)写[^，,。]{0,12}[，,]
 _CLOSING = re.compile(r"[，,\s]*(?:(?:的)?(?:相关)?(?:论述|表述|原文|原话)(?:是(?:怎么说的|什么)|怎么说的?)?"
                       r"|(?:请)?(?:注明|标明|附上?|给出?|带上?|要)(?:出处|原文|来源)|谢谢|多谢|感谢)[！!。.？?\s]*$")
 
+# The news programme named as the source (新闻联播 2023年5月…, 新闻联播里报道过…): every item's
+# dateline names it (央视网消息（新闻联播）：), so as words it only draws the leads up.
+_PROGRAMME = re.compile(r"(?:央视)?新闻联播(?:节目)?(?:[里中上])?(?:(?:报道|播出|播报)(?:了|过)?)?")
+
 
 def without_framing(text: str) -> str:
-    """The question without a greeting or request (`_REQUEST`) and what opens or closes it
-    (`_OPENING`, `_CLOSING`, as often as they repeat: 我在写材料，查一下…的相关论述？谢谢！)."""
-    text = _REQUEST.sub(" ", text)
+    """The question without a greeting or request (`_REQUEST`), the news programme named as its
+    source (`_PROGRAMME`) and what opens or closes it (`_OPENING`, `_CLOSING`, as often as
+    they repeat: 我在写材料，查一下…的相关论述？谢谢！)."""
+    text = _PROGRAMME.sub(" ", _REQUEST.sub(" ", text)) if "联播" in text else _REQUEST.sub(" ", text)
     for framing in (_OPENING, _CLOSING):
         while (framed := framing.sub("", text, count=1)) != text and framed.strip():
             text = framed

@@ -207,7 +207,7 @@ def _dates_as_words(text: str) -> str:
 
     text = _NUMERIC_DATE.sub(lambda m: written(m.group(1), int(m.group(2)), m.group(3) and int(m.group(3)),
                                                m.group(0)), text)
-    text = _YEAR_OF_ACCOUNTS.sub(r"\1年 ", text)
+    text = _YEAR_OF_ACCOUNTS.sub(r"\1年", text)
     return _CHINESE_MONTH.sub(lambda m: written("", number(m.group(1)), m.group(2) and number(m.group(2)),
                                                 m.group(0)), text)
 

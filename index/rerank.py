@@ -233,7 +233,9 @@ def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: S
     if intent.years or intent.plan or intent.era or intent.date_numbers:
         factor *= time_factor(reader, weights, intent, ids, docs, bits, distinct, doc_meta_bits)
     if intent.dates:  # news looked up by date: a lead says what happened
-        last = (bits >> (len(distinct) - 1)) & 1 == 1  # (the question's last word, what it asks)
+        # (the question's last word, what it asks; not the date, which may come last)
+        asked = max((j for j, term in enumerate(distinct) if not term.isdigit()), default=len(distinct) - 1)
+        last = (bits >> asked) & 1 == 1
         gain = lead_factor(weights, reader.passage_lead[ids], docs, shares(bits), last)
         factor *= gain
         lead_gain = gain > 1.0

@@ -604,6 +604,10 @@ def test_a_detail_asked_by_the_last_word_is_answered_by_the_passage_that_states_
     searcher = news_searcher(tmp_path, {"20250719_03.txt": item})
     assert "总投资约1.2万亿元" in searcher.search("2025年7月19日 雅鲁藏布江下游水电工程开工 总投资").hits[0].text
     assert searcher.search("2025年7月19日 雅鲁藏布江下游水电工程开工").hits[0].text.startswith("央视网消息")
+    # (the date may come last: the last word is still what it asks)
+    assert "总投资约1.2万亿元" in searcher.search("雅鲁藏布江下游水电工程开工 总投资 2025年7月19日").hits[0].text
+    # (and naming the programme names no words: every lead's dateline has it)
+    assert "总投资约1.2万亿元" in searcher.search("新闻联播 2025年7月19日 雅鲁藏布江下游水电工程开工 总投资").hits[0].text
 
 
 def test_a_detail_no_lead_states_is_answered_by_the_passage_that_states_it(tmp_path):
