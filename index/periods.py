@@ -96,10 +96,10 @@ def by_section_year(weights, factor: np.ndarray, year: int, doc_years: np.ndarra
                     section_years: np.ndarray, year_seen: np.ndarray, target: bool) -> np.ndarray:
     """`year_factor`'s `factor`, corrected by the year the heading of each passage's section
     names (`cleaning.section_years`): the review of the year before in the year's own report
-    ("一、2023年工作回顾" of 2024's) tells of that year, `year_next` unless its text names the
-    year asked; the next year's review of the year asked tells of it, 1 (a target, though, is
-    set by its own year's report)."""
-    factor = np.where((doc_years == year) & (section_years == year - 1) & ~year_seen, weights.year_next, factor)
+    ("一、2023年工作回顾" of 2024's) tells of that year, not of the year asked, `year_miss`
+    unless its text names the year asked (as the verdict judges it); the next year's review of
+    the year asked tells of it, 1 (a target, though, is set by its own year's report)."""
+    factor = np.where((doc_years == year) & (section_years == year - 1) & ~year_seen, weights.year_miss, factor)
     if not target:
         factor[(doc_years == year + 1) & (section_years == year)] = 1.0
     return factor

@@ -818,7 +818,7 @@ def test_a_section_year_corrects_the_year_of_the_document():
     doc_years, sections = np.array([2012, 2012, 2013, 2013]), np.array([2011, 2012, 2012, 0])
     seen = np.zeros(4, dtype=bool)
     corrected = by_section_year(weights, factor, 2012, doc_years, sections, seen, target=False)
-    assert corrected.tolist() == [weights.year_next, 1.0, 1.0, weights.year_next]
+    assert corrected.tolist() == [weights.year_miss, 1.0, 1.0, weights.year_next]
     # A year's target is set by its own report: the next one's review of it stays as it was.
     assert by_section_year(weights, factor, 2012, doc_years, sections, seen, target=True)[2] == weights.year_next
 
