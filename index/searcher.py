@@ -109,12 +109,20 @@ class Searcher:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
         allowed = self.reader.filter_docs(parsed.filters) if parsed.filters else None
         read: dict[int, tuple] = {}  # the passages' rows this search has read
+        missing: tuple[str, ...] = ()  # quoted phrases no passage writes
         if terms:
             scored = self._score(terms, intent, weights)
             if allowed is not None:
                 scored = scored.subset(allowed[self.reader.passage_doc[scored.ids]])
             if parsed.phrases or parsed.excluded:
-                scored = self._exactly(scored, parsed, offset + top + PHRASE_POOL, read)
+                exact = self._exactly(scored, parsed, offset + top + PHRASE_POOL, read)
+                if not len(exact.ids) and parsed.phrases:
+                    # No passage writes the phrases as quoted: the nearest ones, said to lack
+                    # them (“四新三高”), rather than nothing.
+                    missing = parsed.phrases
+                    exact = self._exactly(scored, dataclasses.replace(parsed, phrases=()), offset + top + PHRASE_POOL,
+                                          read) if parsed.excluded else scored
+                scored = exact
             ranked = self._order(scored, intent, weights, offset + top, read)
         else:  # filters alone: the passages of the matching documents, in order
             ids = self.reader.passages_of(np.flatnonzero(allowed))
@@ -128,6 +136,9 @@ class Searcher:
         verdict = judge(self.reader, intent, scored.distinct, scored.shares, top_bits, best, best_norms)
         if not verdict.answerable:
             hits, verdict = [], dataclasses.replace(verdict, confidence="low")
+        if missing:
+            verdict = dataclasses.replace(verdict, confidence="low",
+                                          unmatched=missing + tuple(u for u in verdict.unmatched if not any(u in m for m in missing)))
         return SearchResult(
             query=query, took_ms=(time.perf_counter() - started) * 1000, hits=tuple(hits),
             total=len(scored.ids), terms=tuple(t.term for t in terms), filters=dict(parsed.filters),
