@@ -5,7 +5,7 @@
 Each answerable case is asked as written and in each variant below (a polite opening, a
 request to look it up, 关于 before it, a request for the wording or thanks after it, what one is writing and a
 request for the source around it, a name with its form of address (王一鸥书记), the news programme named (新闻联播 …), the
-leading date put last, Traditional script, no spaces, commas for spaces, no question mark, a month in Chinese
+leading date put last, Traditional script, no spaces, commas or 、 for spaces, no question mark, a month in Chinese
 numerals, a date written 2022.9.5 or 2022-09-05, 什么是X for X是什么, a year's 年度 for 年); a variant should
 neither lose a first answer nor gain one.  Prints, per variant, the first answers lost and
 gained, with the lost questions under --misses.
@@ -70,6 +70,7 @@ VARIANTS = {
     "Traditional": _traditional,
     "no spaces": lambda q: q.replace(" ", ""),
     "commas for spaces": lambda q: q.replace(" ", "，"),
+    "、 for spaces": lambda q: q.replace(" ", "、"),
     "no question mark": lambda q: q.rstrip("？?"),
     "2025年二月": lambda q: re.sub(r"年(\d{1,2})月", lambda m: "年" + _CHINESE_MONTHS[int(m.group(1))] + "月", q),
     "2022.9.5": lambda q: _FULL_DATE.sub(r"\1.\2.\3", q),

@@ -269,7 +269,7 @@ def understand(normalised: str) -> Intent:
     # (keywords apart by spaces or by commas: 雄安新区，最早出现在哪份报告)
     parts = [w for w in re.split(r"[\s，,；;]+", text) if w]
     words = [w for w in parts if not _DOCUMENT_KIND.search(w)] or parts
-    concept = _TRAILING_FUNCTION.sub("", words[0].strip(_MARKS)) if earliest and words else ""
+    concept = _TRAILING_FUNCTION.sub("", words[0].strip(_MARKS + "、")) if earliest and words else ""
     if concept:  # "一带一路 倡议": a word apart that only says what kind of thing the concept is
         text = " ".join(w for w in text.split() if not _KIND_OF_CONCEPT.fullmatch(w))
     return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends,

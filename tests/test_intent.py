@@ -281,6 +281,7 @@ def test_a_first_mention_question_names_its_concept_first():
     assert intent_of("“银发经济”这个提法最早出现在哪份文件里").concept == "银发经济"  # (not its quotation marks)
     assert intent_of("雄安新区，最早出现在哪份报告").concept == "雄安新区"  # (keywords apart by a comma)
     assert intent_of("长江经济带,第一次写进政府工作报告,是哪一年").concept == "长江经济带"
+    assert intent_of("雄安新区、最早出现在哪份报告").concept == "雄安新区"  # (or by an enumeration comma)
     assert not intent_of("2024年粮食产量 首次突破1.4万亿斤了吗").earliest  # a fact of a named year
 
 
