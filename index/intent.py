@@ -87,7 +87,9 @@ _SHORT_YEAR = re.compile(r"(?:(?<![\w.])|(?<=[在于从自到至是那这的和�
 # The kind of answer a question asks for: a summary ("主要讲了什么": where the text opens),
 # a clock time (几点), a duration (几年, 多久), a number (多少, 几个, 多大), a year (哪年, 何时), or a statement of
 # what something is ("基本任务是什么": the passage that says "基本任务……是：").
-_ASKS_SUMMARY = re.compile(r"(?:主要)?(?:讲|说|谈)(?:了|的是|的)?(?:什么|啥|哪些)(?:内容)?|主要内容(?:是什么)?|内容是什么")
+_ASKS_SUMMARY = re.compile(r"(?:主要)?(?:讲|说|谈)(?:了|的是|的)?(?:什么|啥|哪些)(?:内容)?|主要内容(?:是什么)?|内容是什么"
+                           # (of a day's news: 2024年3月5日新闻联播报道了什么, …头条是什么)
+                           r"|(?:报道|播出|播)了?(?:什么|啥|哪些)(?:内容|新闻)?|(?:有)?(?:什么|哪些)新闻|头条(?:新闻)?(?:是什么|是啥)?")
 # (几点 is also "how many points": 提出了几点意见)
 _ASKS_TIME = re.compile(r"几点(?:钟|(?=[发开举召起到出结闭]|$|[\s,，。?？!！]|[吗呢啊呀](?:$|[\s,，。?？!！])))|几时|什么时间")
 _ASKS_WHAT = re.compile(r"([\u4e00-\u9fff]{2,})(?:是(?:什么|怎样的|怎么样的|啥)|(?:有|包括)哪些)"
@@ -179,6 +181,16 @@ class Intent:
     def full_year(self) -> bool:
         """Whether the question asks, in so many words (全年), how a whole year turned out."""
         return self.whole_year and "全年" in self.text and not self.about_target
+
+    @property
+    def day_asked(self) -> int:
+        """The day (YYYYMMDD) whose news a question asks about as a whole (2024年3月5日新闻联播
+        头条是什么, 2025年1月1日 新闻联播: nothing but the day), or 0."""
+        if self.asks not in ("summary", "") or len(self.dates) != 1 or not self.dates[0][2]:
+            return 0
+        year, month, day = self.dates[0]
+        rest = self.text.replace(f"{year}年", " ")
+        return year * 10000 + month * 100 + day if not rest.strip(" ?？。") else 0
 
     @property
     def date_numbers(self) -> tuple[tuple[int, int], ...]:

@@ -289,6 +289,13 @@ class IndexReader:
         mask[[row[0] for row in rows]] = True
         return mask
 
+    def day_news(self, day: int) -> np.ndarray:
+        """Mask of the documents of a day (YYYYMMDD): its news items, or, on a day without
+        news, its other documents."""
+        day_docs = (self.doc_date == day) & (self.doc_count > 0)
+        news = day_docs & self.doc_news
+        return news if news.any() else day_docs
+
     def passages_of(self, doc_ids: np.ndarray) -> np.ndarray:
         """The passage ids of these documents (each document's ids are consecutive)."""
         counts = self.doc_count[doc_ids]

@@ -108,9 +108,14 @@ class Searcher:
         if not terms and not parsed.filters:
             raise QueryError("no_terms", "the query has no searchable words (only punctuation or stop words)")
         allowed = self.reader.filter_docs(parsed.filters) if parsed.filters else None
+        # A day's news asked as a whole (2024年3月5日新闻联播头条是什么): each item's opening
+        # passage in the programme's order (the first is its headline).
+        day = intent.day_asked if not parsed.phrases and not parsed.excluded else 0
+        if day:
+            allowed = self.reader.day_news(day) & (allowed if allowed is not None else True)
         read: dict[int, tuple] = {}  # the passages' rows this search has read
         missing: tuple[str, ...] = ()  # quoted phrases no passage writes
-        if terms:
+        if terms and not day:
             scored = self._score(terms, intent, weights)
             if allowed is not None:
                 scored = scored.subset(allowed[self.reader.passage_doc[scored.ids]])
@@ -125,7 +130,8 @@ class Searcher:
                 scored = exact
             ranked = self._order(scored, intent, weights, offset + top, read)
         else:  # filters alone: the passages of the matching documents, in order
-            ids = self.reader.passages_of(np.flatnonzero(allowed))
+            docs = np.flatnonzero(allowed)
+            ids = self.reader.doc_first[docs].astype(np.int64) if day else self.reader.passages_of(docs)
             scored = Scored(ids, np.ones(len(ids)), np.zeros(len(ids)), np.zeros(len(ids), np.int64), shares_of(np.zeros(0)),
                             [])
             ranked = np.arange(min(len(ids), offset + top))

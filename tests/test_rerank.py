@@ -594,6 +594,22 @@ def test_a_question_asking_a_detail_answers_with_the_passage_that_states_it(tmp_
     assert searcher.search("2024年5月 第135届广交会闭幕").hits[0].text.startswith("央视网消息")
 
 
+def test_a_days_news_asked_as_a_whole_lists_its_items_in_order(tmp_path):
+    # Asked what the news said that day, or its headline, the answer is each item's lead in
+    # the programme's order, whatever words the leads share with the question.
+    items = {"20240305_01.txt": "十四届全国人大二次会议开幕\n\n央视网消息（新闻联播）：第十四届全国人民代表大会第二次会议5日上午开幕。\n\n"
+                                "大会听取了政府工作报告。\n",
+             "20240305_02.txt": "习近平参加江苏代表团审议\n\n央视网消息（新闻联播）：习近平5日下午参加他所在的江苏代表团审议。\n",
+             "20240305_03.txt": "2024年春耕\n\n央视网消息（新闻联播）：2024年春耕生产全面展开，2024年粮食生产开局良好。\n",
+             "20240306_01.txt": "全国政协会议\n\n央视网消息（新闻联播）：全国政协十四届二次会议6日举行第二次全体会议。\n"}
+    searcher = news_searcher(tmp_path, items)
+    for question in ("2024年3月5日新闻联播头条是什么", "2024年3月5日 新闻联播 报道了什么", "2024年3月5日新闻联播"):
+        result = searcher.search(question)
+        assert [h.document.path for h in result.hits] == ["20240305_01.txt", "20240305_02.txt", "20240305_03.txt"]
+        assert result.hits[0].text.startswith("央视网消息") and result.confidence == "high"
+    assert searcher.search("2024年3月7日新闻联播头条是什么").confidence == "low"  # (no news that day)
+
+
 def test_a_detail_asked_by_the_last_word_is_answered_by_the_passage_that_states_it(tmp_path):
     # The lead repeats the title; the total investment, the question's last word, is stated
     # further down only.
