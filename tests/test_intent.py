@@ -410,6 +410,7 @@ def test_a_greeting_or_a_request_to_look_it_up_changes_nothing(asked, plain):
 def test_a_question_that_is_only_framing_is_left_as_it_is():
     assert intent_of("原文").text == "原文" and intent_of("谢谢").text == "谢谢"
     assert intent_of("查处违法违规行为").text == "查处违法违规行为"  # (查 that starts a word)
+    assert intent_of("政府工作报告 元宇宙 产业 发展 表述").text.endswith("表述")  # (a keyword, not …的表述)
     assert intent_of("雄安新区 出处").earliest  # (出处 asked, not asked for)
 
 
