@@ -42,11 +42,12 @@ def without_framing(text: str) -> str:
     return text
 
 
-# How a person is addressed after the name (王一鸥书记, 习近平总书记, 李强总理, 宋平同志): no
-# word of what is asked, and, as a term, one every passage of the person's speech has through
-# its metadata (role 市委书记), or that other passages have in another sense.
+# How a person is addressed after the name (王一鸥书记, 习近平总书记, 李强总理): no word of what
+# is asked, and, as a term, one every passage of the person's speech has through its metadata
+# (role 市委书记), or that other passages have in another sense.  (Not 同志: the texts write it
+# after the names themselves, 宋平同志, 以习近平同志为核心.)
 FORMS_OF_ADDRESS = frozenset({"书记", "总书记", "总理", "副总理", "省长", "市长", "县长", "区长", "主席", "委员长",
-                              "同志", "院士", "先生", "女士"})
+                              "院士", "先生", "女士"})
 
 
 def without_forms_of_address(words: list[str]) -> list[str]:
