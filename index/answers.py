@@ -1,6 +1,6 @@
 """The kind of answer a question asks for (`Intent.asks`) as a passage states it: a clock
 time for 几点, a number for 多少, a year for 哪年, a day of a month for 哪一天, a place for
-在哪里, a person for 谁, for "X是什么" X stated, for "X是什么意思" X defined."""
+在哪里, a person for 谁, a purpose or cause for 为什么, for "X是什么" X stated, for "X是什么意思" X defined."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ _ANSWERS = {
     "place": re.compile(r"(?:在|于)[^，,。；;！？!?\s]{1,12}?(?:举行|召开|开幕|闭幕|举办|登陆|开工|投产|建成|成立|挂牌|开通|落地|落户)"
                         r"|位于|坐落"),
     "day": re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"),
+    # 为了, 因为, 旨在, 有利于, 考虑了, 为系统解决… (the purpose or cause a passage states)
+    "reason": re.compile(r"为了|因为|由于|旨在|目的(?:是|在于)|有利于|有助于|考虑(?:了|到)|鉴于|为(?:系统|进一步|有效|更好)?(?:解决|推动|应对|满足)"),
     "person": re.compile(rf"(?:{_OFFICES}){_NAME}|{_NAME}(?:{_OFFICES})"),
     "year": re.compile(r"(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2}年|[去今明前]年|上年"),
 }

@@ -258,7 +258,7 @@ def understand(normalised: str) -> Intent:
     what = _ASKS_WHAT.search(re.sub(r"\s+", "", _POINTING_BACK.sub("", text)))
     asked = what and (what.group(1) or what.group(2) or what.group(3))
     subject = asked if asked and not asked.endswith("的") else ""
-    asks = ("" if earliest or _ASKS_WHY.search(text) else "summary" if _ASKS_SUMMARY.search(text) else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
+    asks = ("" if earliest else "reason" if _ASKS_WHY.search(text) else "summary" if _ASKS_SUMMARY.search(text) else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
             else "day" if _ASKS_DAY.search(text) else "place" if _ASKS_PLACE.search(text)
             else "person" if _ASKS_PERSON.search(text)
             else "duration" if _ASKS_DURATION.search(text) else "number" if _ASKS_NUMBER.search(text)

@@ -255,7 +255,7 @@ def test_names_after_an_office_are_learned_as_words():
     ("构建社会主义和谐社会 哪一年的政府工作报告最早提出", ""),  # the document's year
     ("十九大报告提出的新时代社会主要矛盾是什么", "what"),
     ("2002年政府工作报告认为加入世贸组织对我国有什么影响", ""),
-    ("2024年为什么要连续几年发行超长期特别国债", ""),  # a reason, not a duration
+    ("2024年为什么要连续几年发行超长期特别国债", "reason"),  # a reason, not a duration
 ])
 def test_the_kind_of_answer_asked_for(query, kind):
     assert intent_of(query).asks == kind

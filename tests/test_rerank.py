@@ -182,6 +182,13 @@ def test_where_is_answered_by_a_place_something_happened_in():
                                                    "会议强调，要做好明年经济工作"))
 
 
+def test_why_is_answered_by_a_purpose_or_a_cause():
+    reason = answer_pattern("reason")
+    assert all(reason.search(text) for text in ("为系统解决强国建设、民族复兴进程中一些重大项目建设的资金问题",
+                                                "这样安排，有利于引导各方面集中精力推进改革创新", "主要是考虑了以下因素"))
+    assert not any(reason.search(text) for text in ("积极的财政政策要适度加力、提质增效", "为经济社会发展提供高质量服务"))
+
+
 def test_who_is_answered_by_a_person_named_with_an_office():
     from index.intent import understand
     assert understand("1964年三届全国人大一次会议上的政府工作报告是谁作的").asks == "person"
