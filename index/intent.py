@@ -155,6 +155,7 @@ class Intent:
     era: tuple[int, int] | None = None  # the years of a decade it names: 八十年代初 (1980, 1983)
     era_written: str = ""  # and the decade as written
     verbatim: tuple[str, ...] = ()  # runs long enough to be a sentence pasted in, not a name (`_VERBATIM`)
+    question: bool = False  # asked as a question (a question word or mark), not as keywords
 
     @property
     def about_target(self) -> bool:
@@ -268,6 +269,7 @@ def understand(normalised: str) -> Intent:
     elif asks == "what" and what.group(3):  # (nor does 定位 of 怎样定位金融: 金融是… answers it)
         text = _HOW_DEFINED.sub(" ", text)
     text = _LOCAL_LEVEL.sub(lambda m: f" {m.group(1) or m.group(2)}委 全{m.group(1) or m.group(2)} ", text)
+    asked_so = bool(asks or _QUESTION.search(text) or re.search(r"[?？吗]\s*$", text))
     text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(_kind_asked, _EITHER_KIND.sub(" ", text)))
     years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}
                          | {int(y) for span in _PERIOD.findall(text) for y in span}
@@ -288,7 +290,8 @@ def understand(normalised: str) -> Intent:
                   month_ends_written=tuple(written for _, _, written in written_ends), earliest=earliest,
                   units=units, asks=asks, subject=subject if asks in ("what", "meaning") else "", concept=concept, period=period,
                   plan=plan_years(text), era=era_years(decade) if decade else None,
-                  era_written=decade.group(0) if decade else "", verbatim=tuple(_VERBATIM.findall(text)))
+                  era_written=decade.group(0) if decade else "", verbatim=tuple(_VERBATIM.findall(text)),
+                  question=asked_so)
 
 
 def session_years(text: str) -> list[int]:

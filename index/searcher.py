@@ -24,14 +24,15 @@ import numpy as np
 
 from . import kernel
 from .analysis import QueryTerm, plain_words
-from .framing import without_forms_of_address
 from .answers import answer_pattern
 from .earliest import concept_pattern, oldest_first, oldest_stating
 from .errors import QueryError
+from .exact import quoted
+from .framing import without_forms_of_address
 from .intent import FRAMING_TERMS, Intent, named_documents, understand
 from .models import Document, Hit, IndexInfo, Passage, SearchResult
 from .normalize import normalize, warm_up
-from .query import ParsedQuery, parse_query
+from .query import parse_query
 from .quotes import Highlights, find_spans, make_quote
 from .reader import IndexReader
 from .rerank import (DEFAULT, Weights, answer_factor, answer_lead_factor, colloquial_weights, factors, phrase_factor,
@@ -45,7 +46,6 @@ METADATA_DOCUMENTS = 20
 # First-mention questions reorder this many of the best candidates.
 EARLIEST_POOL = 100
 PHRASE_POOL = 100
-EXACT_BATCH = 256  # passages read at a time to check quoted phrases and excluded words
 MAX_BITS = 62  # terms tracked for coordination (one bit each in an int64)
 
 
@@ -120,14 +120,8 @@ class Searcher:
             if allowed is not None:
                 scored = scored.subset(allowed[self.reader.passage_doc[scored.ids]])
             if parsed.phrases or parsed.excluded:
-                exact = self._exactly(scored, parsed, offset + top + PHRASE_POOL, read)
-                if not len(exact.ids) and parsed.phrases:
-                    # No passage writes the phrases as quoted: the nearest ones, said to lack
-                    # them (“四新三高”), rather than nothing.
-                    missing = parsed.phrases
-                    exact = self._exactly(scored, dataclasses.replace(parsed, phrases=()), offset + top + PHRASE_POOL,
-                                          read) if parsed.excluded else scored
-                scored = exact
+                scored, missing = quoted(self.analyzer, self.reader, scored, parsed, intent.question,
+                                         offset + top + PHRASE_POOL, lambda ids: self._rows(ids, read))
             ranked = self._order(scored, intent, weights, offset + top, read)
         else:  # filters alone: the passages of the matching documents, in order
             docs = np.flatnonzero(allowed)
@@ -150,33 +144,6 @@ class Searcher:
             total=len(scored.ids), terms=tuple(t.term for t in terms), filters=dict(parsed.filters),
             confidence=verdict.confidence, unmatched=verdict.unmatched,
         )
-
-    def _exactly(self, scored: Scored, parsed: ParsedQuery, needed: int, read: dict[int, tuple]) -> Scored:
-        """The candidates whose passage has every quoted phrase as written (after the same
-        normalisation) and none of the excluded words, best first, until `needed` are found.
-
-        Only candidates that matched every word of the phrases are read, in score order and
-        in batches, so a phrase query costs about a plain query plus reading its hits."""
-        possible = np.ones(len(scored.ids), dtype=bool)
-        for phrase in parsed.phrases:
-            terms = {t.term for t in self.analyzer.query_terms(phrase)} & set(scored.distinct)
-            # Only the words a compound is made of: a passage can write the phrase inside a longer
-            # run that jieba cuts otherwise (全面复辟资本主义 gives no 全面复辟), never without them.
-            for term in {t for t in terms if not any(o != t and o in t for o in terms)}:
-                possible &= (scored.bits >> scored.distinct.index(term)) & 1 == 1
-        positions = np.flatnonzero(possible)
-        positions = positions[np.argsort(-scored.final[positions], kind="stable")]
-        kept: list[int] = []
-        for start in range(0, len(positions), EXACT_BATCH):
-            batch = positions[start : start + EXACT_BATCH]
-            rows = self._rows(scored.ids[batch], read)
-            for position, pid in zip(batch.tolist(), scored.ids[batch].tolist()):
-                norm = rows[pid][4]
-                if all(p in norm for p in parsed.phrases) and not any(w in norm for w in parsed.excluded):
-                    kept.append(position)
-            if len(kept) >= needed:
-                break
-        return scored.subset(np.array(kept, dtype=np.int64))
 
     def _terms(self, intent: Intent, words: list[str] | None = None) -> list[QueryTerm]:
         return [t for t in self.analyzer.query_terms(intent.text, words) if t.term not in FRAMING_TERMS]

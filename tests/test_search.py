@@ -201,6 +201,25 @@ def test_a_quoted_phrase_is_found_inside_a_longer_run_of_words(tmp_path):
     assert {h.document.path for h in searcher.search("“全面复辟”").hits} == {"a.txt", "b.txt"}
 
 
+def test_a_question_about_a_quoted_term_is_answered_where_its_document_explains_it(tmp_path):
+    # The report names the 两步设想 once and sets out its two steps in the passages after; a
+    # later report repeats the name only.  Asked as keywords, the quotes keep their passages.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "gwr_1975.txt").write_text(
+        "1975年政府工作报告\n\n毛主席提出的我国国民经济发展可以按“两步设想”来考虑。\n\n"
+        "第一步，用十五年时间，建立一个独立的比较完整的工业体系和国民经济体系。\n\n"
+        "第二步，在本世纪内，全面实现农业、工业、国防和科学技术的现代化，使我国国民经济走在世界的前列。\n",
+        encoding="utf-8")
+    (folder / "gwr_1978.txt").write_text("1978年政府工作报告\n\n要实现“两步设想”，必须加快国民经济发展。\n", encoding="utf-8")
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    build_index([folder, tmp_path / "seeds"], tmp_path / "i.sqlite")
+    searcher = Searcher.open(tmp_path / "i.sqlite")
+    asked = searcher.search("1975年政府工作报告重提的国民经济发展“两步设想”分别是什么？").hits
+    assert any(h.text.startswith(("第一步", "第二步")) for h in asked[:2])
+    assert all("两步设想" in h.text for h in searcher.search("“两步设想” 国民经济").hits)
+
+
 def test_a_minus_word_leaves_out_the_passages_that_have_it(searcher):
     from index.normalize import normalize
 
