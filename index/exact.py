@@ -2,8 +2,9 @@
 
 `"…"`, `“…”` or `「…」` asks for a phrase as written (after the same normalisation), `-词`
 leaves out the passages that have 词.  A phrase no passage writes leaves the nearest passages,
-said to lack it, rather than nothing; a question about a quoted term (“两步设想”是什么) is
-answered where the documents that write it explain it, not only where they repeat it.
+said to lack it, rather than nothing; a question about a quoted term (“两步设想”是什么), shorter
+than a sentence pasted in, is answered where the documents that write it explain it, not
+only where they repeat it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .intent import SENTENCE_CHARS
 from .query import ParsedQuery
 
 BATCH = 256  # passages read at a time to check quoted phrases and excluded words
@@ -27,7 +29,7 @@ def quoted(analyzer, reader, scored, parsed: ParsedQuery, question: bool, needed
     if not len(exact.ids) and parsed.phrases:
         plain = dataclasses.replace(parsed, phrases=())
         return (exactly(analyzer, scored, plain, needed, rows) if parsed.excluded else scored), parsed.phrases
-    if parsed.phrases and question and not parsed.excluded:
+    if parsed.phrases and question and not parsed.excluded and max(map(len, parsed.phrases)) < SENTENCE_CHARS:
         documents = np.unique(reader.passage_doc[exact.ids])
         exact = scored.subset(np.isin(reader.passage_doc[scored.ids], documents))
     return exact, ()

@@ -59,7 +59,9 @@ _YEAR_OF_ACCOUNTS = re.compile(r"((?:19|20)\d\d)年度")
 # A run of the question this long without a break or a question word is a sentence pasted in to
 # find its source (这就需要积极探索大胆试验尊重群众的首创精神), longer than the names of things
 # (国家空间科学中长期发展规划, 13; 长江经济带绿色发展示范区, 11) that many passages repeat.
-_VERBATIM = re.compile(r"[\u4e00-\u9fff0-9a-z]{15,}")
+SENTENCE_CHARS = 15
+_QUOTE_SOUGHT = re.compile(r"这[句段]话|出自|原话")
+_VERBATIM = re.compile(rf"[\u4e00-\u9fff0-9a-z]{{{SENTENCE_CHARS},}}")
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)|(?<!\w)((?:19|20)\d\d)(?!\w)")
 # A span of years: 2018至2022年, 2013-2017年, 2008年到2012年.
@@ -155,7 +157,7 @@ class Intent:
     era: tuple[int, int] | None = None  # the years of a decade it names: 八十年代初 (1980, 1983)
     era_written: str = ""  # and the decade as written
     verbatim: tuple[str, ...] = ()  # runs long enough to be a sentence pasted in, not a name (`_VERBATIM`)
-    question: bool = False  # asked as a question (a question word or mark), not as keywords
+    question: bool = False  # asked as a question (a question word or mark), not as keywords nor for a quote's source
 
     @property
     def about_target(self) -> bool:
@@ -269,7 +271,8 @@ def understand(normalised: str) -> Intent:
     elif asks == "what" and what.group(3):  # (nor does 定位 of 怎样定位金融: 金融是… answers it)
         text = _HOW_DEFINED.sub(" ", text)
     text = _LOCAL_LEVEL.sub(lambda m: f" {m.group(1) or m.group(2)}委 全{m.group(1) or m.group(2)} ", text)
-    asked_so = bool(asks or _QUESTION.search(text) or re.search(r"[?？吗]\s*$", text))
+    # (a question that seeks a quote's source, “…”这句话是谁说的, asks about its wording)
+    asked_so = bool(asks or _QUESTION.search(text) or re.search(r"[?？吗]\s*$", text)) and not _QUOTE_SOUGHT.search(text)
     text = _QUESTION.sub(" ", _WHICH_DOCUMENT.sub(_kind_asked, _EITHER_KIND.sub(" ", text)))
     years = tuple(sorted({int(a or b) for a, b in _YEAR.findall(text)}
                          | {int(y) for span in _PERIOD.findall(text) for y in span}

@@ -218,6 +218,7 @@ def test_a_question_about_a_quoted_term_is_answered_where_its_document_explains_
     asked = searcher.search("1975年政府工作报告重提的国民经济发展“两步设想”分别是什么？").hits
     assert any(h.text.startswith(("第一步", "第二步")) for h in asked[:2])
     assert all("两步设想" in h.text for h in searcher.search("“两步设想” 国民经济").hits)
+    assert all("两步设想" in h.text for h in searcher.search("“两步设想”这句话出自哪里？").hits)  # (its source sought)
 
 
 def test_a_minus_word_leaves_out_the_passages_that_have_it(searcher):
