@@ -5,7 +5,7 @@
 A concept is a phrase of 3 to 8 characters that some speech or report puts in quotation
 marks (“厕所革命”).  Its first mention is the oldest such document (news left out) whose text
 has it; a concept whose oldest year has it in one document only and that two or more
-documents state is asked, in one of ten phrasings ("“X”最早是在哪份报告里提出的？",
+documents state is asked, in one of fourteen phrasings ("“X”最早是在哪份报告里提出的？",
 "X 首次出现在哪个报告", "X是什么时候提出的", "X 出处" …), and judged as `dev_eval` judges: a hit of that document whose
 passage has the phrase.  The truth is found by plain substring search, so it can be wrong
 where the phrase is part of a longer word (大民主 in 扩大民主) or an older document states the
@@ -27,7 +27,8 @@ from .dev_eval import misses, open_index, run, summarise, table
 
 PHRASINGS = ("“{c}”最早是在哪份报告里提出的？", "{c} 这个提法最早出现在哪个报告", "{c} 首次出现在哪个报告",
              "{c}最早是哪一年提出的", "哪份报告第一次提到{c}", "{c}是哪一年提出的", "{c}是什么时候提出的",
-             "{c}的提法始于哪一年", "{c} 出处", "{c}这个说法是从哪来的")
+             "{c}的提法始于哪一年", "{c} 出处", "{c}这个说法是从哪来的", "{c}最初见于哪份报告", "“{c}”是哪次会议提出的",
+             "{c}一词首次出现是在哪年", "{c}首见于哪年")
 _QUOTED = re.compile(r"“([\u4e00-\u9fff]{3,8})”")
 
 

@@ -38,14 +38,17 @@ _EITHER_KIND = re.compile(rf"{_KIND}(?:(?:或者|或|还是){_KIND})+")
 # dropped as whole terms, so 主要矛盾 and 具体措施 keep their meaning.
 FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况", "年份"})
 # "When was X first stated": the oldest document that states X answers it.
-_EARLIEST = re.compile(r"最早|首次|第一次(?!(?:全体)?会议)|最先|首先|首提|首倡|(?:从|是)?哪.?年开始|开始(?:出现|提出)"
-                       # when a concept was put forward, where it comes from: 是哪一年提出的, 出处, 始于哪年
-                       r"|(?:是|在)?(?:哪一?年|哪个年份|什么时候|啥时候|何时)(?:被)?提出|始于|出处"
+_EARLIEST = re.compile(r"最早|最初|首次|第一次(?!(?:全体)?会议)|最先|首先|首提|首倡|首见|(?:从|是)?哪.?年开始|开始(?:出现|提出)"
+                       # when or where a concept was put forward, where it comes from: 是哪一年提出的,
+                       # 是哪次会议提出的, 出处, 始于哪年
+                       r"|(?:是|在)?(?:哪一?年|哪个年份|什么时候|啥时候|何时|哪[次个份](?:会议|会|报告|文件)?(?:上|里|中)?)(?:被)?提出"
+                       r"|始于|出处"
                        r"|(?:(?:这个|这一)?(?:说法|提法|表述|概念|口号)|这句话)(?:是|最早)?从哪(?:里|儿)?来")  # (not 资金从哪来)
 # A word that names a kind of document: where to look, not what to look for.
 _DOCUMENT_KIND = re.compile(r"(?:报告|讲话|决议|公报|文件)(?:中|里|上)?$")
 # Words of stating that only frame a first-mention question.
-_STATING = re.compile(r"(?:这个|这一)?(?:提法|说法|表述|概念|构想|设想)|提出|出现|写入|写进|见于|提到|出自|来自")
+_STATING = re.compile(r"(?:这个|这一)?(?:提法|说法|表述|概念|构想|设想)|(?:这个|这一|一)词|提出|出现|写入|写进|见于|提到|出自|来自"
+                      r"|有的$")
 _TRAILING_FUNCTION = re.compile(r"[是的在了]+$")
 _KIND_OF_CONCEPT = re.compile(r"倡议|战略|理念|思想|概念|政策|制度|方针|口号|目标|提法|说法|表述")
 _MARKS = "“”\"'‘’「」『』《》〈〉()（）"  # quotation marks and brackets around a concept, not part of it

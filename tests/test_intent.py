@@ -82,6 +82,11 @@ def test_a_year_end_is_its_last_month_and_the_months_after():
     "厕所革命是在哪份报告里首先提出的",
     "厕所革命 出处",
     "厕所革命这个说法是从哪来的",
+    "厕所革命最初见于哪份报告",
+    "“厕所革命”是哪次会议提出的",
+    "厕所革命一词首次出现是在哪年",
+    "厕所革命这个词最早什么时候有的",
+    "厕所革命首见于哪年",
 ])
 def test_first_mention_questions(query):
     intent = intent_of(query)
