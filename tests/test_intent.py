@@ -273,6 +273,11 @@ def test_a_days_news_is_asked_as_a_whole_only_with_nothing_else_to_match():
     assert intent_of("2024年3月 新闻联播 报道了什么").day_asked == 0  # (a month: too many items)
 
 
+def test_the_noun_of_the_person_asked_for_is_no_word_to_match():
+    asked = intent_of("2016年政府工作报告的报告人是谁")
+    assert asked.asks == "person" and "报告人" not in asked.text and "报告" in asked.text
+
+
 def test_how_something_is_defined_asks_what_it_is():
     asked = intent_of("2023年中央金融工作会议是怎样定位金融的？")
     assert (asked.asks, asked.subject) == ("what", "金融") and "定位" not in asked.text
