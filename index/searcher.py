@@ -29,7 +29,8 @@ from .earliest import concept_pattern, oldest_first, oldest_stating
 from .errors import QueryError
 from .exact import quoted
 from .framing import without_forms_of_address
-from .intent import FRAMING_TERMS, Intent, named_documents, understand
+from .intent import FRAMING_TERMS, Intent, understand
+from .named import named_documents
 from .models import Document, Hit, IndexInfo, Passage, SearchResult
 from .normalize import normalize, warm_up
 from .query import parse_query

@@ -188,7 +188,7 @@ def test_a_number_inside_a_number_is_not_a_term():
 
 
 def test_a_baseline_or_horizon_year_names_no_document():
-    from index.intent import named_documents
+    from index.named import named_documents
 
     intent = intent_of("要比2000年增长多少 到2035年基本实现")
     assert named_documents(intent, ["增长", "基本"]) == ()
@@ -197,7 +197,7 @@ def test_a_baseline_or_horizon_year_names_no_document():
 
 
 def test_a_named_document_ends_where_no_title_has_the_next_word():
-    from index.intent import named_documents
+    from index.named import named_documents
 
     titles = [{"政府工作报告"}, {"提出", "建议"}]
     together = lambda year, words: any(set(words) <= title for title in titles)  # noqa: E731
@@ -207,7 +207,7 @@ def test_a_named_document_ends_where_no_title_has_the_next_word():
 
 
 def test_a_part_of_the_year_after_it_names_no_document():
-    from index.intent import named_documents
+    from index.named import named_documents
 
     # News titles say 2023年全年 and 上半年 too, but the question says when, not which document.
     for question in ("2024年全年 国内生产总值 多少亿元", "2025年上半年 社会消费品零售总额", "2023年年底 外汇储备"):
@@ -217,7 +217,7 @@ def test_a_part_of_the_year_after_it_names_no_document():
 
 
 def test_a_name_ends_as_a_documents_or_a_meetings_name_does():
-    from index.intent import named_documents
+    from index.named import named_documents
 
     # Words of some titles after a year say when and what, and name no document.
     for question, words in (("2022年全国教育经费总投入是多少亿元", ["全国"]), ("2024年全国研发经费投入总量", ["全国"]),

@@ -329,7 +329,8 @@ def test_a_quantity_may_be_stated_in_any_magnitude():
 
 
 def test_a_document_is_named_by_words_of_its_own_years_title_or_of_a_series(tmp_path):
-    from index.intent import named_documents, understand
+    from index.intent import understand
+    from index.named import named_documents
     from index.normalize import normalize
 
     folder = tmp_path / "docs"
