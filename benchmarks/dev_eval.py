@@ -136,6 +136,16 @@ def misses(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+def collection_benchmark(doc: str, argv: list[str] | None, misses: str) -> tuple[argparse.Namespace, Searcher]:
+    """The arguments of a benchmark made from a built index (--db, --misses: `misses` says
+    what it lists), parsed, and the index's searcher."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, required=True, help="a built index")
+    parser.add_argument("--misses", action="store_true", help=misses)
+    args = parser.parse_args(argv)
+    return args, open_index(parser, args.db)
+
+
 def open_index(parser: argparse.ArgumentParser, path: Path) -> Searcher:
     """The searcher of a built index, or the parser's usage error saying why there is none."""
     try:

@@ -15,14 +15,12 @@ resolution, the report, a news item of the session) is not judged.
 
 from __future__ import annotations
 
-import argparse
 import re
-from pathlib import Path
 
 from index import Searcher
 from index.normalize import normalize
 
-from .dev_eval import open_index
+from .dev_eval import collection_benchmark
 
 PHRASINGS = ("{year}年的政府工作报告是谁作的", "{year}年政府工作报告由谁作", "{year}年政府工作报告是哪位总理作的",
              "{year}年作政府工作报告的总理是谁", "{year}年政府工作报告的报告人是谁")
@@ -45,11 +43,7 @@ def speakers(searcher: Searcher) -> dict[int, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True, help="a built index")
-    parser.add_argument("--misses", action="store_true", help="list the questions not answered first")
-    args = parser.parse_args(argv)
-    searcher = open_index(parser, args.db)
+    args, searcher = collection_benchmark(__doc__, argv, "list the questions not answered first")
     found = speakers(searcher)
     print(f"{len(found)} years whose work report a resolution of {args.db} attributes")
     for phrasing in PHRASINGS:

@@ -19,13 +19,11 @@ and a miss there is worth reading (`--misses`) before it is counted as the engin
 
 from __future__ import annotations
 
-import argparse
 import re
-from pathlib import Path
 
 from index import Searcher
 
-from .dev_eval import misses, open_index, run, summarise, table
+from .dev_eval import collection_benchmark, misses, run, summarise, table
 
 PHRASINGS = {"report named": "{year}年政府工作报告 {indicator} 目标", "year": "{year}年 {indicator} 预期目标",
              "how much": "{year}年{indicator}目标是多少"}
@@ -66,11 +64,7 @@ def make_cases(searcher: Searcher) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True, help="a built index")
-    parser.add_argument("--misses", action="store_true", help="list the cases not answered first")
-    args = parser.parse_args(argv)
-    searcher = open_index(parser, args.db)
+    args, searcher = collection_benchmark(__doc__, argv, "list the cases not answered first")
     cases = make_cases(searcher)
     print(f"{len(cases) // len(PHRASINGS)} targets of {args.db}'s work reports, asked {len(PHRASINGS)} ways")
     by_phrasing = {kind: run(searcher, [c for c in cases if c["phrasing"] == kind]) for kind in PHRASINGS}

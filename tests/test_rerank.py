@@ -49,6 +49,12 @@ def write(folder: Path, files: dict[str, str], metadata: str = "") -> Path:
     return folder
 
 
+def searcher_of(tmp_path: Path, files: dict[str, str], metadata: str) -> Searcher:
+    """An index of these files (with their metadata.csv) beside the bundled speeches."""
+    build_index([write(tmp_path / "docs", files, metadata), filler(tmp_path)], tmp_path / "index.sqlite")
+    return Searcher.open(tmp_path / "index.sqlite")
+
+
 def news_searcher(tmp_path: Path, items: dict[str, str]) -> Searcher:
     """An index of news items (YYYYMMDD_NN.txt -> a text whose first line is its title)
     beside the bundled speeches."""
@@ -291,11 +297,10 @@ def test_a_first_mention_in_a_kind_of_document_named_first(tmp_path):
     reports = {f"gwr_{year}.txt": f"{year}年政府工作报告\n\n加快培育壮大新兴产业，推动人工智能等技术研发和转化，第{year}项工作。\n"
                for year in (2017, 2019)}
     news = {"20220306_01.txt": "代表委员热议\n\n代表们说，政府工作报告提出推动人工智能发展，令人振奋。\n"}
-    folder = write(tmp_path / "all", {**reports, **news},
-                   "file,year,date,title\ngwr_2017.txt,2017,,2017年政府工作报告\ngwr_2019.txt,2019,,2019年政府工作报告\n"
-                   "20220306_01.txt,2022,2022-03-06,代表委员热议\n")
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    hits = Searcher.open(tmp_path / "index.sqlite").search("政府工作报告第一次提到人工智能是哪一年").hits
+    searcher = searcher_of(tmp_path, {**reports, **news},
+                           "file,year,date,title\ngwr_2017.txt,2017,,2017年政府工作报告\ngwr_2019.txt,2019,,2019年政府工作报告\n"
+                           "20220306_01.txt,2022,2022-03-06,代表委员热议\n")
+    hits = searcher.search("政府工作报告第一次提到人工智能是哪一年").hits
     assert [h.document.path for h in hits[:2]] == ["gwr_2017.txt", "gwr_2019.txt"]
 
 
@@ -312,11 +317,10 @@ def test_a_passage_quoting_the_named_documents_name_is_no_closer_to_the_question
               "国际收支等主要目标的统筹平衡。\n\n"
               "关于价格水平。把居民消费价格涨幅控制在3.5%左右，考虑了去年涨价翘尾影响和今年新涨价因素，也表明我们抑制通胀、"
               "保障民生的决心和信心。\n")
-    folder = write(tmp_path / "reports", {"gwr_2014.txt": report, "npc_resolution_2014.txt": resolution},
-                   "file,kind,year,title\ngwr_2014.txt,government_work_report,2014,2014年中华人民共和国国务院政府工作报告\n"
-                   "npc_resolution_2014.txt,npc_resolution_on_gwr,2014,第十二届全国人民代表大会第二次会议关于政府工作报告的决议\n")
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    hits = Searcher.open(tmp_path / "index.sqlite").search("2014年政府工作报告 居民消费价格 目标").hits
+    searcher = searcher_of(tmp_path, {"gwr_2014.txt": report, "npc_resolution_2014.txt": resolution},
+                           "file,kind,year,title\ngwr_2014.txt,government_work_report,2014,2014年中华人民共和国国务院政府工作报告\n"
+                           "npc_resolution_2014.txt,npc_resolution_on_gwr,2014,第十二届全国人民代表大会第二次会议关于政府工作报告的决议\n")
+    hits = searcher.search("2014年政府工作报告 居民消费价格 目标").hits
     assert hits[0].document.path == "gwr_2014.txt"
 
 
@@ -332,12 +336,11 @@ def test_a_years_target_is_not_how_it_turned_out_the_year_after(tmp_path):
             "初步核算，2024年全年，国内生产总值1349084亿元，比上年增长5.0%，国内生产总值首次突破130万亿元。\n")
     others = {f"2025{month:02d}{day:02d}_01.txt": f"各地新闻\n\n各地推进第{day}项重点工作，经济运行总体平稳。\n"
               for month in (2, 3) for day in range(1, 21)}
-    folder = write(tmp_path / "all", {"gwr_2024.txt": report, "20250117_02.txt": item, **others}, "file,kind,year,date,title\n"
-                   "gwr_2024.txt,government_work_report,2024,,2024年中华人民共和国国务院政府工作报告\n"
-                   f"20250117_02.txt,news,2025,2025-01-17,{title}\n"
-                   + "".join(f"{name},news,2025,2025-{name[4:6]}-{name[6:8]},各地新闻\n" for name in others))
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    hits = Searcher.open(tmp_path / "index.sqlite").search("2024年国内生产总值目标是多少").hits
+    searcher = searcher_of(tmp_path, {"gwr_2024.txt": report, "20250117_02.txt": item, **others}, "file,kind,year,date,title\n"
+                           "gwr_2024.txt,government_work_report,2024,,2024年中华人民共和国国务院政府工作报告\n"
+                           f"20250117_02.txt,news,2025,2025-01-17,{title}\n"
+                           + "".join(f"{name},news,2025,2025-{name[4:6]}-{name[6:8]},各地新闻\n" for name in others))
+    hits = searcher.search("2024年国内生产总值目标是多少").hits
     assert hits[0].document.path == "gwr_2024.txt"
 
 
@@ -458,10 +461,9 @@ def test_a_first_mention_is_of_the_concept_as_a_word_not_inside_another(tmp_path
         "gwr_2016.txt": "2016年政府工作报告\n\n牢固树立“新发展理念”，坚持以新发展理念引领发展。\n",
         "gwr_2017.txt": "2017年政府工作报告\n\n坚持以“新发展理念”引领经济发展新常态，贯彻新发展理念。\n",
     }
-    folder = write(tmp_path / "reports", files, "file,kind,year,title\n" + "".join(
+    searcher = searcher_of(tmp_path, files, "file,kind,year,title\n" + "".join(
         f"{name},work_report,{name[4:8]},{name[4:8]}年政府工作报告\n" for name in files))
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    hits = Searcher.open(tmp_path / "index.sqlite").search("新发展理念 最早是哪年提出的").hits
+    hits = searcher.search("新发展理念 最早是哪年提出的").hits
     assert hits[0].document.path == "gwr_2016.txt"
 
 
@@ -472,11 +474,10 @@ def test_a_first_mention_in_a_report_whose_title_names_the_concept(tmp_path):
     congress = ("全面建设小康社会 (十六大)\n\n同志们：\n\n本世纪头二十年，要集中力量，全面建设惠及十几亿人口的更高水平的小康社会，"
                 "使经济更加发展、民主更加健全、科教更加进步。全面建设小康社会，是党和国家到二〇二〇年的奋斗目标。\n")
     later = {f"gwr_{year}.txt": f"{year}年政府工作报告\n\n全面建设小康社会，第{year}项工作。\n" for year in range(2003, 2013)}
-    folder = write(tmp_path / "reports", {"cpc_16.txt": congress, **later},
-                   "file,kind,year,title\ncpc_16.txt,congress_report,2002,全面建设小康社会 (十六大)\n"
-                   + "".join(f"{name},work_report,{name[4:8]},{name[4:8]}年政府工作报告\n" for name in later))
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    hits = Searcher.open(tmp_path / "index.sqlite").search("“全面建设小康社会”这个提法最早是在哪份报告里提出来的？").hits
+    searcher = searcher_of(tmp_path, {"cpc_16.txt": congress, **later},
+                           "file,kind,year,title\ncpc_16.txt,congress_report,2002,全面建设小康社会 (十六大)\n"
+                           + "".join(f"{name},work_report,{name[4:8]},{name[4:8]}年政府工作报告\n" for name in later))
+    hits = searcher.search("“全面建设小康社会”这个提法最早是在哪份报告里提出来的？").hits
     assert [h.document.path for h in hits[:2]] == ["cpc_16.txt", "gwr_2003.txt"]
 
 
@@ -489,10 +490,9 @@ def test_in_the_first_document_the_passage_that_says_it_is_the_first_time_comes_
                         "城镇调查失业率涵盖农民工等城镇常住人口，今年首次把这一指标作为预期目标，以更全面反映就业状况。\n",
         "gwr_2019.txt": "2019年政府工作报告\n\n今年发展的主要预期目标是：城镇调查失业率5.5%左右，城镇登记失业率4.5%以内。\n",
     }
-    folder = write(tmp_path / "reports", files, "file,kind,year,title\n" + "".join(
+    searcher = searcher_of(tmp_path, files, "file,kind,year,title\n" + "".join(
         f"{name},work_report,{name[4:8]},{name[4:8]}年政府工作报告\n" for name in files))
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    hits = Searcher.open(tmp_path / "index.sqlite").search("城镇调查失业率 哪一年首次列为预期目标").hits
+    hits = searcher.search("城镇调查失业率 哪一年首次列为预期目标").hits
     assert "首次把这一指标" in hits[0].text and hits[1].document.path == "gwr_2018.txt"
 
 
@@ -777,14 +777,13 @@ def test_a_question_about_the_district_finds_the_districts_speech(tmp_path):
 def test_a_congress_report_is_found_by_the_congress_short_name(tmp_path):
     # The 10th congress report's title names the congress in full; the 11th report's text
     # speaks of 十大 and of 林彪 too.  "十大报告" asks for the 10th.
-    folder = write(tmp_path / "reports", {
+    searcher = searcher_of(tmp_path, {
         "cpc_congress_10_1.txt": "在中国共产党第十次全国代表大会上的报告\n\n林彪反党集团的罪行，全党都已经知道。林彪叛党叛国，自取灭亡。\n",
         "cpc_congress_11_1.txt": "在中国共产党第十一次全国代表大会上的政治报告\n\n十大的政治路线是正确的，批判林彪的斗争取得了胜利。\n",
     }, "file,kind,title\n"
        "cpc_congress_10_1.txt,cpc_national_congress_report,在中国共产党第十次全国代表大会上的报告\n"
        "cpc_congress_11_1.txt,cpc_national_congress_report,在中国共产党第十一次全国代表大会上的政治报告\n")
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    hits = Searcher.open(tmp_path / "index.sqlite").search("十大报告里是怎么讲林彪的").hits
+    hits = searcher.search("十大报告里是怎么讲林彪的").hits
     assert hits[0].document.path == "cpc_congress_10_1.txt"
 
 
@@ -862,10 +861,9 @@ def test_a_decade_named_is_a_constraint_on_the_documents_years(tmp_path):
     texts = {1978: "要大力提倡计划生育，争取在三年内把我国人口自然增长率降到百分之一以下。",
              1992: "七十年代以来，我国人口自然增长率逐步下降，计划生育取得显著成绩，七十年代的经验要坚持。"}
     files = {f"gwr_{year}.txt": f"{year}年政府工作报告\n\n{text}\n" for year, text in texts.items()}
-    folder = write(tmp_path / "reports", files, "file,kind,year,title\n" + "".join(
+    searcher = searcher_of(tmp_path, files, "file,kind,year,title\n" + "".join(
         f"gwr_{year}.txt,report,{year},{year}年政府工作报告\n" for year in texts))
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    hits = Searcher.open(tmp_path / "index.sqlite").search("七十年代末 人口自然增长率 计划生育").hits
+    hits = searcher.search("七十年代末 人口自然增长率 计划生育").hits
     assert hits[0].document.meta.year == "1978"
 
 
