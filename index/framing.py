@@ -39,7 +39,7 @@ def without_framing(text: str) -> str:
     """The question without a greeting or request (`_REQUEST`), the news programme named as its
     source (`_PROGRAMME`) and what opens or closes it (`_OPENING`, `_CLOSING`, as often as
     they repeat: 我在写材料，查一下…的相关论述？谢谢！)."""
-    text = _PROGRAMME.sub(" ", _REQUEST.sub(" ", text)) if "联播" in text else _REQUEST.sub(" ", text)
+    text = _PROGRAMME.sub(" ", _REQUEST.sub(" ", text))
     for framing in (_OPENING, _CLOSING):
         while (framed := framing.sub("", text, count=1)) != text and framed.strip():
             text = framed

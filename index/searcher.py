@@ -137,9 +137,9 @@ class Searcher:
         verdict = judge(self.reader, intent, scored.distinct, scored.shares, top_bits, best, best_norms)
         if not verdict.answerable:
             hits, verdict = [], dataclasses.replace(verdict, confidence="low")
-        if missing:
-            verdict = dataclasses.replace(verdict, confidence="low",
-                                          unmatched=missing + tuple(u for u in verdict.unmatched if not any(u in m for m in missing)))
+        if missing:  # (named first, and for themselves: not a word of them the hit lacks)
+            lacking = tuple(u for u in verdict.unmatched if not any(u in phrase for phrase in missing))
+            verdict = dataclasses.replace(verdict, confidence="low", unmatched=missing + lacking)
         return SearchResult(
             query=query, took_ms=(time.perf_counter() - started) * 1000, hits=tuple(hits),
             total=len(scored.ids), terms=tuple(t.term for t in terms), filters=dict(parsed.filters),
