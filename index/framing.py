@@ -1,7 +1,8 @@
-"""What frames a question without being asked: a greeting or a request to look it up
-(请问, 帮我查一下, 能告诉我…吗), the news programme as its source (新闻联播), what opens it (关于…, 我在写材料，…, 搜索：…), what closes it (…的
-相关论述, ，原文是怎么说的, ，请注明出处, 谢谢), and how a person it names is addressed (王一鸥书记,
-李强总理).  Taken out before the question is read, so that the words left are what it asks.
+"""What frames a question without being asked: a greeting or a request to look it up (请问,
+帮我查一下, 能告诉我…吗), the news programme named as its source (新闻联播), what opens it
+(关于…, 我在写材料，…, 搜索：…, 简述…), what closes it (…的相关论述, ，原文是怎么说的, ，请注明出处,
+谢谢), and how a person it names is addressed (王一鸥书记, 李强总理).  Taken out before the
+question is read, so that the words left are what it asks.
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ _REQUEST = re.compile(
     r"(?:你好|您好|请问(?:一下)?|请教(?:一下)?|(?:请|麻烦)?(?:你|您)?帮(?:我|忙)(?:查|找|看|搜)(?:一下|查|找|看|搜)?|"
     r"(?:我)?想(?:问|知道|了解)(?:一下)?|(?:请|麻烦)?(?:你|您)?(?:能否|能不能|可以|能)?告诉我(?:一下)?)[,:;\s]*")
 # ... and what only frames the question around it: at its start 关于 ("关于雄安新区 最早出现在哪份报告"),
-# what one is writing (我在写材料，) or a request to search (查一下, 搜索：, 能不能查到, 给我); at its
-# end a request for the wording or the source (…的相关论述, …的原话, ，原文是怎么说的, ，请注明出处)
-# or thanks.
+# what one is writing (我在写材料，), a request to search (查一下, 搜索：, 能不能查到, 给我) or to sum
+# up (简述, 概括一下, 请列举); at its end a request for the wording or the source (…的相关论述, …的原话,
+# ，原文是怎么说的, ，请注明出处, ，出自哪份文件), …的答案, or thanks (谢谢, ，麻烦了).
 _OPENING = re.compile(r"^\s*(?:关于|我(?:在|正在)写[^，,。]{0,12}[，,]|(?:查|找|搜)(?:一下|一查|找看)|搜索?[：:]|问[：:]"
                       r"|(?:能不能|能否|可以|可不可以)(?:查到|找到|搜到)|给我(?:找|查|搜)?(?:一下)?"
-                      # (or asks to list, sum up or explain it: 请列举…, 简述…, 概括一下…)
                       r"|(?:请)?(?:列举|列出|简述|简要(?:介绍|说明|概括)|(?:概括|总结|介绍|解释|说明)一下|说说|讲讲))\s*")
 _CLOSING = re.compile(r"[，,\s]*(?:(?:(?<=[，,])|的|相关|的相关)(?:论述|表述|原文|原话)(?:是(?:怎么说的|什么)|怎么说的?)?"
                       r"|(?:请)?(?:注明|标明|附上?|给出?|带上?|要)(?:出处|原文|来源)|谢谢|多谢|感谢|的答案(?:是什么)?"
