@@ -128,11 +128,9 @@ def test_an_undated_numbered_report_dates_from_its_first_mention_elsewhere(tmp_p
                 "确保到二〇二〇年实现全面建设小康社会的奋斗目标。\n")
     report = ("2008年政府工作报告\n\n认真贯彻党的十七大精神，加强生态文明建设，大力推进节能减排。"
               "2008年经济社会发展的主要预期目标。\n")
-    folder = write(tmp_path / "reports", {"cpc_17.txt": congress, "gwr_2008.txt": report},
-                   "file,kind,year,title\ncpc_17.txt,congress_report,,高举旗帜 (十七大)\n"
-                   "gwr_2008.txt,work_report,2008,2008年政府工作报告\n")
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
+    searcher = searcher_of(tmp_path, {"cpc_17.txt": congress, "gwr_2008.txt": report},
+                           "file,kind,year,title\ncpc_17.txt,congress_report,,高举旗帜 (十七大)\n"
+                           "gwr_2008.txt,work_report,2008,2008年政府工作报告\n")
     hits = searcher.search("生态文明 这个提法最早出现在哪个报告").hits
     assert [h.document.path for h in hits[:2]] == ["cpc_17.txt", "gwr_2008.txt"]
 
@@ -141,9 +139,7 @@ def test_a_how_many_question_prefers_a_passage_with_a_number(tmp_path):
     # Two passages of one report on grain output; the question asks how much.
     report = ("政府工作报告\n\n粮食生产要稳字当头，稳定粮食播种面积，粮食生产要抓好春耕备耕，粮食安全是头等大事。\n\n"
               "粮食生产再获丰收，粮食总产量达到13908亿斤，比上年增加74亿斤。\n")
-    folder = write(tmp_path / "reports", {"gwr.txt": report}, "file,kind,year,title\ngwr.txt,work_report,2023,政府工作报告\n")
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
+    searcher = searcher_of(tmp_path, {"gwr.txt": report}, "file,kind,year,title\ngwr.txt,work_report,2023,政府工作报告\n")
     assert searcher.search("粮食生产 多少").hits[0].text.startswith("粮食生产再获丰收")
     plain = searcher.search("粮食生产 多少", weights=Weights().without("answer_kind"))
     assert plain.hits[0].text.startswith("粮食生产要稳字当头")
@@ -428,10 +424,8 @@ def test_what_a_report_is_about_is_where_it_opens(tmp_path):
               "和争取提前实现这个纲要的报告。\n\n"
               "一九六〇年，在增产措施方面，我们也还有许多工作要做。政府各部门都要支援农业。\n\n"
               "一九六〇年的国民经济计划要把农业放在首位，一九六〇年的工业支援农业，一九六〇年的工作重点是农业生产。\n")
-    folder = write(tmp_path / "reports", {"gwr_1960.txt": report},
-                   "file,kind,year,title\ngwr_1960.txt,work_report,1960,1960年政府工作报告\n")
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
+    searcher = searcher_of(tmp_path, {"gwr_1960.txt": report},
+                           "file,kind,year,title\ngwr_1960.txt,work_report,1960,1960年政府工作报告\n")
     question = "1960年的政府工作报告主要讲的是什么内容？"
     assert searcher.search(question).hits[0].text.startswith("我受中共中央和国务院的委托")
     assert not searcher.search(question, weights=Weights().without("summary")).hits[0].text.startswith("我受")
@@ -445,10 +439,8 @@ def test_a_first_mention_written_with_a_list_comma_is_still_the_first(tmp_path):
         "gwr_1986.txt": "1986年政府工作报告\n\n我们根据“一个国家两种制度”的设想，同英国通过谈判圆满地解决了历史遗留的香港问题。\n\n"
                         "“七五”期间，我们一定要继续按照“一个国家两种制度”的设想，积极促进海峡两岸多方面的交往与合作。\n",
     }
-    folder = write(tmp_path / "reports", files, "file,kind,year,title\n"
-                   "gwr_1984.txt,work_report,1984,1984年政府工作报告\ngwr_1986.txt,work_report,1986,1986年政府工作报告\n")
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
+    searcher = searcher_of(tmp_path, files, "file,kind,year,title\n"
+                           "gwr_1984.txt,work_report,1984,1984年政府工作报告\ngwr_1986.txt,work_report,1986,1986年政府工作报告\n")
     hits = searcher.search("一个国家两种制度 构想 最早见于哪年政府工作报告").hits
     assert hits[0].document.path == "gwr_1984.txt"
 
@@ -549,10 +541,8 @@ def test_a_span_of_years_is_reviewed_the_year_after_it(tmp_path):
         "gwr_2023.txt": "2023年政府工作报告\n\n——经济发展再上新台阶。国内生产总值增加到121万亿元，五年年均增长5.2%，"
                         "十年增加近70万亿元、年均增长6.2%，在高基数基础上实现了中高速增长。\n",
     }
-    folder = write(tmp_path / "reports", files, "file,kind,year,title\n"
-                   "gwr_2018.txt,work_report,2018,2018年政府工作报告\ngwr_2023.txt,work_report,2023,2023年政府工作报告\n")
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
+    searcher = searcher_of(tmp_path, files, "file,kind,year,title\n"
+                           "gwr_2018.txt,work_report,2018,2018年政府工作报告\ngwr_2023.txt,work_report,2023,2023年政府工作报告\n")
     result = searcher.search("2018至2022年 国内生产总值 年均增长")
     assert result.hits[0].document.path == "gwr_2023.txt" and result.confidence == "high"
     assert searcher.search("2013-2017年 国内生产总值 年均增长").hits[0].document.path == "gwr_2018.txt"
@@ -728,10 +718,8 @@ def test_among_equal_scores_a_passage_stating_the_words_comes_first(tmp_path):
     the ones that do not say the words themselves go after those that do."""
     opening = "会议由省委办公厅主持，各市州和省直有关部门负责同志参加，会上印发了有关文件，并组织与会人员实地观摩了三个现场。"
     point = "会议强调，要推动县域经济高质量发展，做强县域主导产业，壮大县域综合实力，让群众共享发展成果，持续用力久久为功。"
-    folder = write(tmp_path / "news", {"20240101_01.txt": f"县域经济高质量发展现场会召开\n\n{opening}\n\n{point}\n"},
-                   "file,date,title\n20240101_01.txt,2024-01-01,县域经济高质量发展现场会召开\n")
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
+    searcher = searcher_of(tmp_path, {"20240101_01.txt": f"县域经济高质量发展现场会召开\n\n{opening}\n\n{point}\n"},
+                           "file,date,title\n20240101_01.txt,2024-01-01,县域经济高质量发展现场会召开\n")
     hits = [h for h in searcher.search("县域经济高质量发展", top=10, weights=Weights().without("phrase")).hits
             if h.document.path == "20240101_01.txt"]
     assert [h.text for h in hits] == [point, opening]
@@ -764,12 +752,10 @@ def test_a_kind_slug_is_found_by_its_chinese_word(tmp_path):
 def test_a_question_about_the_district_finds_the_districts_speech(tmp_path):
     # "区里" is how a resident names the district: its party committee's speech, not the
     # city's news that happens to share the question's words.
-    folder = write(tmp_path / "local", {
+    searcher = searcher_of(tmp_path, {
         "district.txt": "区委全会上的讲话\n\n全区上下众志成城抗击疫情，定点医院收治的患者全部治愈出院。\n",
         "city.txt": "市里召开会议\n\n定点医院收治的病人有所增加，医护人员坚守岗位。\n",
     }, "file,kind,title\ndistrict.txt,讲话,区委全会上的讲话\ncity.txt,讲话,市里召开会议\n")
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
     paths = [h.document.path for h in searcher.search("区里定点医院收治的病人 有没有死人").hits]
     assert paths.index("district.txt") < paths.index("city.txt")
 
@@ -790,15 +776,13 @@ def test_a_congress_report_is_found_by_the_congress_short_name(tmp_path):
 def test_a_first_mention_asked_of_congress_reports_is_the_oldest_congress_report(tmp_path):
     # A work report states the concept a year before the congress does; the question asks
     # which congress report did first.
-    folder = write(tmp_path / "reports", {
+    searcher = searcher_of(tmp_path, {
         "gwr_1986.txt": "1986年政府工作报告\n\n在共同富裕的目标下鼓励一部分人通过诚实劳动先富起来。\n",
         "cpc_congress_13_1.txt": "沿着有中国特色的社会主义道路前进 (十三大)\n\n我们的分配政策，要坚持共同富裕的方向。\n",
         "cpc_congress_14_1.txt": "加快改革开放和现代化建设步伐 (十四大)\n\n逐步达到共同富裕。\n",
     }, "file,kind,year,title\ngwr_1986.txt,government_work_report,1986,1986年政府工作报告\n"
        "cpc_congress_13_1.txt,cpc_national_congress_report,,沿着有中国特色的社会主义道路前进 (十三大)\n"
        "cpc_congress_14_1.txt,cpc_national_congress_report,,加快改革开放和现代化建设步伐 (十四大)\n")
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
     result = searcher.search("共同富裕 最早在哪次党代会报告中提出")
     assert result.hits[0].document.path == "cpc_congress_13_1.txt" and result.confidence == "high"
     assert searcher.search("共同富裕 最早在哪份报告中提出").hits[0].document.path == "gwr_1986.txt"
@@ -811,10 +795,8 @@ def test_a_plan_is_set_out_the_year_it_begins_and_reviewed_the_year_after_it_end
              2023: "“十四五”规划实施以来，常住人口城镇化率稳步提高，农业转移人口市民化持续推进，城镇化率继续提高。",
              2026: "“十四五”规划目标任务胜利完成，常住人口城镇化率提高到67.5%。"}
     files = {f"gwr_{year}.txt": f"{year}年政府工作报告\n\n{text}\n" for year, text in texts.items()}
-    folder = write(tmp_path / "reports", files, "file,kind,year,title\n" + "".join(
+    searcher = searcher_of(tmp_path, files, "file,kind,year,title\n" + "".join(
         f"gwr_{year}.txt,report,{year},{year}年政府工作报告\n" for year in texts))
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
     assert searcher.search("十四五 常住人口城镇化率 目标").hits[0].document.meta.year == "2021"
     assert searcher.search("十四五 常住人口城镇化率 完成情况").hits[0].document.meta.year == "2026"
 
@@ -826,10 +808,8 @@ def test_a_reports_review_of_the_year_before_tells_of_that_year(tmp_path):
                    "二、2012年主要任务\n\n城镇保障性住房基本建成500万套以上，新开工700万套以上。",
              2013: "一、过去五年工作回顾\n\n保障性住房建设稳步推进，民生持续改善。"}
     files = {f"gwr_{year}.txt": f"{year}年政府工作报告\n\n{text}\n" for year, text in texts.items()}
-    folder = write(tmp_path / "reports", files, "file,kind,year,title\n" + "".join(
+    searcher = searcher_of(tmp_path, files, "file,kind,year,title\n" + "".join(
         f"gwr_{year}.txt,report,{year},{year}年政府工作报告\n" for year in texts))
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
     assert "500万套" in searcher.search("2012年 城镇保障性住房 基本建成 新开工 多少万套").hits[0].text
     assert "432万套" in searcher.search("2011年 城镇保障性住房 基本建成 新开工 多少万套").hits[0].text
 
@@ -924,10 +904,8 @@ def test_a_document_named_by_year_and_title_is_told_apart_within_too(tmp_path):
     files = {f"gwr_{year}.txt": f"{year}年政府工作报告\n\n{year}年，各项工作取得新的进展，人民生活继续改善。\n"
              for year in range(1959, 1979)}
     files["gwr_1979.txt"] = "1979年政府工作报告\n\n" + "\n\n".join(CONGRESS_BODY) + "\n"
-    folder = write(tmp_path / "reports", files, "file,kind,year,title\n" + "".join(
+    searcher = searcher_of(tmp_path, files, "file,kind,year,title\n" + "".join(
         f"{name},report,{name[4:8]},{name[4:8]}年政府工作报告\n" for name in files))
-    build_index([folder, filler(tmp_path)], tmp_path / "index.sqlite")
-    searcher = Searcher.open(tmp_path / "index.sqlite")
     question = "1979年政府工作报告认为社会主义初级阶段至少需要多长时间？"
     assert searcher.search(question).hits[0].text.startswith("这样的历史进程")
     assert not searcher.search(question, weights=Weights().without("within_document")).hits[0].text.startswith("这样的历史进程")
