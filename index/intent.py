@@ -63,6 +63,7 @@ _YEAR_OF_ACCOUNTS = re.compile(r"((?:19|20)\d\d)年度")
 # find its source (这就需要积极探索大胆试验尊重群众的首创精神), longer than the names of things
 # (国家空间科学中长期发展规划, 13; 长江经济带绿色发展示范区, 11) that many passages repeat.
 SENTENCE_CHARS = 15
+_DAY_WORDS = re.compile(r"的|新闻|消息|节目|内容")  # what a question about a day's news as a whole may say besides
 _QUOTE_SOUGHT = re.compile(r"这[句段]话|出自|原话")
 _VERBATIM = re.compile(rf"[\u4e00-\u9fff0-9a-z]{{{SENTENCE_CHARS},}}")
 # A year is written with 年, or stands alone ("2021 目标"), not inside a name ("中国制造2025").
@@ -195,7 +196,7 @@ class Intent:
         if self.asks not in ("summary", "") or len(self.dates) != 1 or not self.dates[0][2]:
             return 0
         year, month, day = self.dates[0]
-        rest = self.text.replace(f"{year}年", " ")
+        rest = _DAY_WORDS.sub("", self.text.replace(f"{year}年", " "))  # (2024年3月5日的新闻)
         return year * 10000 + month * 100 + day if not rest.strip(" ?？。") else 0
 
     @property

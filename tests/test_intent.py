@@ -269,6 +269,7 @@ def test_the_kind_of_answer_asked_for(query, kind):
 def test_a_days_news_is_asked_as_a_whole_only_with_nothing_else_to_match():
     assert intent_of("2024年3月5日新闻联播头条是什么").day_asked == 20240305
     assert intent_of("2023年10月1日 新闻联播 报道了什么").day_asked == 20231001
+    assert intent_of("2024年3月5日的新闻").day_asked == 20240305
     assert intent_of("2024年3月5日 政府工作报告 主要讲了什么").day_asked == 0  # (a text named)
     assert intent_of("2024年3月 新闻联播 报道了什么").day_asked == 0  # (a month: too many items)
 
