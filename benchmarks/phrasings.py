@@ -65,6 +65,7 @@ VARIANTS = {
     "…？谢谢！": lambda q: q.rstrip("？?") + "？谢谢！",
     "我在写材料，查一下…，请注明出处": lambda q: "我在写材料，查一下" + q.rstrip("？?") + "，请注明出处",
     "简述…，出自哪份文件？": lambda q: "简述" + q.rstrip("？?") + "，出自哪份文件？",
+    "你知道…吗？": lambda q: "你知道" + q.rstrip("？?") + "吗？",
     "name + form of address": _addressed,
     "新闻联播 …": lambda q: "新闻联播 " + q,
     "date at the end": lambda q: _LEADING_DATE.sub(r"\2 \1", q),

@@ -417,6 +417,8 @@ def test_a_plan_question_asks_its_target_or_its_outcome():
     ("概括一下雄安新区 最早出现在哪份报告", "雄安新区 最早出现在哪份报告"),
     ("问：98年那场大洪水国家一共损失了多少钱，麻烦了", "98年那场大洪水国家一共损失了多少钱"),
     ("2025年2月 民营企业座谈会 哪些企业家发言，出自哪份文件？", "2025年2月 民营企业座谈会 哪些企业家发言"),
+    ("你知道98年那场大洪水国家一共损失了多少钱吗", "98年那场大洪水国家一共损失了多少钱吗"),
+    ("急！雄安新区 最早出现在哪份报告，谁知道？", "雄安新区 最早出现在哪份报告"),
 ])
 def test_a_greeting_or_a_request_to_look_it_up_changes_nothing(asked, plain):
     assert intent_of(asked) == intent_of(plain)
