@@ -4,7 +4,8 @@
 
 Each answerable case is asked as written and in each variant below (a polite opening, a
 request to look it up, 关于 before it, a request for the wording or thanks after it, what one is writing and a
-request for the source around it, a name with its form of address (王一鸥书记), the news programme named (新闻联播 …), the
+request for the source around it, a chat's openings and closings (hi，麻烦问一下，…, …，有知道的吗, 【…】，要准确,
+…，请引用原文回答, …🙏), a name with its form of address (王一鸥书记), the news programme named (新闻联播 …), the
 leading date put last, Traditional script, no spaces, commas or 、 for spaces, no question mark, a month in Chinese
 numerals, a date written 2022.9.5 or 2022-09-05, 什么是X for X是什么, a year's 年度 for 年); a variant should
 neither lose a first answer nor gain one.  Prints, per variant, the first answers lost and
@@ -66,6 +67,14 @@ VARIANTS = {
     "我在写材料，查一下…，请注明出处": lambda q: "我在写材料，查一下" + q.rstrip("？?") + "，请注明出处",
     "简述…，出自哪份文件？": lambda q: "简述" + q.rstrip("？?") + "，出自哪份文件？",
     "你知道…吗？": lambda q: "你知道" + q.rstrip("？?") + "吗？",
+    "hi，麻烦问一下，…": lambda q: "hi，麻烦问一下，" + q,
+    "请回答：…？急": lambda q: "请回答：" + q.rstrip("？?") + "？急",
+    "能帮我看看…吗": lambda q: "能帮我看看" + q.rstrip("？?") + "吗",
+    "想问下…，有知道的吗": lambda q: "想问下" + q.rstrip("？?") + "，有知道的吗？",
+    "同事问我…，能查到吗": lambda q: "同事问我" + q.rstrip("？?") + "，能查到吗？",
+    "我记得…，请引用原文回答": lambda q: "我记得" + q.rstrip("？?") + "，请引用原文回答",
+    "【…】，要准确": lambda q: "【" + q.rstrip("？?") + "】，要准确",
+    "…，越详细越好🙏": lambda q: q.rstrip("？?") + "，越详细越好🙏",
     "name + form of address": _addressed,
     "新闻联播 …": lambda q: "新闻联播 " + q,
     "date at the end": lambda q: _LEADING_DATE.sub(r"\2 \1", q),

@@ -3,6 +3,7 @@
 import pytest
 
 from index.analysis import Analyzer
+from index.framing import without_framing
 from index.intent import FRAMING_TERMS, understand
 from index.normalize import normalize
 from index.query import parse_query
@@ -419,6 +420,14 @@ def test_a_plan_question_asks_its_target_or_its_outcome():
     ("2025年2月 民营企业座谈会 哪些企业家发言，出自哪份文件？", "2025年2月 民营企业座谈会 哪些企业家发言"),
     ("你知道98年那场大洪水国家一共损失了多少钱吗", "98年那场大洪水国家一共损失了多少钱吗"),
     ("急！雄安新区 最早出现在哪份报告，谁知道？", "雄安新区 最早出现在哪份报告"),
+    ("hi，麻烦问一下，雄安新区 最早出现在哪份报告", "雄安新区 最早出现在哪份报告"),
+    ("大家好，请回答：雄安新区 最早出现在哪份报告？急", "雄安新区 最早出现在哪份报告"),
+    ("能帮我看看雄安新区 最早出现在哪份报告吗", "雄安新区 最早出现在哪份报告"),
+    ("想问下98年那场大洪水国家一共损失了多少钱，有知道的吗？", "98年那场大洪水国家一共损失了多少钱"),
+    ("同事问我98年那场大洪水国家一共损失了多少钱，能查到吗？", "98年那场大洪水国家一共损失了多少钱"),
+    ("我记得98年那场大洪水国家一共损失了多少钱，请引用原文回答", "98年那场大洪水国家一共损失了多少钱"),
+    ("【神舟十五號 發射時間 幾點】，要准确", "神舟十五號 發射時間 幾點"),
+    ("2025年 粮食产量 预期目标，越详细越好🙏", "2025年 粮食产量 预期目标"),
 ])
 def test_a_greeting_or_a_request_to_look_it_up_changes_nothing(asked, plain):
     assert intent_of(asked) == intent_of(plain)
@@ -429,6 +438,10 @@ def test_a_question_that_is_only_framing_is_left_as_it_is():
     assert intent_of("查处违法违规行为").text == "查处违法违规行为"  # (查 that starts a word)
     assert intent_of("政府工作报告 元宇宙 产业 发展 表述").text.endswith("表述")  # (a keyword, not …的表述)
     assert intent_of("雄安新区 出处").earliest  # (出处 asked, not asked for)
+    # words that only ask open a question as a word of another (问责, 查处, 找工作, 下一步)
+    for query in ("问责制度 2023年", "查处违法违规行为", "找工作难 怎么办", "下一步工作重点", "我市2021年GDP",
+                  "2022年粮食产量，多少？"):  # (nor is a closing clause that asks a request)
+        assert without_framing(query) == query
 
 
 @pytest.mark.parametrize("written, plain", [
