@@ -1,4 +1,4 @@
-"""What the words a build discovers (`analysis.discovered_words`) do for searches of them.
+"""What the words a build discovers (`vocabulary.discovered_words`) do for searches of them.
 
     python -m benchmarks.new_words --db data/full.sqlite --source seeds \\
         --source ../shared/corpus/cn-national-reports --source ../shared/corpus/xwlb-2022-2026

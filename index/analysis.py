@@ -5,7 +5,7 @@ guessing of unknown words: as good on our questions, a third faster) in search m
 word also yields the dictionary words inside it (岳阳市 -> 岳阳, 岳阳市).  The user
 dictionary holds the synonym phrases, the places and speakers of the collection, the
 set phrases it quotes (“三高四新”, “六稳”, “1336”) and the words its documents use that
-jieba's dictionary lacks (碳达峰, 丁薛祥: `discovered_words`).  Synonyms collapse to one canonical
+jieba's dictionary lacks (碳达峰, 丁薛祥: `vocabulary.discovered_words`).  Synonyms collapse to one canonical
 term; a small stop list drops function words but keeps the words political text is
 about (加强, 坚持, 全面, 安全, 今年).
 """
@@ -28,7 +28,7 @@ from .cache import cache_folder, write_atomically
 from .normalize import normalize
 
 # Bump when tokenization changes in a way that makes stored tokens stale.
-ANALYZER_VERSION = "10"
+ANALYZER_VERSION = "11"
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 
@@ -47,18 +47,6 @@ STOP_WORDS = frozenset(
 
 _NUMERALS = frozenset("一二三四五六七八九十百千万零〇两")
 _TOKEN_OK = re.compile(r"[0-9a-z\u3400-\u9fff]")
-# An office, then a two- or three-character name, then what people do in a report:
-# 省长王忠林出席, 省委书记沈晓明指出, 国务院总理李强主持.
-_NAME_AFTER_OFFICE = re.compile(
-    r"(?:书记|省长|市长|县长|区长|州长|主席|总理|部长|主任|厅长|局长|委员|总书记)"
-    r"([\u4e00-\u9fff]{2,3}?)(?=出席|主持|指出|强调|表示|讲话|介绍|要求|会见|考察|调研|视察|同志|来|到|赴|率|说|在|对|和|等|、|，|,|。)")
-# The commonest Chinese surnames (they cover most people a report names): a name must
-# start with one, which keeps "书记要求" and the like out.
-SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤"
-    "应易乔殷尤温常康傅齐伍欧")
-_QUOTED_PHRASE = re.compile(r"[“\"「]([0-9a-z\u3400-\u9fff+]{2,8})[”\"」]")
 # Words that name a year relative to the document's own, and the offset they mean.
 _RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "过去一年": -1,
                    "前年": -2, "明年": 1, "下一年": 1}
@@ -76,60 +64,6 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, str]:
         for word in words:
             mapping[word] = words[0]
     return mapping
-
-
-def learned_phrases(normalised_text: str) -> set[str]:
-    """Words the text itself teaches: the short set phrases it puts in quotation marks
-    (“三高四新”, “六稳”, “1336”) and the names it gives after an office (省长王忠林,
-    省委书记沈晓明), so that jieba keeps them whole instead of 王/忠/林."""
-    phrases = {p for p in _QUOTED_PHRASE.findall(normalised_text) if not p.isdigit() or len(p) >= 3}
-    return phrases | {m.group(1) for m in _NAME_AFTER_OFFICE.finditer(normalised_text) if m.group(1)[0] in SURNAMES}
-
-
-# A new word: a run of characters that jieba's own dictionary leaves single (碳/达/峰,
-# 丁/薛/祥), which one document repeats at least this often, each time between different
-# words on each side.  A document that repeats a run is using a term; different neighbours
-# show the run is a unit of its own and not a piece of a longer phrase.
-NEW_WORD_REPEATS = 3
-NEW_WORD_NEIGHBOURS = 2
-_NEW_WORD_LENGTHS = range(2, 4)
-_NOT_IN_NEW_WORDS = frozenset("一二三四五六七八九十百千万亿零〇两几第")
-# A run that starts with an adverb, conjunction, pronoun or preposition (太贵, 已达, 另据), or
-# ends with a particle or suffix (们用), is words freely combined, not a word: jieba's tags.
-_NO_WORD_START = frozenset({"d", "c", "r", "p", "u", "k", "e", "y"})
-_NO_WORD_END = frozenset({"c", "p", "u", "k", "e", "y"})
-_HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
-
-
-def discovered_words(normalised_texts: Iterable[str]) -> set[str]:
-    """New words of one document, found by statistics (see `NEW_WORD_REPEATS`): the names
-    and terms jieba's dictionary lacks, so that they stay whole instead of 碳/达/峰."""
-    seen: dict[str, tuple[int, set[str], set[str]]] = {}
-    for text in normalised_texts:
-        words = plain_words(text)
-        start = 0
-        while start < len(words):
-            end = start
-            while end < len(words) and _single_content_character(words[end]):
-                end += 1
-            # every stretch of a run of single characters is a candidate (时丁薛祥 holds 丁薛祥)
-            for first in range(start, end):
-                for last in range(first + _NEW_WORD_LENGTHS.start, min(end, first + _NEW_WORD_LENGTHS.stop - 1) + 1):
-                    run = "".join(words[first:last])
-                    count, left, right = seen.get(run, (0, set(), set()))
-                    # the start or end of a text is a boundary, different each time
-                    left.add(words[first - 1] if first else f"^{count}")
-                    right.add(words[last] if last < len(words) else f"${count}")
-                    seen[run] = (count + 1, left, right)
-            start = max(end, start + 1)
-    repeated = [run for run, (count, left, right) in seen.items()
-                if count >= NEW_WORD_REPEATS and min(len(left), len(right)) >= NEW_WORD_NEIGHBOURS]
-    return {run for run in repeated
-            if _tag_of_character(run[0]) not in _NO_WORD_START and _tag_of_character(run[-1]) not in _NO_WORD_END}
-
-
-def _single_content_character(word: str) -> bool:
-    return len(word) == 1 and word not in STOP_WORDS and word not in _NOT_IN_NEW_WORDS and bool(_HAN_CHARACTER.match(word))
 
 
 def dictionary_version(user_words: Iterable[str]) -> str:
@@ -231,16 +165,6 @@ def dictionary_tags() -> dict[str, str]:
     return tags
 
 
-def _tag_of_character(character: str) -> str | None:
-    """jieba's part-of-speech tag of a character as a word of its own dictionary."""
-    from .segmenter import rjieba
-
-    if rjieba is None:
-        return dictionary_tags().get(character)
-    (word, tag), *_ = rjieba.tag(character, False)
-    return tag if word == character else None
-
-
 def plain_words(normalised: str) -> list[str]:
     """jieba's words of a text by its own dictionary alone (HMM off): the collection's words
     (新发展理念) would glue 创新发展理念 into 创 + 新发展理念, where jieba's own see 创新 + 发展 +
@@ -251,6 +175,38 @@ def plain_words(normalised: str) -> list[str]:
     if rjieba is None:
         return list(_plain_jieba().cut(normalised, HMM=False))
     return rjieba.cut(normalised, False)
+
+
+def _inside_digits(word: str, start: int, end: int) -> bool:
+    """Whether word[start:end] begins or ends inside a run of digits."""
+    return (start > 0 and word[start - 1].isdigit() and word[start].isdigit()) or (
+        end < len(word) and word[end - 1].isdigit() and word[end].isdigit())
+
+
+_NUMBER_OR_NOT = re.compile(r"\d+|\D+")
+
+
+def whole_numbers(words: Iterable[str], tokenizer) -> list[str]:
+    """`words` with no number cut in two: a word of ours that starts or ends with a digit
+    (0到1, 100) takes the digits of the number next to it (10到15年 -> 1 + 0到1 + 5; 1000 ->
+    100 + 0).  Such words are joined again and cut with the number apart (10 + 到 + 15)."""
+    words = list(words)
+    if not any(a[-1:].isdigit() and b[:1].isdigit() for a, b in zip(words, words[1:])):
+        return words
+    joined: list[list[str]] = []
+    for word in words:
+        if joined and joined[-1][-1][-1:].isdigit() and word[:1].isdigit():
+            joined[-1].append(word)
+        else:
+            joined.append([word])
+    out: list[str] = []
+    for group in joined:
+        if len(group) == 1:
+            out.extend(group)
+            continue
+        for piece in _NUMBER_OR_NOT.findall("".join(group)):
+            out.extend([piece] if piece[0].isdigit() else tokenizer.cut(piece, HMM=False))
+    return out
 
 
 class Analyzer:
@@ -289,12 +245,13 @@ class Analyzer:
             else:
                 freq = self._jieba.FREQ
                 # A piece that starts inside a number is another number: 十二届 holds 二届,
-                # which is not the second session.
+                # which is not the second session; nor is a piece of 2520 or 1000 (520, 100).
                 found = [
                     self.synonyms.get(word[i : i + n], word[i : i + n])
                     for n in (2, 3) if len(word) > n
                     for i in range(len(word) - n + 1)
                     if freq.get(word[i : i + n]) and not (i and word[i - 1] in _NUMERALS and word[i] in _NUMERALS)
+                    and not _inside_digits(word, i, i + n)
                 ]
                 found.append(word)
             terms = tuple(
@@ -313,9 +270,9 @@ class Analyzer:
             self._segmenter = Segmenter(self._jieba.FREQ, self._jieba.total)
 
     def cut(self, normalised: str) -> list[str]:
-        """jieba's words of a text (HMM off), whitespace included: a query is cut once for
-        its terms and its phrases."""
-        return list(self._jieba.cut(normalised, HMM=False))
+        """jieba's words of a text (HMM off), whitespace included, numbers whole
+        (`whole_numbers`): a query is cut once for its terms and its phrases."""
+        return whole_numbers(self._jieba.cut(normalised, HMM=False), self._jieba)
 
     def _raw_tokens(self, normalised: str, words: Iterable[str] | None = None) -> list[str]:
         if words is None:
@@ -326,7 +283,8 @@ class Analyzer:
         """Index terms of a passage; a relative year in a document of `year` also yields
         the year it means: "去年" in the 1990 report is 1989, "明年" in a 2023 speech 2024
         (not in a comparison: "比上年增长" is about this year)."""
-        tokens = self._raw_tokens(normalised, self._segmenter and self._segmenter.cut(normalised))
+        words = self._segmenter.cut(normalised) if self._segmenter else self._jieba.cut(normalised, HMM=False)
+        tokens = self._raw_tokens(normalised, whole_numbers(words, self._jieba))
         if year.isdigit():
             for match in _RELATIVE_YEAR.finditer(normalised):
                 tokens.append(str(int(year) + _RELATIVE_YEARS[match.group(1)]))

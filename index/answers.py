@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .analysis import SURNAMES
+from .vocabulary import SURNAMES
 
 # A person as the texts name one: an office and a name (省长王忠林, 总理周恩来), or a name and
 # an office or a form of address (周恩来总理, 李德仁院士, 宋平同志).

@@ -25,7 +25,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import cleaning
-from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version, discovered_words, learned_phrases
+from .analysis import ANALYZER_VERSION, Analyzer, dictionary_version
+from .vocabulary import discovered_words, learned_phrases
 from .build_types import Progress, SourceDocument
 from .errors import BuildError, UnreadableSource
 from .filestats import FileRecord

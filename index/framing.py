@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from .analysis import SURNAMES, dictionary_tags, plain_words
+from .analysis import dictionary_tags, plain_words
+from .vocabulary import SURNAMES
 
 _HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 

@@ -5,7 +5,8 @@ import math
 import pytest
 
 from index import Searcher, build_index
-from index.analysis import STOP_WORDS, Analyzer, discovered_words, learned_phrases
+from index.analysis import STOP_WORDS, Analyzer
+from index.vocabulary import discovered_words, learned_phrases
 from index.framing import without_forms_of_address
 from index.normalize import normalize, normalize_aligned, original_span
 
@@ -39,6 +40,15 @@ def test_search_mode_yields_inner_words(analyzer):
 def test_user_dictionary_keeps_set_phrases_whole(analyzer):
     assert "三高四新" in analyzer.tokens(normalize("推动“三高四新”战略落地落细"))
     assert "走找想促" in analyzer.tokens(normalize("深化推進“走找想促”"))
+
+
+def test_a_word_that_starts_or_ends_with_a_digit_cuts_no_number_in_two():
+    # words the collection quotes ("从0到1", "100") would take digits of the numbers beside them
+    analyzer = Analyzer(["0到1", "100", "00后"])
+    for analysed in (analyzer.cut(normalize("未来10到15年")), analyzer.tokens(normalize("未来10到15年"))):
+        assert "10" in analysed and "15" in analysed and "0到1" not in analysed
+    assert analyzer.tokens(normalize("投资1000万元")) == ["投资", "1000", "万元"]  # (not 100 + 0, nor 100 inside)
+    assert "00后" in analyzer.tokens(normalize("00后的消费")) and "0到1" in analyzer.tokens(normalize("从0到1"))
 
 
 def test_synonyms_share_one_term(analyzer):

@@ -9,7 +9,7 @@ import jieba
 import pytest
 
 from benchmarks.tokens import compare
-from index import analysis
+from index import analysis, vocabulary
 from index.analysis import Analyzer
 from index.cache import cache_folder
 from index.normalize import normalize
@@ -76,7 +76,7 @@ def test_rjiebas_own_dictionary_is_jiebas_for_finding_new_words():
     characters = {c for text in lines for c in text if c in tags}
     assert len(characters) > 2000
     for character in characters:
-        assert analysis._tag_of_character(character) == tags[character], character
+        assert vocabulary._tag_of_character(character) == tags[character], character
 
 
 # -- the dictionary cache --------------------------------------------------------------------
