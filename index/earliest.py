@@ -38,14 +38,14 @@ def oldest_stating(reader, scored, n: int, concept: Concept | None = None) -> np
     term (“一个国家、两种制度” states 一个国家两种制度)."""
     if concept is not None:
         written: list[int] = []
-        stating = _by_era(reader, scored, _stating(scored, np.arange(len(scored.ids)), _compounds(scored), strong=False))
+        stating = by_era(reader, scored, _stating(scored, np.arange(len(scored.ids)), _compounds(scored), strong=False))
         for start in range(0, len(stating), READ_BATCH):
             written += _writing(reader, scored, stating[start : start + READ_BATCH], concept).tolist()
             if len(written) >= n:
                 break
         if written:
             return np.array(written[:n], dtype=np.int64)
-    return _by_era(reader, scored, _stating(scored, np.arange(len(scored.ids))))[:n]
+    return by_era(reader, scored, _stating(scored, np.arange(len(scored.ids))))[:n]
 
 
 def oldest_first(reader, scored, pool: np.ndarray, concept: Concept | None = None) -> np.ndarray:
@@ -60,7 +60,7 @@ def oldest_first(reader, scored, pool: np.ndarray, concept: Concept | None = Non
         stating = _stating(scored, pool)
     if len(stating) < 2:
         return pool
-    stating = _by_era(reader, scored, stating)
+    stating = by_era(reader, scored, stating)
     stating = _saying_first_first(reader, scored, stating)
     return np.concatenate([stating, pool[~np.isin(pool, stating)]])
 
@@ -111,7 +111,7 @@ def concept_pattern(concept: str, cut: Callable[[str], list[str]]) -> Concept | 
     return Concept(re.compile(_BETWEEN_CHARS.join(map(re.escape, chars))), cut) if len(chars) > 1 else None
 
 
-def _by_era(reader, scored, positions: np.ndarray) -> np.ndarray:
+def by_era(reader, scored, positions: np.ndarray) -> np.ndarray:
     """The positions, oldest document first (by year, then by date within the year: a
     February item before a November one; a document of a year without a date first), then
     by score."""

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .earliest import by_era
 from .intent import SENTENCE_CHARS
 from .query import ParsedQuery
 
@@ -21,23 +22,28 @@ BATCH = 256  # passages read at a time to check quoted phrases and excluded word
 
 
 def quoted(analyzer, reader, scored, parsed: ParsedQuery, question: bool, needed: int,
-           rows: Callable[[np.ndarray], dict[int, tuple]]):
+           rows: Callable[[np.ndarray], dict[int, tuple]], oldest: bool = False):
     """(the candidates left, the phrases no passage writes); `scored`: the searcher's
     candidates, best first by `final`; `question`: asked as a question, not as keywords;
-    `rows(ids)`: the passages' rows (their normalised text fifth)."""
-    exact = exactly(analyzer, scored, parsed, needed, rows)
+    `rows(ids)`: the passages' rows (their normalised text fifth); `oldest`: a first-mention
+    question, whose passages are looked for in the oldest documents first (“一带一路” is
+    written in thousands of passages, the first of them far below the best)."""
+    order = (lambda positions: by_era(reader, scored, positions)) if oldest else None
+    exact = exactly(analyzer, scored, parsed, needed, rows, order)
     if not len(exact.ids) and parsed.phrases:
         plain = dataclasses.replace(parsed, phrases=())
-        return (exactly(analyzer, scored, plain, needed, rows) if parsed.excluded else scored), parsed.phrases
+        return (exactly(analyzer, scored, plain, needed, rows, order) if parsed.excluded else scored), parsed.phrases
     if parsed.phrases and question and not parsed.excluded and max(map(len, parsed.phrases)) < SENTENCE_CHARS:
         documents = np.unique(reader.passage_doc[exact.ids])
         exact = scored.subset(np.isin(reader.passage_doc[scored.ids], documents))
     return exact, ()
 
 
-def exactly(analyzer, scored, parsed: ParsedQuery, needed: int, rows: Callable[[np.ndarray], dict[int, tuple]]):
+def exactly(analyzer, scored, parsed: ParsedQuery, needed: int, rows: Callable[[np.ndarray], dict[int, tuple]],
+            order: Callable[[np.ndarray], np.ndarray] | None = None):
     """The candidates whose passage has every quoted phrase as written (after the same
-    normalisation) and none of the excluded words, best first, until `needed` are found.
+    normalisation) and none of the excluded words, best first (or in `order`: the positions
+    given it, reordered), until `needed` are found.
 
     Only candidates that matched every word of the phrases are read, in score order and
     in batches, so a phrase query costs about a plain query plus reading its hits."""
@@ -49,7 +55,7 @@ def exactly(analyzer, scored, parsed: ParsedQuery, needed: int, rows: Callable[[
         for term in {t for t in terms if not any(o != t and o in t for o in terms)}:
             possible &= (scored.bits >> scored.distinct.index(term)) & 1 == 1
     positions = np.flatnonzero(possible)
-    positions = positions[np.argsort(-scored.final[positions], kind="stable")]
+    positions = positions[np.argsort(-scored.final[positions], kind="stable")] if order is None else order(positions)
     kept: list[int] = []
     for start in range(0, len(positions), BATCH):
         batch = positions[start : start + BATCH]

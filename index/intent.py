@@ -28,7 +28,7 @@ _QUESTION = re.compile(
 # "Which report" asks for a kind of document, with its short qualifier: the answer's type. 哪份报告
 # leaves no words to match; a qualifier naming a kind of the collection's documents (哪次党代会报告)
 # keeps the kind, which their metadata has (`_kind_asked`).
-_WHICH_DOCUMENT = re.compile(r"哪[个份篇次]?([^\s，。？?]{0,3}?)(报告|文件|讲话|文章)")
+_WHICH_DOCUMENT = re.compile(r"哪[个份篇次天条]?([^\s，。？?]{0,3}?)(报告|文件|讲话|文章|新闻)")
 # Qualifiers that name a kind of document of the collection (哪次党代会报告).
 _KIND_QUALIFIERS = frozenset({"党代会", "政府工作", "人大", "全会", "党代表大会"})
 # Kinds of document offered as alternatives (党代会或政府工作报告): any of them may answer.
@@ -38,7 +38,7 @@ _EITHER_KIND = re.compile(rf"{_KIND}(?:(?:或者|或|还是){_KIND})+")
 # dropped as whole terms, so 主要矛盾 and 具体措施 keep their meaning.
 FRAMING_TERMS = frozenset({"主要", "内容", "具体", "方面", "情况", "年份"})
 # "When was X first stated": the oldest document that states X answers it.
-_EARLIEST = re.compile(r"最早|最初|首次|第一次(?!(?:全体)?会议)|最先|首先|首提|首倡|首见|(?:从|是)?哪.?年开始|开始(?:出现|提出)"
+_EARLIEST = re.compile(r"最早|最初|首次|第一次(?!(?:全体)?会议)|最先|首先|首提|首倡|首见|(?:从|是)?哪.?年开始|开始(?:出现|提出|提起|使用|提(?=[的了]|$|[\s，,。？?]))"
                        # when or where a concept was put forward, where it comes from: 是哪一年提出的,
                        # 是哪次会议提出的, 出处, 始于哪年
                        r"|(?:是|在)?(?:哪一?年|哪个年份|什么时候|啥时候|何时|哪[次个份](?:会议|会|报告|文件)?(?:上|里|中)?)(?:被)?提出"
@@ -89,7 +89,7 @@ _QUARTER = re.compile(r"(?<!\d)((?:19|20)\d\d)年\s*(?:第|前)?([一二三四1-
 MONTH_END_REPORTED = 3
 # A year is written short at the start, after a space or a preposition (在98年, 是08年), not
 # after a verb (通车20年, 延长30年: spans of time).
-_SHORT_YEAR = re.compile(r"(?:(?<![\w.])|(?<=[在于从自到至是那这的和与及、，,]))(\d\d)年(?!代|来|以来|之久|以上|以内|左右|多|时间|内|间)")
+_SHORT_YEAR = re.compile(r"(?:(?<![\w.])|(?<=[在于从自到至是那这的和与及、，,]))(?<!\d[到至])(\d\d)年(?!代|来|以来|之久|以上|以内|左右|多|时间|内|间)")
 # The kind of answer a question asks for: a summary ("主要讲了什么": where the text opens),
 # a clock time (几点), a duration (几年, 多久), a number (多少, 几个, 多大), a year (哪年, 何时), or a statement of
 # what something is ("基本任务是什么": the passage that says "基本任务……是：").

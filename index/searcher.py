@@ -122,7 +122,7 @@ class Searcher:
                 scored = scored.subset(allowed[self.reader.passage_doc[scored.ids]])
             if parsed.phrases or parsed.excluded:
                 scored, missing = quoted(self.analyzer, self.reader, scored, parsed, intent.question,
-                                         offset + top + PHRASE_POOL, lambda ids: self._rows(ids, read))
+                                         offset + top + PHRASE_POOL, lambda ids: self._rows(ids, read), intent.earliest)
             ranked = self._order(scored, intent, weights, offset + top, read)
         else:  # filters alone: the passages of the matching documents, in order
             docs = np.flatnonzero(allowed)

@@ -20,6 +20,7 @@ def intent_of(query: str):
     ("98年那场大洪水", (1998,)),
     ("到期后再延长30年 整省试点", ()),  # a span of time, not 2030
     ("青藏铁路 通车20年 进出藏货物", ()),
+    ("未来10到15年还要探测哪些行星", ()),  # (a span of time: 15年 after 10到 is no 2015)
     ("那是08年的事", (2008,)),
     ("用了20年时间", ()),
     ("50年以上的老党员", ()),
@@ -88,13 +89,16 @@ def test_a_year_end_is_its_last_month_and_the_months_after():
     "厕所革命一词首次出现是在哪年",
     "厕所革命这个词最早什么时候有的",
     "厕所革命首见于哪年",
+    "厕所革命这个词是什么时候开始提的",
+    "“厕所革命”最早见于哪天的新闻",
 ])
 def test_first_mention_questions(query):
     intent = intent_of(query)
     assert intent.earliest
     assert intent.concept in ("构建社会主义和谐社会", "大众创业", "科学发展观", "雄安新区", "厕所革命")
-    for word in ("最早", "首次", "第一次", "提出", "出现", "写入", "出处", "始于"):
+    for word in ("最早", "首次", "第一次", "提出", "出现", "写入", "出处", "始于", "开始", "新闻"):
         assert word not in intent.text
+    assert not intent_of("高铁开始提速").earliest  # (开始提 inside 开始提速)
 
 
 @pytest.mark.parametrize("query, years", [
@@ -230,7 +234,7 @@ def test_a_name_ends_as_a_documents_or_a_meetings_name_does():
 
 
 def test_names_after_an_office_are_learned_as_words():
-    from index.analysis import learned_phrases
+    from index.vocabulary import learned_phrases
 
     text = normalize("省委副書記、省長王忠林出席會議并作點評講話。省长毛伟明来湘潭调研，书记要求抓落实。")
     assert {"王忠林", "毛伟明"} <= learned_phrases(text)

@@ -287,6 +287,19 @@ def test_the_first_mention_is_found_below_many_later_ones(tmp_path):
     assert hits[0].document.path == "gwr_2005.txt"
 
 
+def test_a_quoted_first_mention_is_found_below_many_later_ones(tmp_path):
+    # A 2019 item writes the quoted concept once in a long passage; 330 later items write it
+    # three times in short ones, which all score higher.  The passages that write it as quoted
+    # are looked for oldest first, not only among the best-scoring of them.
+    other = "\n\n".join(f"第{n}条消息：各地开展第{n}项专项检查，完成年度任务。" for n in range(1, 21))
+    first = ("新闻\n\n会议提出，要积极建设“生态文明”，推进资源节约，让人民群众在良好的环境中生产生活，加强环境保护，"
+             "推进节能减排，发展循环经济。" + "各地区各部门要结合实际抓好落实，确保各项任务按期完成。" * 6 + f"\n\n{other}\n")
+    later = {f"20{year}{month:02d}{day:02d}_01.txt": f"新闻\n\n{month}月{day}日，“生态文明”建设，“生态文明”理念，“生态文明”共识。\n\n{other}\n"
+             for year in (20, 21, 22) for month in range(1, 12) for day in range(1, 11)}
+    searcher = news_searcher(tmp_path, {"20190105_01.txt": first, **later})
+    assert searcher.search("“生态文明”是哪一年提出的").hits[0].document.path == "20190105_01.txt"
+
+
 def test_a_first_mention_in_a_kind_of_document_named_first(tmp_path):
     # "政府工作报告第一次提到人工智能": the reports' texts never write 政府工作报告 (their titles
     # do), while a later news item's text does; the oldest report answers.
