@@ -59,6 +59,9 @@ _NUMERIC_DATE = re.compile(r"(?<![\d.])((?:19|20)\d\d)[./-](\d{1,2})(?:[./-](\d{
 _CHINESE_MONTH = re.compile(r"(?<=年)([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号])?")
 # A year's accounts or awards (2022年度): the year.
 _YEAR_OF_ACCOUNTS = re.compile(r"((?:19|20)\d\d)年度")
+# A year written bare, as a word of its own before the rest ("2022 政府工作报告", "2022的政府工作报告",
+# "2024 1至11月").
+_BARE_YEAR = re.compile(r"(?<![\w.])((?:19|20)\d\d)(?:\s+(?=[\u4e00-\u9fff]|\d{1,2}(?:[至到-]\d{1,2})?个?月)(?![年月日多余万亿])|(?=的))")
 # A run of the question this long without a break or a question word is a sentence pasted in to
 # find its source (这就需要积极探索大胆试验尊重群众的首创精神), longer than the names of things
 # (国家空间科学中长期发展规划, 13; 长江经济带绿色发展示范区, 11) that many passages repeat.
@@ -217,7 +220,7 @@ def _months_later(year: int, month: int, months: int) -> int:
 def _dates_as_words(text: str) -> str:
     """Dates as the collection's texts write them: 2022年9月5日 for 2022.9.5, 2022-09-05 and
     2022年九月五日 (a month must be 1 to 12, a day 1 to 31; other digits are left alone), and
-    2022年 for 2022年度."""
+    2022年 for 2022年度 and for a year written bare (2022 政府工作报告, 2022的)."""
 
     def written(year: str, month: int, day: int | None, original: str) -> str:
         if not 1 <= month <= 12 or day is not None and not 1 <= day <= 31:
@@ -226,7 +229,7 @@ def _dates_as_words(text: str) -> str:
 
     text = _NUMERIC_DATE.sub(lambda m: written(m.group(1), int(m.group(2)), m.group(3) and int(m.group(3)),
                                                m.group(0)), text)
-    text = _YEAR_OF_ACCOUNTS.sub(r"\1年", text)
+    text = _BARE_YEAR.sub(r"\1年", _YEAR_OF_ACCOUNTS.sub(r"\1年", text))
     return _CHINESE_MONTH.sub(lambda m: written("", number(m.group(1)), m.group(2) and number(m.group(2)),
                                                 m.group(0)), text)
 

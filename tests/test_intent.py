@@ -456,12 +456,14 @@ def test_a_question_that_is_only_framing_is_left_as_it_is():
     ("2022年十二月三十一日 新年贺词", "2022年12月31日 新年贺词"),
     ("2023.5 社会消费品零售总额", "2023年5月 社会消费品零售总额"),
     ("2022年度 居民医保 人均财政补助标准", "2022年 居民医保 人均财政补助标准"),
+    ("2022 政府工作报告 三重压力", "2022年政府工作报告 三重压力"),  # (a year written bare)
+    ("2022的政府工作报告 三重压力", "2022年的政府工作报告 三重压力"),
 ])
 def test_a_date_written_otherwise_is_the_same_date(written, plain):
     assert intent_of(written) == intent_of(plain)
 
 
-@pytest.mark.parametrize("query", ["2013-2017年 城镇新增就业", "2008-12年 教育经费", "收入增长到2023.5亿元",
+@pytest.mark.parametrize("query", ["2013-2017年 城镇新增就业", "2008-12年 教育经费", "收入增长到2023.5亿元", "2000 多亿元",
                                    "2022年十三月 会议"])
 def test_digits_that_are_no_date_stay_as_written(query):
     # a span of years (2008-12年 is 2008 to 2012), a figure, no month
