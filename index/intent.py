@@ -291,9 +291,10 @@ def understand(normalised: str) -> Intent:
     # The concept comes first ("生态文明 这个提法最早出现在哪个报告"), after the kind of
     # document to look in, if the question names that first ("政府工作报告第一次提到人工智能").
     # (keywords apart by spaces or by commas: 雄安新区，最早出现在哪份报告)
-    parts = [w for w in re.split(r"[\s，,；;]+", text) if w]
-    words = [w for w in parts if not _DOCUMENT_KIND.search(w)] or parts
-    concept = _TRAILING_FUNCTION.sub("", words[0].strip(_MARKS + "、")) if earliest and words else ""
+    # (a keyword that only frames the question, 年份 or 是 left of 是哪一年, is no concept)
+    parts = [p for w in re.split(r"[\s，,；;]+", text) if (p := _TRAILING_FUNCTION.sub("", w.strip(_MARKS + "、")))]
+    words = [w for w in parts if not _DOCUMENT_KIND.search(w) and w not in FRAMING_TERMS] or parts
+    concept = words[0] if earliest and words else ""
     if concept:  # "一带一路 倡议": a word apart that only says what kind of thing the concept is
         text = " ".join(w for w in text.split() if not _KIND_OF_CONCEPT.fullmatch(w))
     return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends,

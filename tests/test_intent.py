@@ -305,6 +305,9 @@ def test_a_first_mention_question_names_its_concept_first():
     assert intent_of("雄安新区，最早出现在哪份报告").concept == "雄安新区"  # (keywords apart by a comma)
     assert intent_of("长江经济带,第一次写进政府工作报告,是哪一年").concept == "长江经济带"
     assert intent_of("雄安新区、最早出现在哪份报告").concept == "雄安新区"  # (or by an enumeration comma)
+    # (a keyword that only frames the question, first, is not the concept)
+    assert intent_of("年份 首次写入政府工作报告 新能源汽车").concept == "新能源汽车"
+    assert intent_of("是哪一年 第一次写进政府工作报告 长江经济带").concept == "长江经济带"
     assert not intent_of("2024年粮食产量 首次突破1.4万亿斤了吗").earliest  # a fact of a named year
 
 
