@@ -1,6 +1,7 @@
 """The kind of answer a question asks for (`Intent.asks`) as a passage states it: a clock
 time for 几点, a number for 多少, a year for 哪年, a day of a month for 哪一天, a place for
-在哪里, a person for 谁, a purpose or cause for 为什么, for "X是什么" X stated, for "X是什么意思" X defined."""
+在哪里, a person for 谁, a purpose or cause for 为什么, for "X是什么" X stated, for "X是什么意思" X defined,
+and for a year's target a figure set as one (5.5%左右, 控制在3%以内)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ _ANSWERS = {
     # 为了, 因为, 旨在, 有利于, 考虑了, 为系统解决… (the purpose or cause a passage states)
     "reason": re.compile(r"为了|因为|由于|旨在|目的(?:是|在于)|有利于|有助于|考虑(?:了|到)|鉴于|为(?:系统|进一步|有效|更好)?(?:解决|推动|应对|满足)"),
     "person": re.compile(rf"(?:{_OFFICES}){_NAME}|{_NAME}(?:{_OFFICES})"),
+    # a figure set as a target: 5.5%左右, 1200万人以上, 控制在3%, 目标为…8%, 拟按3%
+    "target": re.compile(r"\d[\d.]*\s*(?:%|[万亿千百]*[^\d\s，。；、]{0,3}?)\s*(?:左右|以上|以内|以下)"
+                         r"|(?:目标|预期)[^。；]{0,12}?\d|(?:控制在|保持在|力争|拟按)\s*[\d一二三四五六七八九]"),
     "year": re.compile(r"(?:19|20)\d\d|[一二][九〇零○][〇零○一二三四五六七八九]{2}年|[去今明前]年|上年"),
 }
 

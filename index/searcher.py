@@ -263,7 +263,8 @@ class Searcher:
         ids = pool.ids
         rows = self._rows(ids, read)
         norms = [rows[i][4] for i in ids.tolist()]
-        pattern = answer_pattern(intent.asks, self.analyzer.last_word(intent.subject))
+        asks = "target" if intent.target and intent.asks in ("number", "") else intent.asks
+        pattern = answer_pattern(asks, self.analyzer.last_word(intent.subject))
         factor = answer_factor(weights, norms, pattern)
         if pattern is not None and pool.lead_gain is not None and pool.lead_gain.any():
             factor *= answer_lead_factor(weights, pool.lead_gain, self.reader.passage_doc[ids], factor == 1.0,

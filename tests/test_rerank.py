@@ -152,6 +152,19 @@ def test_a_year_or_a_date_is_no_figure():
     assert all(number.search(text) for text in ("成交出口金额247亿美元", "增长6.5%", "用3年时间", "百分之五十五点八"))
 
 
+def test_a_years_target_is_answered_by_a_figure_set_as_one(tmp_path):
+    target = answer_pattern("target")
+    assert all(target.search(text) for text in ("国内生产总值增长5.5%左右", "城镇新增就业1100万人以上", "粮食产量保持在1.3万亿斤以上",
+                                                "城镇调查失业率控制在5.5%以内", "赤字率拟按3%左右安排", "经济增长预期目标为4.5%—5%"))
+    assert not any(target.search(text) for text in ("全国粮食总产量达13908.2亿斤，比上年增加", "国内生产总值增长5.2%"))
+    # the year's news of how it turned out, shorter and as close in words, comes after the target
+    searcher = news_searcher(tmp_path, {
+        "20231211_01.txt": "粮食产量再创新高\n\n2023年全国粮食总产量13908亿斤，完成粮食产量目标。\n",
+        "20230305_01.txt": ("十四届全国人大一次会议开幕\n\n李强在报告中提出，今年发展主要预期目标是：国内生产总值增长5%左右；"
+                            "城镇新增就业1200万人左右；居民消费价格涨幅3%左右；粮食产量保持在1.3万亿斤以上。\n")})
+    assert searcher.search("2023年粮食产量目标是多少").hits[0].document.path == "20230305_01.txt"
+
+
 def test_how_long_is_answered_by_a_duration():
     from index.intent import understand
     assert understand("1979年国务院决定用几年时间对国民经济进行调整").asks == "duration"
