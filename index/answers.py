@@ -11,7 +11,7 @@ from .vocabulary import SURNAMES
 
 # A person as the texts name one: an office and a name (省长王忠林, 总理周恩来), or a name and
 # an office or a form of address (周恩来总理, 李德仁院士, 宋平同志).
-_OFFICES = ("总书记|主席|总理|委员长|书记|省长|市长|县长|区长|州长|部长|主任|院士|行政长官|秘书长|局长|厅长|行长|会长|校长"
+OFFICES = ("总书记|主席|总理|委员长|书记|省长|市长|县长|区长|州长|部长|主任|院士|行政长官|秘书长|局长|厅长|行长|会长|校长"
             "|教授|同志|先生|女士")
 _NAME = f"[{''.join(sorted(SURNAMES))}][\u4e00-\u9fff]{{1,2}}"
 
@@ -34,7 +34,7 @@ _ANSWERS = {
     "day": re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"),
     # 为了, 因为, 旨在, 有利于, 考虑了, 为系统解决… (the purpose or cause a passage states)
     "reason": re.compile(r"为了|因为|由于|旨在|目的(?:是|在于)|有利于|有助于|考虑(?:了|到)|鉴于|为(?:系统|进一步|有效|更好)?(?:解决|推动|应对|满足)"),
-    "person": re.compile(rf"(?:{_OFFICES}){_NAME}|{_NAME}(?:{_OFFICES})"),
+    "person": re.compile(rf"(?:{OFFICES}){_NAME}|{_NAME}(?:{OFFICES})"),
     # a figure set as a target: 5.5%左右, 1200万人以上, 控制在3%, 目标为…8%, 拟按3%
     "target": re.compile(r"\d[\d.]*\s*(?:%|[万亿千百]*[^\d\s，。；、]{0,3}?)\s*(?:左右|以上|以内|以下)"
                          r"|(?:目标|预期)[^。；]{0,12}?\d|(?:控制在|保持在|力争|拟按)\s*[\d一二三四五六七八九]"),
@@ -45,10 +45,13 @@ _ANSWERS = {
 def answer_pattern(asks: str, subject: str = "") -> re.Pattern | None:
     """What a passage that answers has: a clock time, a number or a year; for a "what"
     question, its subject followed, in the same sentence, by 是, 为, 包括 or a colon
-    ("基本任务，概括地说来，就是："); for a "meaning" one, its subject defined (是指, 所谓).
+    ("基本任务，概括地说来，就是："); for a "meaning" one, its subject defined (是指, 所谓); for a
+    "person" one whose subject is an office (的省长是谁), a person named with that office.
     None when any passage may answer."""
     if asks == "what":
         return re.compile(re.escape(subject) + r"[^。！？；!?;]{0,8}?(?:是|为|包括|:)") if subject else None
+    if asks == "person" and subject:  # the office asked: 作点评讲话的省长是谁 (省长王忠林, not 部长李荣灿)
+        return re.compile(rf"{re.escape(subject)}{_NAME}|{_NAME}{re.escape(subject)}")
     if asks == "meaning":  # 所谓封关, 封关是指, “两头在外”就是
         term = re.escape(subject)
         return re.compile(rf"所谓[“\"]?{term}|{term}[”\"]?(?:是指|指的是|即|，?就是|是说|意味着)") if subject else None

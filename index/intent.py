@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .cleaning import PART_OF_YEAR
+from .answers import OFFICES
 from .framing import without_framing
 from .normalize import number
 
@@ -129,6 +130,8 @@ _ASKS_NUMBER = re.compile(r"多少|百分之几|几[个项名位人岁次条十�
                           # a keyword query ending on a quantity: 转移安置人数, 金牌数, 全国粮食总产量, 城镇化率
                           r"|(?:人数|金牌数|次数|数量|金额|总额|总量|规模|产量|增速|增幅|比重|占比|率)[吗呢]?[？?！!]*$")
 _ASKS_PERSON = re.compile(r"谁|哪一?位|什么人")
+# The office of the person asked for: 作点评讲话的省长是谁, 哪位副总理.
+_OFFICE_ASKED = re.compile(rf"({OFFICES})(?:是|为)?(?:谁|哪一?位)|哪一?位副?({OFFICES})")
 _ASKS_YEAR = re.compile(r"哪一?年|何年|何时|什么时候")
 _ASKS_DAY = re.compile(r"哪一?天|哪一日|几月几[日号]|(?:什么|哪个)日子")
 # Where something happened: 在哪里举行, 在哪儿登陆, 哪个城市, 什么地方.
@@ -273,6 +276,8 @@ def understand(normalised: str) -> Intent:
             else "person" if _ASKS_PERSON.search(text)
             else "duration" if _ASKS_DURATION.search(text) else "number" if _ASKS_NUMBER.search(text)
             else "meaning" if subject and _ASKS_MEANING.search(text) else "what" if subject else "")
+    if asks == "person" and (office := _OFFICE_ASKED.search(text)):
+        subject = office.group(1) or office.group(2)
     if asks == "summary":  # the words of asking what it is about match nothing
         text = _ASKS_SUMMARY.sub(" ", text)
     elif asks == "what" and what.group(3):  # (nor does 定位 of 怎样定位金融: 金融是… answers it)
@@ -299,7 +304,7 @@ def understand(normalised: str) -> Intent:
         text = " ".join(w for w in text.split() if not _KIND_OF_CONCEPT.fullmatch(w))
     return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends,
                   month_ends_written=tuple(written for _, _, written in written_ends), earliest=earliest,
-                  units=units, asks=asks, subject=subject if asks in ("what", "meaning") else "", concept=concept, period=period,
+                  units=units, asks=asks, subject=subject if asks in ("what", "meaning", "person") else "", concept=concept, period=period,
                   plan=plan_years(text), era=era_years(decade) if decade else None,
                   era_written=decade.group(0) if decade else "", verbatim=tuple(_VERBATIM.findall(text)),
                   question=asked_so)

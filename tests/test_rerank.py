@@ -204,6 +204,15 @@ def test_why_is_answered_by_a_purpose_or_a_cause():
     assert not any(reason.search(text) for text in ("积极的财政政策要适度加力、提质增效", "为经济社会发展提供高质量服务"))
 
 
+def test_who_holds_an_office_asked_is_answered_by_a_person_named_with_that_office():
+    from index.intent import understand
+    assert understand("工作交流会上作点评讲话的省长是谁").subject == "省长"
+    assert understand("哪位副总理出席了会议").subject == "总理"
+    governor = answer_pattern("person", "省长")
+    assert governor.search("省委副书记、省长王忠林出席会议并作点评讲话")
+    assert not governor.search("省委常委、组织部部长李荣灿作点评讲话")
+
+
 def test_who_is_answered_by_a_person_named_with_an_office():
     from index.intent import understand
     assert understand("1964年三届全国人大一次会议上的政府工作报告是谁作的").asks == "person"
