@@ -60,6 +60,8 @@ _NUMERIC_DATE = re.compile(r"(?<![\d.])((?:19|20)\d\d)[./-](\d{1,2})(?:[./-](\d{
 _CHINESE_MONTH = re.compile(r"(?<=年)([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号])?")
 # A year's accounts or awards (2022年度): the year.
 _YEAR_OF_ACCOUNTS = re.compile(r"((?:19|20)\d\d)年度")
+# A day of a month written without its year (8月1日 北京强降雨): of whichever year.
+_MONTH_DAY = re.compile(r"(?<![\d年.])(\d{1,2})月(\d{1,2})[日号]")
 # A year written bare, as a word of its own before the rest ("2022 政府工作报告", "2022的政府工作报告",
 # "2024 1至11月").
 _BARE_YEAR = re.compile(r"(?<![\w.])((?:19|20)\d\d)(?:\s+(?=[\u4e00-\u9fff]|\d{1,2}(?:[至到-]\d{1,2})?个?月)(?![年月日多余万亿])|(?=的))")
@@ -150,6 +152,7 @@ class Intent:
     text: str  # the query text left to tokenize
     years: tuple[int, ...] = ()  # years the question names
     dates: tuple[tuple[int, int, int], ...] = ()  # (year, month, day or 0)
+    month_days: tuple[tuple[int, int], ...] = ()  # (month, day) of a day written without a year, of any year
     month_ends: tuple[tuple[int, int], ...] = ()  # (year, month) of "截至…月底": when a figure stood
     month_ends_written: tuple[str, ...] = ()  # and as the question writes them (2026年第四季度)
     earliest: bool = False  # "first mention" question
@@ -259,10 +262,18 @@ def understand(normalised: str) -> Intent:
     month_ends = tuple((year, month) for year, month, _ in written_ends)
     text = _MONTHS_TO.sub(lambda m: f"{m.group(1)}年 ", text)  # (a quarter's words stay: 四季度 is written so)
     text = _DATE.sub(lambda m: f"{m.group(1)}年 ", text)  # the month and day are constraints, not words
+    # (a day without its year: of the one year the question names apart, 2024年 神舟十九号 10月30日, else any)
+    days = [(int(m.group(1)), int(m.group(2))) for m in _MONTH_DAY.finditer(text)
+            if 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31]
+    named_years = {int(a or b) for a, b in _YEAR.findall(text)}
+    if days and len(named_years) == 1:
+        dates += tuple((next(iter(named_years)), month, day) for month, day in days)
+    month_days = tuple(days) if days and not named_years else ()
+    text = _MONTH_DAY.sub(" ", text) if days and len(named_years) <= 1 else text
     text = _YEAR_END.sub(lambda m: f"{m.group(1)}年 ", text)
     sessions = session_years(text)
-    # A question that names a year asks about that year: "2024年粮食产量 首次突破" is a fact.
-    earliest = bool(_EARLIEST.search(text)) and not _YEAR.search(text) and not sessions
+    # A question that names a year (or a day) asks about it: "2024年粮食产量 首次突破" is a fact.
+    earliest = bool(_EARLIEST.search(text)) and not _YEAR.search(text) and not sessions and not month_days
     if earliest:
         text = _STATING.sub(" ", _EARLIEST.sub(" ", text))
     units = tuple(_ASKED_UNIT.findall(text))
@@ -302,7 +313,7 @@ def understand(normalised: str) -> Intent:
     concept = words[0] if earliest and words else ""
     if concept:  # "一带一路 倡议": a word apart that only says what kind of thing the concept is
         text = " ".join(w for w in text.split() if not _KIND_OF_CONCEPT.fullmatch(w))
-    return Intent(text=" ".join(text.split()), years=years, dates=dates, month_ends=month_ends,
+    return Intent(text=" ".join(text.split()), years=years, dates=dates, month_days=month_days, month_ends=month_ends,
                   month_ends_written=tuple(written for _, _, written in written_ends), earliest=earliest,
                   units=units, asks=asks, subject=subject if asks in ("what", "meaning", "person") else "", concept=concept, period=period,
                   plan=plan_years(text), era=era_years(decade) if decade else None,

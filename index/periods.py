@@ -8,6 +8,7 @@ out by REVIEW_MONTHS (work reports, annual statistics), its target set by its ow
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import numpy as np
@@ -53,6 +54,8 @@ def time_factor(reader, weights, intent: Intent, ids: np.ndarray, docs: np.ndarr
         factor *= era_factor(weights, intent.era, reader.doc_subject_year[docs])
     if intent.date_numbers:
         factor *= date_factor(weights, intent.date_numbers, reader.doc_date[docs])
+    if intent.month_days:
+        factor *= month_day_factor(weights, intent.month_days, reader.doc_date[docs])
     return factor
 
 
@@ -135,6 +138,20 @@ def _any_of(values: np.ndarray, wanted) -> np.ndarray:
     for value in wanted:
         found |= values == value
     return found
+
+
+def month_day_factor(weights, month_days: tuple[tuple[int, int], ...], doc_dates: np.ndarray) -> np.ndarray:
+    """As `date_factor`, for days of a month written without a year (8月1日): 1 where the
+    document is of that day of any year, or of the day after (a late event is on the next
+    day's news)."""
+    day_of_year = doc_dates % 10000
+    inside = np.zeros(len(doc_dates), dtype=bool)
+    for month, day in month_days:
+        after = datetime.date(2001, month, min(day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31))
+        after += datetime.timedelta(days=1)
+        inside |= (day_of_year == month * 100 + day) | (day_of_year == after.month * 100 + after.day)
+    dated = doc_dates % 100 > 0
+    return np.where(inside, 1.0, np.where(dated, weights.date_miss, np.sqrt(weights.date_miss)))
 
 
 def date_factor(weights, ranges: tuple[tuple[int, int], ...], doc_dates: np.ndarray) -> np.ndarray:

@@ -230,9 +230,9 @@ def factors(reader, weights: Weights, intent: Intent, ids, docs, bits, shares: S
             named_documents = np.union1d(named_documents, docs[by_title])
     if weights.within_document and len(named_documents):
         factor *= within_document_factor(weights, reader, ids, bits, doc_meta_bits, shares, len(distinct), named_documents)
-    if intent.years or intent.plan or intent.era or intent.date_numbers:
+    if intent.years or intent.plan or intent.era or intent.date_numbers or intent.month_days:
         factor *= time_factor(reader, weights, intent, ids, docs, bits, distinct, doc_meta_bits)
-    if intent.dates:  # news looked up by date: a lead says what happened
+    if intent.dates or intent.month_days:  # news looked up by date: a lead says what happened
         # (the question's last word, what it asks; not the date, which may come last)
         asked = max((j for j, term in enumerate(distinct) if not term.isdigit()), default=len(distinct) - 1)
         last = (bits >> asked) & 1 == 1

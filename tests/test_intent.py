@@ -466,6 +466,14 @@ def test_a_date_written_otherwise_is_the_same_date(written, plain):
     assert intent_of(written) == intent_of(plain)
 
 
+def test_a_day_written_without_its_year_is_of_any_year_or_of_the_year_named_apart():
+    intent = intent_of("8月1日 北京强降雨 已造成多少人遇难")
+    assert intent.month_days == ((8, 1),) and intent.dates == () and "月" not in intent.text
+    assert intent_of("2024年 神舟十九号 10月30日 发射").dates == ((2024, 10, 30),)
+    assert not intent_of("5月28日 C919 首次商业载客飞行").earliest  # (a day named: a fact of that day)
+    assert intent_of("13月40日 会议").month_days == ()
+
+
 @pytest.mark.parametrize("query", ["2013-2017年 城镇新增就业", "2008-12年 教育经费", "收入增长到2023.5亿元", "2000 多亿元",
                                    "2022年十三月 会议"])
 def test_digits_that_are_no_date_stay_as_written(query):

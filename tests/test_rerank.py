@@ -613,6 +613,17 @@ def test_news_looked_up_by_date_answers_with_the_lead(tmp_path):
     assert not searcher.search(question, weights=Weights().without("lead")).hits[0].text.startswith("央视网消息")
 
 
+def test_a_day_written_without_its_year_is_that_day_of_any_year(tmp_path):
+    # Two years' heavy rains in Beijing; the question gives the day only (7月30日).
+    searcher = news_searcher(tmp_path, {
+        "20230801_08.txt": "北京强降雨\n\n北京强降雨已造成11人遇难，13人失联，北京强降雨遇难者家属得到妥善安置。\n",
+        "20240730_05.txt": "北京强降雨 多方应对\n\n北京强降雨持续，已有2人遇难，北京多区启动防汛应急响应，多处道路积水。\n"})
+    for day, path in (("7月30日", "20240730_05.txt"), ("8月1日", "20230801_08.txt"), ("7月31日", "20230801_08.txt")):
+        answer = searcher.search(f"{day} 北京强降雨 多少人遇难")  # (7月31日: a late event is on the next day's news)
+        assert answer.hits[0].document.path == path and answer.confidence == "high", day
+    assert searcher.search("7月28日 北京强降雨 多少人遇难").confidence == "low"  # (no news of that day)
+
+
 def test_a_question_asking_a_detail_answers_with_the_passage_that_states_it(tmp_path):
     # The lead says what happened; the question asks what was signed, which the second
     # passage states: its words outweigh the lead's gain.
