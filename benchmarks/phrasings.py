@@ -7,7 +7,7 @@ request to look it up, 关于 before it, a request for the wording or thanks aft
 request for the source around it, a chat's openings and closings (hi，麻烦问一下，…, …，有知道的吗, 【…】，要准确,
 …，请引用原文回答, …🙏), a name with its form of address (王一鸥书记), the news programme named (新闻联播 …), the
 leading date put last, Traditional script, no spaces, commas or 、 for spaces, no question mark, a month in Chinese
-numerals, a date written 2022.9.5 or 2022-09-05, a year written bare (2022 政府工作报告), a day without its year (8月1日 …), 什么是X for X是什么, a year's 年度 for 年); a variant should
+numerals, a date written 2022.9.5 or 2022-09-05, a year written bare (2022 政府工作报告), a day without its year (8月1日 …), a plan's name quoted (“十四五”), 什么是X for X是什么, a year's 年度 for 年); a variant should
 neither lose a first answer nor gain one.  Prints, per variant, the first answers lost and
 gained, with the lost questions under --misses.
 """
@@ -86,6 +86,7 @@ VARIANTS = {
     "2025年二月": lambda q: re.sub(r"年(\d{1,2})月", lambda m: "年" + _CHINESE_MONTHS[int(m.group(1))] + "月", q),
     "2022.9.5": lambda q: _FULL_DATE.sub(r"\1.\2.\3", q),
     "什么是X": _what_first,
+    "“十四五” quoted": lambda q: re.sub(r"(?<![“\"])(十[一二三四五]五)(?![”\"])", r"“\1”", q),
     "the day without its year": lambda q: re.sub(r"^(?:19|20)\d\d年(\d{1,2}月\d{1,2}日)", r"\1", q),
     "2022 for 2022年": lambda q: re.sub(r"^((?:19|20)\d\d)年(?![0-9一二三四五六七八九十]+月|全年|年度|到|至)", r"\1 ", q),
     "2022年度": lambda q: re.sub(r"^((?:19|20)\d\d)年(?![0-9一二三四五六七八九十]+月|全年|年度)", r"\1年度", q),

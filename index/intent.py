@@ -122,6 +122,14 @@ _OUTCOME = re.compile(r"实际|完成|实现|达到了|增长了|结果")
 _PLAN = re.compile(r"(?<![一二三四五六七八九十])(十[一二三四五]?|[一二三四五六七八九])五[”\"]?"
                    r"(?=规划|计划|时期|期间|末|以来|[\s，,。？?的]|$)"
                    r"|第(十[一二三四五]?|[一二三四五六七八九])个五年(?:计划|规划)")  # or in full: 第一个五年计划
+
+
+def names_a_plan(phrase: str) -> bool:
+    """Whether a quoted phrase is a five-year plan's name (“十四五”, “十四五”规划): quotation marks
+    are how plans are written, not a request for the wording."""
+    return bool(re.fullmatch(rf"(?:{_PLAN.pattern})(?:规划|计划|时期|期间)?", phrase))
+
+
 # A decade of the last century: 五十年代, 80年代初, 上世纪九十年代末期 (the 1900s: the collection's).
 _DECADE = re.compile(r"(?<![\d一二三四五六七八九十百千])([五六七八九]十|[5-9]0)年代(初|中|末|前期|后期)?")
 _DECADE_PARTS = {"初": (0, 3), "前": (0, 4), "中": (3, 6), "后": (5, 9), "末": (7, 9)}

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .errors import QueryError
 from .filters import FILTER_HELP, FILTER_KEYS  # noqa: F401 - FILTER_HELP: its historical home
+from .intent import names_a_plan
 from .normalize import normalize
 
 MAX_QUERY_CHARS = 1000
@@ -65,7 +66,8 @@ def parse_query(raw: str) -> ParsedQuery:
     for key, value in _FILTER.findall(text):
         filters[FILTER_KEYS[key]] = filter_value(FILTER_KEYS[key], value)
     words = _FILTER.sub(" ", text)
-    phrases = tuple(dict.fromkeys(p.strip() for p in (next(g for g in m if g) for m in _PHRASE.findall(words)) if p.strip()))
+    phrases = tuple(dict.fromkeys(p.strip() for p in (next(g for g in m if g) for m in _PHRASE.findall(words))
+                                  if p.strip() and not names_a_plan(p.strip())))
     words = _PHRASE.sub(lambda m: f" {next(g for g in m.groups() if g)} ", words)
     excluded = tuple(dict.fromkeys(_EXCLUDED.findall(words)))
     words = _EXCLUDED.sub(" ", words)

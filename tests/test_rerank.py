@@ -322,6 +322,16 @@ def test_a_quoted_first_mention_is_found_below_many_later_ones(tmp_path):
     assert searcher.search("“生态文明”是哪一年提出的").hits[0].document.path == "20190105_01.txt"
 
 
+def test_a_five_year_plan_in_quotation_marks_is_its_name_not_a_phrase_to_find(tmp_path):
+    # Plans are written “十四五”; the passage with the target under the plan's heading need not repeat it.
+    from index.query import parse_query
+    report = ("2021年政府工作报告\n\n二、“十四五”时期主要目标任务和重大举措\n\n"
+              "全面推进乡村振兴，完善新型城镇化战略，常住人口城镇化率提高到65%。\n")
+    searcher = searcher_of(tmp_path, {"gwr_2021.txt": report}, "file,year,title\ngwr_2021.txt,2021,2021年政府工作报告\n")
+    assert "65%" in searcher.search("“十四五” 常住人口城镇化率 目标").hits[0].text
+    assert parse_query("“十四五”规划 目标").phrases == () and parse_query("“一带一路”倡议").phrases == ("一带一路",)
+
+
 def test_a_first_mention_in_a_kind_of_document_named_first(tmp_path):
     # "政府工作报告第一次提到人工智能": the reports' texts never write 政府工作报告 (their titles
     # do), while a later news item's text does; the oldest report answers.
