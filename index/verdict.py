@@ -214,10 +214,11 @@ _TURNED_OUT = re.compile(r"实际增长|实际完成|完成了|实现了|达到�
 def _missing_quantities(intent: Intent, top: _Top) -> list[str]:
     """Units of a quantity asked with its magnitude (多少万吨) that the top passage does not
     state a number in.  Any magnitude will do (多少亿元 is answered in 万亿元), and the
-    unit's first character: scrapes clip units (65.37万标 for 万标箱)."""
+    unit's first character: scrapes clip units (65.37万标 for 万标箱); a round figure may say 多 or 余
+    (8000多亿元, 300余万人)."""
     redacted = REDACTED if _REDACTED_FIGURE.search(top.passage) else ""
     return [unit + redacted for unit in intent.units
-            if not re.search(rf"{_NUMBER}\s*[万亿千百]*{unit[1]}", top.passage)]
+            if not re.search(rf"{_NUMBER}\s*[多余]?[万亿千百]*{unit[1]}", top.passage)]
 
 
 def judge(reader, intent: Intent, distinct: list[str], shares: Shares, top_bits: int | None,

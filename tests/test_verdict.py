@@ -122,6 +122,14 @@ def test_a_quantity_asked_in_a_unit_must_be_stated_in_it(seeds):
     assert result.confidence == "high"
 
 
+def test_a_round_figure_stated_with_duo_or_yu_is_stated_in_the_unit(tmp_path):
+    text = "2018年政府工作报告\n\n进一步减轻企业税负。全年再为企业和个人减税8000多亿元，为市场主体减轻非税负担3000余亿元。\n"
+    searcher = one_document(tmp_path, "gwr_2018.txt", text, "file,year,title\ngwr_2018.txt,2018,2018年政府工作报告\n",
+                            beside_the_seeds=True)
+    result = searcher.search("2018年 全年再为企业和个人减税 多少亿元")
+    assert "8000多亿元" in result.hits[0].text and result.confidence == "high"
+
+
 def test_a_figure_asked_is_not_answered_by_a_redacted_one_and_the_reply_says_so(seeds):
     # The district speech states every figure as X (上半年实现GDP增长X%): the passage is the
     # right one, and it cannot say how much; the miss says why.
