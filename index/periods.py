@@ -46,7 +46,7 @@ def time_factor(reader, weights, intent: Intent, ids: np.ndarray, docs: np.ndarr
             years = by_section_year(weights, years, intent.years[0], subject, reader.passage_year[ids], seen,
                                     intent.target)
         if intent.target:
-            years = _outcomes_missed(reader, weights, years, intent.years[0] + 1, doc_years, ids, distinct)
+            years = _outcomes_missed(reader, weights, years, intent.years[0] + 1, doc_years, ids, distinct, seen)
         factor *= years
     elif intent.plan:
         factor *= plan_factor(weights, intent.plan, reader.doc_subject_year[docs], intent.about_target, intent.about_outcome)
@@ -60,17 +60,22 @@ def time_factor(reader, weights, intent: Intent, ids: np.ndarray, docs: np.ndarr
 
 
 def _outcomes_missed(reader, weights, factor: np.ndarray, year_after: int, doc_years: np.ndarray,
-                     ids: np.ndarray, distinct: list[str]) -> np.ndarray:
+                     ids: np.ndarray, distinct: list[str], seen: np.ndarray) -> np.ndarray:
     """A year's target asked: `year_miss` for the passages of documents out the year after
-    whose text speaks of no target (初步核算，2024年全年，国内生产总值…, in an item titled
-    …主要发展目标顺利实现): how the year turned out, not what was set for it."""
+    that do not name the year (去年, indexed as that year, does; 赤字率拟按3%安排 in the next
+    year's report is that year's own target), or whose text speaks of no target (初步核算，
+    2024年全年，国内生产总值…, in an item titled …主要发展目标顺利实现): how the year turned
+    out, not what was set for it."""
     later = np.flatnonzero((doc_years == year_after) & (factor > weights.year_miss))
-    words = [term for term in distinct if _TARGET_WORD.search(term)]
-    if not len(later) or not words:
+    if not len(later):
         return factor
-    said = np.zeros(len(later), dtype=bool)
-    for term in words:
-        said |= reader.has_term(ids[later], term)
+    said = seen[later].copy()
+    words = [term for term in distinct if _TARGET_WORD.search(term)]
+    if words:
+        target = np.zeros(len(later), dtype=bool)
+        for term in words:
+            target |= reader.has_term(ids[later], term)
+        said &= target
     factor = factor.copy()
     factor[later[~said]] = weights.year_miss
     return factor

@@ -165,6 +165,17 @@ def test_a_years_target_is_answered_by_a_figure_set_as_one(tmp_path):
     assert searcher.search("2023年粮食产量目标是多少").hits[0].document.path == "20230305_01.txt"
 
 
+def test_a_years_target_is_not_the_next_years_own_target(tmp_path):
+    # The 2024 report sets its own deficit (拟按3%安排), shortly; the 2023 report's passage is long.
+    filler = "要坚持稳字当头、稳中求进，保持政策连续性稳定性针对性，加强各类政策协调配合，形成共促高质量发展合力。" * 8
+    files = {"gwr_2023.txt": f"2023年政府工作报告\n\n{filler}积极的财政政策要加力提效。赤字率拟按3%安排。\n",
+             "gwr_2024.txt": "2024年政府工作报告\n\n积极的财政政策要适度加力。赤字率拟按3%安排，赤字规模4.06万亿元，"
+                             "拟安排地方政府专项债券3.9万亿元，赤字率保持不变。\n"}
+    searcher = searcher_of(tmp_path, files, "file,kind,year,title\ngwr_2023.txt,work_report,2023,2023年政府工作报告\n"
+                                            "gwr_2024.txt,work_report,2024,2024年政府工作报告\n")
+    assert searcher.search("2023年 赤字率 拟按多少安排").hits[0].document.path == "gwr_2023.txt"
+
+
 def test_how_long_is_answered_by_a_duration():
     from index.intent import understand
     assert understand("1979年国务院决定用几年时间对国民经济进行调整").asks == "duration"
