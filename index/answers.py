@@ -1,6 +1,6 @@
 """The kind of answer a question asks for (`Intent.asks`) as a passage states it: a clock
-time for 几点, a number for 多少, a year for 哪年, a day of a month for 哪一天, a place for
-在哪里, a person for 谁, a purpose or cause for 为什么, for "X是什么" X stated, for "X是什么意思" X defined,
+time for 几点, a number for 多少 (not an ordinal, 第50届: that is for 第几), a year for 哪年, a day
+of a month for 哪一天, a place for 在哪里, a person for 谁, a purpose or cause for 为什么, for "X是什么" X stated, for "X是什么意思" X defined,
 and for a year's target a figure set as one (5.5%左右, 控制在3%以内)."""
 
 from __future__ import annotations
@@ -20,9 +20,13 @@ _ANSWERS = {
     "time": re.compile(r"\d{1,2}时(?:\d{1,2}分|许)?|[〇一二两三四五六七八九十]{1,3}时(?:许|[〇一二三四五六七八九十]{1,3}分)"
                        r"|\d{1,2}点(?:\d{1,2}分|半|许)|(?:上午|下午|晚上|凌晨)\d{1,2}点"),
     # (not a year or a date: "2020年" or "5月4日" is no quantity)
-    "number": re.compile(r"(?<![\d.])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?(?![\d.])(?!\s*[月日号])"
+    # (nor an ordinal: 第50届, 第3次)
+    "number": re.compile(r"(?<![\d.第])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?(?![\d.])(?!\s*[月日号])"
                          # (not a slogan's number in quotation marks: “四个意识”, “两个维护”)
-                         r"|(?<![〇零一二三四五六七八九十两百千“\"])[〇零一二三四五六七八九十两百千]+[万亿倍%个项名人]|百分之"),
+                         r"|(?<![〇零一二三四五六七八九十两百千“\"第])[〇零一二三四五六七八九十两百千]+[万亿倍%个项名人]|百分之"
+                         r"|翻[一两二三四]番"),
+    # 第二个, 第3次 (which in order, for 第几)
+    "ordinal": re.compile(r"第[\d〇一二三四五六七八九十百]+"),
     # 三年, 一百年, 十个月 (not 十月, October), 十天, 3年 (not 1979年 or 一九七九年, 90年代)
     "duration": re.compile(r"(?<![〇零一二三四五六七八九十两百千\d])"
                            r"(?:[一二两三四五六七八九几]?[十百千][一二三四五六七八九十百千]{0,2}|[一二两三四五六七八九]|\d{1,3})"

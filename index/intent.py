@@ -135,6 +135,7 @@ _DECADE = re.compile(r"(?<![\d一二三四五六七八九十百千])([五六七�
 _DECADE_PARTS = {"初": (0, 3), "前": (0, 4), "中": (3, 6), "后": (5, 9), "末": (7, 9)}
 # A question of why asks a reason, whatever quantity its clause names (为什么要连续几年发行).
 _ASKS_WHY = re.compile(r"为什么|为何|什么原因|原因是什么")
+_ASKS_ORDINAL = re.compile(r"第几")  # which in order: 空间站第几个舱段 (第二个), not how many
 _ASKS_DURATION = re.compile(r"几年|多少年|几个月|多少个?月|几天|多少天|多久|多长时间")
 _ASKS_NUMBER = re.compile(r"多少|百分之几|几[个项名位人岁次条十百千万亿倍成点年]|多[大高长久远快重]"
                           # a keyword query ending on a quantity: 转移安置人数, 金牌数, 全国粮食总产量, 城镇化率
@@ -169,7 +170,7 @@ class Intent:
     # (year, title terms, as written); filled in by the searcher, which knows the titles.
     documents: tuple[tuple[int, tuple[str, ...], str], ...] = ()
     units: tuple[str, ...] = ()  # units of the quantities asked for with their magnitude: 万人次
-    asks: str = ""  # the kind of answer: "summary", "time", "day", "place", "person", "duration", "number", "year", "what",
+    asks: str = ""  # the kind of answer: "summary", "time", "day", "place", "person", "ordinal", "duration", "number", "year", "what",
     # "meaning" or "" (anything)
     subject: str = ""  # what a "what" question asks to be stated (第一个五年计划的基本任务), or a "meaning" one defined
     concept: str = ""  # what a first-mention question asks about, as written: 一个国家两种制度
@@ -292,7 +293,7 @@ def understand(normalised: str) -> Intent:
     subject = asked if asked and not asked.endswith("的") else ""
     asks = ("" if earliest else "reason" if _ASKS_WHY.search(text) else "summary" if _ASKS_SUMMARY.search(text) else "time" if _ASKS_TIME.search(text) else "year" if _ASKS_YEAR.search(text)
             else "day" if _ASKS_DAY.search(text) else "place" if _ASKS_PLACE.search(text)
-            else "person" if _ASKS_PERSON.search(text)
+            else "person" if _ASKS_PERSON.search(text) else "ordinal" if _ASKS_ORDINAL.search(text)
             else "duration" if _ASKS_DURATION.search(text) else "number" if _ASKS_NUMBER.search(text)
             else "meaning" if subject and _ASKS_MEANING.search(text) else "what" if subject else "")
     if asks == "person" and (office := _OFFICE_ASKED.search(text)):

@@ -150,6 +150,10 @@ def test_a_year_or_a_date_is_no_figure():
     assert not number.search("增强“四个意识”、坚定“四个自信”、做到“两个维护”")  # slogans, not quantities
     assert not number.search("同意报告提出的2020年经济社会发展的主要目标") and not number.search("5月4日闭幕")
     assert all(number.search(text) for text in ("成交出口金额247亿美元", "增长6.5%", "用3年时间", "百分之五十五点八"))
+    assert number.search("翻一番") and not number.search("第50届南丁格尔奖颁奖大会") and not number.search("第一个十年")
+    from index.intent import understand
+    assert understand("问天实验舱 是空间站第几个舱段").asks == "ordinal"
+    assert answer_pattern("ordinal").search("问天实验舱是中国空间站的第二个舱段")
 
 
 def test_a_years_target_is_answered_by_a_figure_set_as_one(tmp_path):
