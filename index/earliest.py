@@ -113,14 +113,16 @@ def concept_pattern(concept: str, cut: Callable[[str], list[str]]) -> Concept | 
 
 def by_era(reader, scored, positions: np.ndarray) -> np.ndarray:
     """The positions, oldest document first (by year, then by date within the year: a
-    February item before a November one; a document of a year without a date first), then
-    by score."""
+    February item before a November one; a document of a year without a date first; a day's
+    items in the programme's order), then by score."""
     if len(positions) < 2:
         return positions
     docs = reader.passage_doc[scored.ids[positions]]
     unique, inverse = np.unique(docs, return_inverse=True)
     eras = np.array([era(reader, int(d)) for d in unique])[inverse]
-    return positions[np.lexsort((-scored.final[positions], reader.doc_date[docs], eras))]
+    # (news items of one day in the programme's order, which their numbers follow: the day's first telling)
+    in_programme = np.where(reader.doc_date[docs] % 100 > 0, docs, 0)
+    return positions[np.lexsort((-scored.final[positions], in_programme, reader.doc_date[docs], eras))]
 
 
 def _compounds(scored) -> int:

@@ -17,8 +17,8 @@ from .normalize import number
 
 # Interrogatives and fillers of a question: they say how to ask, not what about.
 _QUESTION = re.compile(
-    # (with the noun that only says what kind of answer: 哪个城市, 哪些东西, 哪位国家领导人, 报告人是谁)
-    r"哪[一个座些几]*(?:城市|地方|东西)|什么(?:地方|东西)|哪[一位个些几]*(?:国家)?领导(?:人|同志)?|"
+    # (with the noun that only says what kind of answer: 哪个城市, 哪些东西, 在什么场合, 哪位国家领导人, 报告人是谁)
+    r"哪[一个座些几]*(?:城市|地方|东西|场合)|什么(?:地方|东西|场合)|哪[一位个些几]*(?:国家)?领导(?:人|同志)?|"
     r"(?:报告|讲话|发言|主讲)人(?=是谁|为谁|是哪位)|"
     r"哪[一几]?[年份个次届些里儿天位家项种条类句部支首件张所场队座段本门批轮]|哪几|几[点个年月天次项条名位岁人]|"
     r"多少|多大|多久|多长|多高|(?:什么|啥|哪个?)时候|"

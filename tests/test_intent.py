@@ -124,6 +124,8 @@ def test_the_kind_of_document_asked_for_is_not_a_word_to_match():
     # A kind of the collection's documents, asked for by its qualifier, is kept to match theirs.
     assert "政府工作报告" in intent_of("构建社会主义和谐社会 哪一年的政府工作报告最早提出").text
     assert "党代会报告" in intent_of("人类命运共同体 最早在哪次党代会报告中出现").text.split()
+    # nor is the kind of answer a noun after 哪个 or 什么 names (a place, an occasion)
+    assert "场合" not in intent_of("全球治理倡议 最早是什么时候在哪个场合提出的").text
 
 
 def test_question_words_are_not_searched():

@@ -560,6 +560,18 @@ def test_a_first_mention_within_a_year_goes_by_date(tmp_path):
     assert [h.document.path for h in hits[:2]] == ["20220221_06.txt", "20221105_10.txt"]
 
 
+def test_a_first_mention_within_a_day_goes_by_the_programmes_order(tmp_path):
+    # The day's third item reports the speech that put the initiative forward; its fourth, a
+    # commentary on it, names it more.
+    items = {"20250901_03.txt": "习近平出席会议并发表重要讲话\n\n央视网消息（新闻联播）：习近平在讲话中指出，为此，习近平提出全球治理倡议，"
+                                "奉行主权平等，遵守国际法治，践行多边主义。\n",
+             "20250901_04.txt": "央视快评：当好践行全球治理倡议的行动派\n\n央视网消息（新闻联播）：全球治理倡议顺应时代潮流，"
+                                "全球治理倡议为完善全球治理指明方向。\n"}
+    searcher = news_searcher(tmp_path, items)
+    for question in ("全球治理倡议 最早是什么时候提出的", "全球治理倡议 最早是什么时候在哪个场合提出的"):
+        assert searcher.search(question).hits[0].document.path == "20250901_03.txt", question
+
+
 def test_a_concept_is_written_where_a_word_starts():
     concept = concept_pattern("新发展理念", plain_words)
     assert concept.search("牢固树立新发展理念") and concept.search("新发展理念引领发展")
