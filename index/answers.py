@@ -1,7 +1,8 @@
 """The kind of answer a question asks for (`Intent.asks`) as a passage states it: a clock
 time for 几点, a number for 多少 (not an ordinal, 第50届: that is for 第几), a year for 哪年, a day
-of a month for 哪一天, a place for 在哪里, a person for 谁, a purpose or cause for 为什么, for "X是什么" X stated, for "X是什么意思" X defined,
-and for a year's target a figure set as one (5.5%左右, 控制在3%以内)."""
+of a month for 哪一天, a place for 在哪里, a person for 谁, a purpose or cause for 为什么, for
+"X是什么" X stated, for "X是什么意思" X defined, and for a year's target a figure set as one
+(5.5%左右, 控制在3%以内)."""
 
 from __future__ import annotations
 
