@@ -39,7 +39,7 @@ from .reader import IndexReader
 from .rerank import (DEFAULT, Weights, answer_factor, answer_lead_factor, colloquial_weights, factors, phrase_factor,
                      verbatim_factor)
 from .shares import Shares, shares_of, word_shares
-from .verdict import judge
+from .verdict import judge, written_names
 
 # The documents whose metadata matches the query best also offer every passage as a
 # candidate (a question about "1960年政府工作报告" may share no word with its answer).
@@ -134,7 +134,8 @@ class Searcher:
         # The verdict is on the best hit, whichever page is asked for.
         best, best_norms = (hits[:1], norms[:1]) if offset == 0 else self._hits(scored, ranked[:1], terms, 0, read)
         top_bits = int(scored.bits[ranked[0]]) if len(ranked) else None
-        verdict = judge(self.reader, intent, scored.distinct, scored.shares, top_bits, best, best_norms)
+        names = written_names(words, [row[4] for row in read.values()])
+        verdict = judge(self.reader, intent, scored.distinct, scored.shares, top_bits, best, best_norms, names)
         if not verdict.answerable:
             hits, verdict = [], dataclasses.replace(verdict, confidence="low")
         if missing:  # (named first, and for themselves: not a word of them the hit lacks)

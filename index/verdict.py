@@ -14,6 +14,8 @@ hit satisfies what the question names, "low" (with what it lacks) when it does n
   document's metadata and, in a news item, the item's lead; so too the question's rarest
   word when jieba's dictionary tags it as any proper noun (英超, 奥斯卡);
 - numbered names (十九大, 五中全会), which must carry the same number in the hit;
+- a name jieba's dictionary cuts into characters (乌尉 of 乌尉高速, 欧冠) that some passage of the
+  candidates writes as one: the collection knows it, and the hit must name it;
 - a quantity asked in a unit with its magnitude (多少万人次), which the passage must state;
 - a figure the question states (提高到每月8000元), which the hit must state too;
 - how a figure turned out (实际增长多少), which a passage setting only its target does not state;
@@ -33,6 +35,7 @@ from functools import lru_cache
 import numpy as np
 
 from .analysis import dictionary_tags
+from .analysis import STOP_WORDS
 from .answers import answer_pattern
 from .cleaning import reports_part_of_year
 from .intent import Intent
@@ -49,6 +52,9 @@ MIN_COVERAGE = 0.6
 GENERAL_SHARE = 0.05
 GENERAL_MIN = 50  # passages; in a small collection no word is general
 ENTITY_TAGS = ("ns", "nt")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Characters of the ways of asking left in a question's words (几大, 安不安全, 多少): no name.
+_ASKING_CHARACTERS = frozenset("几哪啥谁吗呢么多少不没否")
 # Numbered names: 二十一大, 十五届, 五中全会, 四次会议, 神舟二十五号, 回归30周年.  The number is the point of them,
 # so the hit must carry the same number (a synonym's form counts: 十九大 = 第十九次全国代表大会).
 _NUMBERED = re.compile(r"([一二三四五六七八九十百两0-9]+)(周年|次会议|次全会|[大届中号])")
@@ -221,10 +227,24 @@ def _missing_quantities(intent: Intent, top: _Top) -> list[str]:
             if not re.search(rf"{_NUMBER}\s*[多余]?[万亿千百]*{unit[1]}", top.passage)]
 
 
+def written_names(words: list[str], norms) -> tuple[str, ...]:
+    """Runs of two or more single characters of the question (`words`: its cut) that some of
+    the passages (`norms`) write as one: a name jieba's dictionary lacks (乌尉 of 乌尉高速)."""
+    runs, run = [], ""
+    for word in [*words, " "]:
+        if len(word) == 1 and _HAN.match(word) and word not in STOP_WORDS and word not in _ASKING_CHARACTERS:
+            run += word
+            continue
+        if len(run) >= 2:
+            runs.append(run)
+        run = ""
+    return tuple(r for r in runs if any(r in norm for norm in norms))
+
+
 def judge(reader, intent: Intent, distinct: list[str], shares: Shares, top_bits: int | None,
-          hits: list[Hit], norms: list[str]) -> Verdict:
+          hits: list[Hit], norms: list[str], names: tuple[str, ...] = ()) -> Verdict:
     """The verdict on a search's hits (see the module docstring); `norms`, their passages'
-    normalised texts."""
+    normalised texts; `names`, the question's `written_names`, which the top hit must name."""
     if not hits or top_bits is None:
         return Verdict("low", ())
     if not distinct:  # filters alone: the documents asked for, nothing to judge
@@ -232,7 +252,8 @@ def judge(reader, intent: Intent, distinct: list[str], shares: Shares, top_bits:
     top = _top_of(hits[0], norms[0], top_bits, int(reader.passage_year[hits[0].passage_id]))
     if _reviews_period(intent, top):  # the span's years are what the document is about
         top_bits |= sum(1 << j for j, t in enumerate(distinct) if t.isdigit() and int(t) in intent.years)
-    unmatched = _missing_constraints(reader, intent, distinct, top)
+    unmatched = _missing_constraints(reader, intent, distinct, top) + [
+        n for n in names if not top.names(n) and not any(n in unit for unit in intent.units)]  # (万标箱: a unit, checked above)
     if any(is_name(u, reader.named_terms) for u in unmatched) and (lead := _item_lead(reader, hits[0])):
         unmatched = [u for u in unmatched if not (is_name(u, reader.named_terms) and u in lead)]
     matched = [(top_bits >> j) & 1 == 1 for j in range(len(distinct))]

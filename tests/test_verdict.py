@@ -122,6 +122,25 @@ def test_a_quantity_asked_in_a_unit_must_be_stated_in_it(seeds):
     assert result.confidence == "high"
 
 
+def test_a_name_jieba_cuts_into_characters_that_the_collection_writes_must_be_in_the_answer(tmp_path):
+    # 乌尉 is no word of jieba's: 乌 + 尉.  One item writes 乌尉高速 (with no toll); another, on the
+    # holiday's free tolls, shares the question's other words: it is no answer about 乌尉.
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "20251226_04.txt").write_text("乌尉高速通车\n\n乌尉高速是国家高速公路网的核心组成部分，全长324.7公里。\n",
+                                            encoding="utf-8")
+    (folder / "20260401_06.txt").write_text("清明节假期高速公路免费\n\n清明节假期，7座及7座以下小型客车通行高速公路"
+                                            "免收通行费，小型客车通行费收费标准另行公布，高速公路收费标准不变。\n", encoding="utf-8")
+    (folder / "metadata.csv").write_text("file,kind,date,title\n20251226_04.txt,news,2025-12-26,乌尉高速通车\n"
+                                         "20260401_06.txt,news,2026-04-01,清明节假期高速公路免费\n", encoding="utf-8")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")  # (the words' document frequencies of a real collection)
+    build_index([folder, tmp_path / "seeds"], tmp_path / "index.sqlite")
+    searcher = Searcher.open(tmp_path / "index.sqlite")
+    result = searcher.search("乌尉高速 小型客车 通行费 收费标准")
+    assert "免收通行费" in result.hits[0].text and result.confidence == "low" and "乌尉" in result.unmatched
+    assert searcher.search("乌尉高速 全长多少公里").confidence == "high"
+
+
 def test_a_round_figure_stated_with_duo_or_yu_is_stated_in_the_unit(tmp_path):
     text = "2018年政府工作报告\n\n进一步减轻企业税负。全年再为企业和个人减税8000多亿元，为市场主体减轻非税负担3000余亿元。\n"
     searcher = one_document(tmp_path, "gwr_2018.txt", text, "file,year,title\ngwr_2018.txt,2018,2018年政府工作报告\n",
