@@ -145,6 +145,15 @@ def _any_of(values: np.ndarray, wanted) -> np.ndarray:
     return found
 
 
+def this_and_next_day(month: int, day: int) -> list[tuple[int, int]]:
+    """(month, day) of a day of a month and of the day after it (in a year that is no leap year)."""
+    try:
+        after = datetime.date(2001, month, day) + datetime.timedelta(days=1)
+    except ValueError:  # 2月29日, 4月31日
+        return [(month, day)]
+    return [(month, day), (after.month, after.day)]
+
+
 def month_day_factor(weights, month_days: tuple[tuple[int, int], ...], doc_dates: np.ndarray) -> np.ndarray:
     """As `date_factor`, for days of a month written without a year (8月1日): 1 where the
     document is of that day of any year, or of the day after (a late event is on the next
@@ -152,9 +161,8 @@ def month_day_factor(weights, month_days: tuple[tuple[int, int], ...], doc_dates
     day_of_year = doc_dates % 10000
     inside = np.zeros(len(doc_dates), dtype=bool)
     for month, day in month_days:
-        after = datetime.date(2001, month, min(day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31))
-        after += datetime.timedelta(days=1)
-        inside |= (day_of_year == month * 100 + day) | (day_of_year == after.month * 100 + after.day)
+        for m, d in this_and_next_day(month, day):
+            inside |= day_of_year == m * 100 + d
     dated = doc_dates % 100 > 0
     return np.where(inside, 1.0, np.where(dated, weights.date_miss, np.sqrt(weights.date_miss)))
 

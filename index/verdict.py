@@ -42,7 +42,7 @@ from .intent import Intent
 from .metadata import searchable_fields
 from .models import DocumentMeta, Hit
 from .normalize import normalize
-from .periods import REVIEW_MONTHS
+from .periods import REVIEW_MONTHS, this_and_next_day
 from .rerank import DEFAULT, colloquial_weights
 from .shares import Shares
 
@@ -164,7 +164,7 @@ def _missing_times(intent: Intent, distinct: list[str], top: _Top) -> list[str]:
         if not (on_date or undated_mention):
             missing.append(f"{year}年{month}月")
     for month, day in intent.month_days:  # (of any year)
-        if not any(top.date.endswith(f"-{m:02d}-{d:02d}") for m, d in _this_and_next_day(month, day)):
+        if not any(top.date.endswith(f"-{m:02d}-{d:02d}") for m, d in this_and_next_day(month, day)):
             missing.append(f"{month}月{day}日")
     # A figure as a month ends (截至6月底, 1至11月, 四季度) is reported in the months after it.
     dated = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", top.date)
@@ -327,15 +327,6 @@ def _item_lead(reader, hit: Hit) -> str:
 
 
 _WHOLE_NUMBER = re.compile(r"(?<![\d.])\d{2,}(?![\d.])")
-
-
-def _this_and_next_day(month: int, day: int) -> list[tuple[int, int]]:
-    """(month, day) of a day of a month and of the day after it (in a year that is no leap year)."""
-    try:
-        after = datetime.date(2001, month, day) + datetime.timedelta(days=1)
-    except ValueError:  # 2月29日, 4月31日
-        return [(month, day)]
-    return [(month, day), (after.month, after.day)]
 
 
 def _next_day(year: int, month: int, day: int) -> str:
