@@ -39,7 +39,7 @@ from .reader import IndexReader
 from .rerank import (DEFAULT, Weights, answer_factor, answer_lead_factor, colloquial_weights, factors, phrase_factor,
                      verbatim_factor)
 from .shares import Shares, shares_of, word_shares
-from .verdict import judge, written_names
+from .verdict import character_runs, judge, written_names
 
 # The documents whose metadata matches the query best also offer every passage as a
 # candidate (a question about "1960年政府工作报告" may share no word with its answer).
@@ -47,6 +47,9 @@ METADATA_DOCUMENTS = 20
 # First-mention questions reorder this many of the best candidates.
 EARLIEST_POOL = 100
 PHRASE_POOL = 100
+# A question's run of single characters (乌尉) is looked for written as one in this many of
+# the candidates that have all its characters.
+RUN_POOL = 30
 MAX_BITS = 62  # terms tracked for coordination (one bit each in an int64)
 
 
@@ -134,7 +137,10 @@ class Searcher:
         # The verdict is on the best hit, whichever page is asked for.
         best, best_norms = (hits[:1], norms[:1]) if offset == 0 else self._hits(scored, ranked[:1], terms, 0, read)
         top_bits = int(scored.bits[ranked[0]]) if len(ranked) else None
-        names = written_names(words, [row[4] for row in read.values()])
+        runs = character_runs(words, self.analyzer.everyday_log_frequency)
+        if runs and terms and not day:
+            self._rows(self._writing_candidates(scored, runs), read)
+        names = written_names(runs, [row[4] for row in read.values()])
         verdict = judge(self.reader, intent, scored.distinct, scored.shares, top_bits, best, best_norms, names)
         if not verdict.answerable:
             hits, verdict = [], dataclasses.replace(verdict, confidence="low")
@@ -240,6 +246,19 @@ class Searcher:
         if intent.earliest and weights.earliest:
             pool = oldest_first(self.reader, scored, pool, concept)
         return pool[:k]
+
+    def _writing_candidates(self, scored: Scored, runs: tuple[str, ...]) -> np.ndarray:
+        """Per run of single characters, the ids of the best candidates (by text score) that
+        have all its characters: those that may write it as one word."""
+        found = []
+        for run in runs:
+            bits = [scored.distinct.index(c) for c in run if c in scored.distinct]
+            if len(bits) < len(run):
+                continue
+            mask = np.int64(sum(1 << j for j in bits))
+            having = np.flatnonzero(scored.bits & mask == mask)
+            found.append(scored.ids[having[kernel.top_k(scored.text[having], RUN_POOL)]])
+        return np.concatenate(found) if found else np.zeros(0, np.int64)
 
     def _tie_broken(self, scored: Scored, pool: np.ndarray) -> np.ndarray:
         """The pool best first: by final score, then text score, then a news lead (what

@@ -8,6 +8,7 @@ import pytest
 
 from index import Searcher, build_index
 from index.sources import missing_line, source_line
+from index.verdict import character_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "retrieval"
@@ -139,6 +140,34 @@ def test_a_name_jieba_cuts_into_characters_that_the_collection_writes_must_be_in
     result = searcher.search("乌尉高速 小型客车 通行费 收费标准")
     assert "免收通行费" in result.hits[0].text and result.confidence == "low" and "乌尉" in result.unmatched
     assert searcher.search("乌尉高速 全长多少公里").confidence == "high"
+
+
+def test_a_name_cut_into_characters_is_looked_for_beyond_the_best_candidates(tmp_path):
+    # 40 items on free tolls outrank the one that writes 乌尉高速 (of another year), beside the
+    # bundled speeches (the words' document frequencies of a real collection): the name is
+    # still known to be written, so an answer without it is low.
+    folder = tmp_path / "news"
+    folder.mkdir()
+    rows = ["file,kind,date,title", "20231226_04.txt,news,2023-12-26,一条高速公路通车"]
+    (folder / "20231226_04.txt").write_text("一条高速公路通车\n\n国家高速公路网的核心组成部分乌尉高速今天通车，全长324.7公里，"
+                                            "沿线经过多个地区，将极大便利各族群众出行。\n", encoding="utf-8")
+    for day in range(40):
+        name = f"2025{1 + day // 28:02d}{1 + day % 28:02d}_01.txt"
+        (folder / name).write_text(f"高速公路免费\n\n2025年第{day}个假期，小型客车通行高速公路免收通行费，收费标准不变。\n",
+                                   encoding="utf-8")
+        rows.append(f"{name},news,2025-{1 + day // 28:02d}-{1 + day % 28:02d},高速公路免费")
+    (folder / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    build_index([folder, tmp_path / "seeds"], tmp_path / "index.sqlite")
+    result = Searcher.open(tmp_path / "index.sqlite").search("2025年 乌尉高速 小型客车 收费标准")
+    assert "免收通行费" in result.hits[0].text and result.confidence == "low" and "乌尉" in result.unmatched
+
+
+def test_characters_everyday_chinese_writes_alone_make_no_name(seeds):
+    cut = seeds.analyzer.cut
+    frequency = seeds.analyzer.everyday_log_frequency
+    assert character_runs(cut("湘潭开年第一个工作日跑到哪个城市去开推介会"), frequency) == ()
+    assert character_runs(cut("乌尉高速 收费标准"), frequency) == ("乌尉",)
 
 
 def test_a_round_figure_stated_with_duo_or_yu_is_stated_in_the_unit(tmp_path):
@@ -369,7 +398,8 @@ def test_a_document_is_named_by_words_of_its_own_years_title_or_of_a_series(tmp_
     (folder / "20220601_01.txt").write_text("高等教育质量稳步提升\n\n全国普通高等学校招生规模保持稳定。\n", encoding="utf-8")
     rows.append("20220601_01.txt,news,2022,高等教育质量稳步提升")
     (folder / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    build_index([folder], tmp_path / "index.sqlite")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    build_index([folder, tmp_path / "seeds"], tmp_path / "index.sqlite")
     reader = Searcher.open(tmp_path / "index.sqlite").reader
 
     def named(question: str, words: list[str]):
