@@ -43,7 +43,7 @@ class Weights:
     # A year the question names that is neither the year the document is about (its own, or
     # the one its title names) nor in the passage; a document of the next year (which
     # reviews it) gets `year_next` instead, and so do those within a span of years asked.
-    year_miss: float = 0.35
+    year_miss: float = 0.25
     year_next: float = 0.7
     # A document the question names by year and title ("1979年政府工作报告") that the
     # candidate's document is not.

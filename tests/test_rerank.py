@@ -180,6 +180,20 @@ def test_a_years_target_is_not_the_next_years_own_target(tmp_path):
     assert searcher.search("2023年 赤字率 拟按多少安排").hits[0].document.path == "gwr_2023.txt"
 
 
+def test_a_year_asked_outweighs_a_title_that_matches_the_question_better(tmp_path):
+    # Both items are real.  The 2024 one reports 2023 (its title says so) and its title has 全年
+    # and 国内生产总值, the 2025 one's has neither: the year asked still decides.
+    path = Path(__file__).resolve().parent / "data" / "retrieval" / "xwlb-2022-2026" / "2025" / "20250117_02.txt"
+    searcher = news_searcher(tmp_path, {
+        "20240229_07.txt": ("2023年全年国内生产总值超126万亿\n\n央视网消息（新闻联播）：国家统计局今天（2月29日）发布"
+                            "《2023年国民经济和社会发展统计公报》。经初步核算，2023年全年，国内生产总值达1260582亿元，比上年增长5.2%。\n\n"
+                            "科技创新实现新突破。2023年，全社会研究与试验发展经费支出3.3万亿元，与国内生产总值之比达2.64%，"
+                            "其中，基础研究经费支出增长9.3%。\n"),
+        "20250117_02.txt": path.read_text(encoding="utf-8")})
+    hits = searcher.search("2024年全年 国内生产总值 多少亿元").hits
+    assert hits[0].document.path == "20250117_02.txt" and "1349084亿元" in hits[0].text
+
+
 def test_how_long_is_answered_by_a_duration():
     from index.intent import understand
     assert understand("1979年国务院决定用几年时间对国民经济进行调整").asks == "duration"
