@@ -61,13 +61,13 @@ class Weights:
     # A candidate among the best `PHRASE_POOL` without the kind of answer the question
     # asks for (a number for 多少, a year for 哪年, a clock time for 几点, for "X是什么" X
     # followed by 是/为/包括/a colon) is scaled by this.
-    answer_kind: float = 0.7
+    answer_kind: float = 0.6
     # "What is it about" questions: a document's n-th passage (from 0) is scaled by
     # 1 + summary / (n + 1), so a text's opening, which says what it is about, comes first.
     summary: float = 1.0
     # A question about a whole year (names a year, no month or part of one): a passage
     # that reports part of a year (前11个月, 上半年, 一季度) is scaled by this.
-    part_of_year: float = 0.5
+    part_of_year: float = 0.35
     # A question that looks news up by date: a news item's lead, its dateline paragraph
     # ("央视网消息（新闻联播）：…", "新华社北京3月5日电"), which says what happened, gains this.
     lead: float = 2.0
